@@ -1,0 +1,185 @@
+/**
+ * The data model shared by every Lambda, the CLI and the CDK table definition.
+ * One DynamoDB table (single-table design), keys are strings named PK/SK.
+ *
+ * | item            | PK                      | SK                    |
+ * |-----------------|-------------------------|-----------------------|
+ * | proposal        | PROPOSAL#<id>           | META                  |
+ * | status history  | PROPOSAL#<id>           | EVENT#<iso>#<seq>     |
+ * | review task     | PROPOSAL#<id>           | REVIEW#<reviewerId>   |
+ * | reviewer        | REVIEWER#<id>           | PROFILE               |
+ * | title index     | TITLE#<normalized>      | PROPOSAL#<id>         |
+ * | quota index     | QUOTA#<inst>#<group>    | PROPOSAL#<id>         |
+ *
+ * GSIs:
+ * - GSI1 (by reviewer): review tasks of a reviewer ordered by due date
+ *   (GSI1PK = REVIEWER#<id>, GSI1SK = <dueAt>#<proposalId>).
+ * - GSI2 (listings): proposals by status (GSI2PK = STATUS#<status>, GSI2SK = <receivedAt>#<id>),
+ *   the roster (GSI2PK = REVIEWERS, GSI2SK = <id>), open review tasks by due date
+ *   (GSI2PK = OPEN_TASKS, GSI2SK = <dueAt>#<proposalId>#<reviewerId>; removed when the task closes).
+ * - GSI3 (by review id): the random id carried by a reviewer's signed link (partition key `reviewId`).
+ */
+
+export const TABLE_KEYS = {
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  indexes: [
+    { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+    { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+    { name: 'GSI3', partitionKey: 'reviewId' },
+  ],
+} as const;
+
+export const PROPOSAL_STATUSES = [
+  'RECEIVED',
+  'VALIDATING',
+  'REJECTED',
+  'ASSIGNING',
+  'NEEDS_REVIEWERS',
+  'IN_REVIEW',
+  'REVIEWED',
+  'FAILED',
+] as const;
+export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
+
+/** Statuses in which a proposal's journey has ended (or waits on a person outside the pipeline). */
+export const TERMINAL_STATUSES: readonly ProposalStatus[] = ['REJECTED', 'REVIEWED', 'FAILED'];
+
+export const REVIEW_STATUSES = [
+  'PENDING',
+  'ACCEPTED',
+  'DECLINED',
+  'SUBMITTED',
+  'TIMED_OUT',
+  'REASSIGNED',
+] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+/** A review task is open while the reviewer can still act on it. */
+export const OPEN_REVIEW_STATUSES: readonly ReviewStatus[] = ['PENDING', 'ACCEPTED'];
+
+export const keys = {
+  proposal: (id: string) => ({ PK: `PROPOSAL#${id}`, SK: 'META' }),
+  event: (id: string, at: string, seq: number) => ({
+    PK: `PROPOSAL#${id}`,
+    SK: `EVENT#${at}#${String(seq).padStart(4, '0')}`,
+  }),
+  review: (proposalId: string, reviewerId: string) => ({
+    PK: `PROPOSAL#${proposalId}`,
+    SK: `REVIEW#${reviewerId}`,
+  }),
+  reviewer: (id: string) => ({ PK: `REVIEWER#${id}`, SK: 'PROFILE' }),
+  title: (normalizedTitle: string, proposalId: string) => ({
+    PK: `TITLE#${normalizedTitle}`,
+    SK: `PROPOSAL#${proposalId}`,
+  }),
+  quota: (institution: string, group: string, proposalId: string) => ({
+    PK: `QUOTA#${institution}#${group}`,
+    SK: `PROPOSAL#${proposalId}`,
+  }),
+  statusListing: (status: ProposalStatus, receivedAt: string, id: string) => ({
+    GSI2PK: `STATUS#${status}`,
+    GSI2SK: `${receivedAt}#${id}`,
+  }),
+  rosterListing: (id: string) => ({ GSI2PK: 'REVIEWERS', GSI2SK: id }),
+  reviewerTasks: (reviewerId: string, dueAt: string, proposalId: string) => ({
+    GSI1PK: `REVIEWER#${reviewerId}`,
+    GSI1SK: `${dueAt}#${proposalId}`,
+  }),
+  openTask: (dueAt: string, proposalId: string, reviewerId: string) => ({
+    GSI2PK: 'OPEN_TASKS',
+    GSI2SK: `${dueAt}#${proposalId}#${reviewerId}`,
+  }),
+};
+
+/** A proposal as stored (the META item, without key attributes). */
+export interface Proposal {
+  id: string;
+  bucket: string;
+  key: string;
+  versionId?: string;
+  etag?: string;
+  size?: number;
+  agency: string;
+  status: ProposalStatus;
+  /** Why the proposal is in its status, in words a person understands. */
+  reason: string;
+  receivedAt: string;
+  updatedAt: string;
+  executionArn?: string;
+  title?: string;
+  institution?: string;
+  group?: string;
+  category?: string;
+  contactEmail?: string;
+  /** Number of reviewers the proposal needs (from the profile). */
+  reviewersNeeded?: number;
+  /** Ranked reviewer ids kept for reassignment. */
+  alternates?: string[];
+  /** The validation report (see functions/lib/validation). */
+  validation?: unknown;
+  /** Aggregated result once REVIEWED. */
+  result?: ProposalResult;
+  /** Task token of the execution waiting for ops (NEEDS_REVIEWERS); never leaves the backend. */
+  opsToken?: string;
+  seq: number;
+}
+
+export interface ProposalResult {
+  score: number;
+  mean: number;
+  spread: number;
+  reviews: number;
+  disagreement: boolean;
+}
+
+export interface HistoryEntry {
+  at: string;
+  status: ProposalStatus;
+  note: string;
+}
+
+export interface ReviewTask {
+  proposalId: string;
+  reviewerId: string;
+  /** Random id carried by the signed link. */
+  reviewId: string;
+  status: ReviewStatus;
+  attempt: number;
+  assignedAt: string;
+  dueAt: string;
+  /** Step Functions task token (secret); removed once spent. */
+  token?: string;
+  remindedAt?: string[];
+  decidedAt?: string;
+  /** Score per criterion id. */
+  scores?: Record<string, number>;
+  /** Weighted score of this review (0-100). */
+  score?: number;
+  comment?: string;
+  declineReason?: string;
+}
+
+export interface Reviewer {
+  id: string;
+  name: string;
+  email: string;
+  institution: string;
+  province?: string;
+  regency?: string;
+  expertise: string[];
+  capacity: number;
+  load: number;
+  language: 'id' | 'en';
+  active: boolean;
+  conflicts: string[];
+}
+
+/** Canonical form used to compare titles and institutions (case, accents, punctuation, spacing). */
+export function normalizeName(value: string): string {
+  return value
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
