@@ -1,0 +1,332 @@
+/**
+ * Competition profile: everything a competition decides (groups, sections, word limits, identity fields,
+ * categories, eligibility, review and scoring rules) as schema-validated data.
+ * A new competition is a new profile, not new code.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import kipp from '../../../profiles/kipp.json' with { type: 'json' };
+
+export type Lang = 'id' | 'en';
+export interface LocalizedText {
+  id: string;
+  en: string;
+}
+
+export const FILE_FORMATS = ['docx', 'pdf', 'markdown', 'text', 'json'] as const;
+export type FileFormat = (typeof FILE_FORMATS)[number];
+
+export const IDENTITY_FIELD_IDS = [
+  'title',
+  'institution',
+  'group',
+  'category',
+  'startDate',
+  'innovator',
+  'email',
+  'phone',
+  'video',
+] as const;
+export type IdentityFieldId = (typeof IDENTITY_FIELD_IDS)[number];
+
+/** Messages of the schema, by key, in both languages. */
+const MESSAGES: Record<string, LocalizedText> = {
+  positive_int: { en: 'expected a positive integer', id: 'harus bilangan bulat positif' },
+  non_negative_int: { en: 'expected a whole number of 0 or more', id: 'harus bilangan bulat 0 atau lebih' },
+  integer: { en: 'expected an integer', id: 'harus bilangan bulat' },
+  number: { en: 'expected a number', id: 'harus angka' },
+  non_negative: { en: 'expected a number of 0 or more', id: 'harus angka 0 atau lebih' },
+  boolean: { en: 'expected true or false', id: 'harus true atau false' },
+  text: { en: 'expected a non-empty text', id: 'harus teks yang tidak kosong' },
+  slug: {
+    en: 'expected an id of lowercase letters, digits and dashes (e.g. "ide-inovatif")',
+    id: 'harus id berupa huruf kecil, angka dan tanda hubung (mis. "ide-inovatif")',
+  },
+  text_list: { en: 'expected a list of texts', id: 'harus daftar teks' },
+  non_empty_list: { en: 'expected a non-empty list', id: 'harus daftar yang tidak kosong' },
+  date: { en: 'expected a date as YYYY-MM-DD', id: 'harus tanggal berformat YYYY-MM-DD' },
+  language: { en: 'expected "id" or "en"', id: 'harus "id" atau "en"' },
+  format: {
+    en: `unknown format; expected one of ${FILE_FORMATS.join(', ')}`,
+    id: `format tidak dikenal; pilihan: ${FILE_FORMATS.join(', ')}`,
+  },
+  identity_id: {
+    en: `unknown identity field; expected one of ${IDENTITY_FIELD_IDS.join(', ')}`,
+    id: `kolom identitas tidak dikenal; pilihan: ${IDENTITY_FIELD_IDS.join(', ')}`,
+  },
+  duplicate_titles: {
+    en: 'expected "error", "warning" or "allow"',
+    id: 'harus "error", "warning" atau "allow"',
+  },
+  object: { en: 'expected an object', id: 'harus objek' },
+  weights_sum: { en: 'the weights must sum to more than 0', id: 'jumlah bobot harus lebih dari 0' },
+  scale: { en: 'scaleMax must be greater than scaleMin', id: 'scaleMax harus lebih besar dari scaleMin' },
+  min_reviews: {
+    en: 'minReviews cannot exceed reviewersPerProposal',
+    id: 'minReviews tidak boleh melebihi reviewersPerProposal',
+  },
+  duplicate_id: { en: 'duplicate id', id: 'id ganda' },
+  localized: { en: 'expected { "id": text, "en": text }', id: 'harus { "id": teks, "en": teks }' },
+};
+
+const m = (key: keyof typeof MESSAGES & string) => ({ error: key });
+
+const text = z.string(m('text')).trim().min(1, m('text'));
+const slug = z.string(m('slug')).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, m('slug'));
+const textList = z.array(text, m('text_list'));
+const positiveInt = z.number(m('positive_int')).int(m('positive_int')).positive(m('positive_int'));
+const nonNegativeInt = z.number(m('non_negative_int')).int(m('non_negative_int')).min(0, m('non_negative_int'));
+const bool = z.boolean(m('boolean'));
+const isoDate = z
+  .string(m('date'))
+  .regex(/^\d{4}-\d{2}-\d{2}$/, m('date'))
+  .refine((value) => {
+    const d = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value);
+  }, m('date'));
+const localized = z.strictObject({ id: text, en: text }, m('localized'));
+
+/** Adds a "duplicate id" issue at each repeated id of a list. */
+function uniqueIds<T extends { id: string }>(items: T[], ctx: z.RefinementCtx, path: (string | number)[]) {
+  const seen = new Set<string>();
+  items.forEach((item, index) => {
+    if (seen.has(item.id)) {
+      ctx.addIssue({ code: 'custom', path: [...path, index, 'id'], message: 'duplicate_id' });
+    }
+    seen.add(item.id);
+  });
+}
+
+const sectionSchema = z.strictObject(
+  {
+    id: slug,
+    name: text,
+    aliases: textList.default([]),
+    maxWords: positiveInt,
+    required: bool.default(true),
+  },
+  m('object'),
+);
+
+const groupSchema = z
+  .strictObject(
+    {
+      id: slug,
+      name: text,
+      aliases: textList.default([]),
+      minAgeYears: z.number(m('non_negative')).min(0, m('non_negative')),
+      quotaPerInstitution: positiveInt,
+      sections: z.array(sectionSchema, m('non_empty_list')).min(1, m('non_empty_list')),
+    },
+    m('object'),
+  )
+  .superRefine((group, ctx) => uniqueIds(group.sections, ctx, ['sections']));
+
+export const profileSchema = z
+  .strictObject(
+    {
+      id: slug,
+      name: text,
+      language: z.enum(['id', 'en'], m('language')),
+      submissionDeadline: isoDate,
+      files: z.strictObject(
+        {
+          maxBytes: positiveInt,
+          formats: z.array(z.enum(FILE_FORMATS, m('format')), m('non_empty_list')).min(1, m('non_empty_list')),
+        },
+        m('object'),
+      ),
+      identityFields: z
+        .array(
+          z.strictObject(
+            {
+              id: z.enum(IDENTITY_FIELD_IDS, m('identity_id')),
+              labels: z.array(text, m('non_empty_list')).min(1, m('non_empty_list')),
+              required: bool.default(true),
+            },
+            m('object'),
+          ),
+          m('non_empty_list'),
+        )
+        .min(1, m('non_empty_list')),
+      categories: z
+        .array(
+          z.strictObject({ id: slug, name: text, aliases: textList.default([]) }, m('object')),
+          m('non_empty_list'),
+        )
+        .min(1, m('non_empty_list')),
+      groups: z.array(groupSchema, m('non_empty_list')).min(1, m('non_empty_list')),
+      eligibility: z.strictObject(
+        { duplicateTitles: z.enum(['error', 'warning', 'allow'], m('duplicate_titles')) },
+        m('object'),
+      ),
+      review: z.strictObject(
+        {
+          reviewersPerProposal: positiveInt,
+          minReviews: positiveInt,
+          windowDays: positiveInt,
+          graceDays: nonNegativeInt,
+          reminderOffsetsDays: z.array(z.number(m('integer')).int(m('integer')), m('text_list')),
+          maxReassignments: nonNegativeInt,
+          requireExpertiseMatch: bool,
+          sameRegionConflict: bool,
+          disagreementThreshold: z.number(m('non_negative')).min(0, m('non_negative')),
+        },
+        m('object'),
+      ),
+      scoring: z.strictObject(
+        {
+          scaleMin: z.number(m('number')),
+          scaleMax: z.number(m('number')),
+          criteria: z
+            .array(
+              z.strictObject(
+                {
+                  id: slug,
+                  name: localized,
+                  weight: z.number(m('non_negative')).min(0, m('non_negative')),
+                },
+                m('object'),
+              ),
+              m('non_empty_list'),
+            )
+            .min(1, m('non_empty_list')),
+        },
+        m('object'),
+      ),
+    },
+    m('object'),
+  )
+  .superRefine((profile, ctx) => {
+    uniqueIds(profile.identityFields, ctx, ['identityFields']);
+    uniqueIds(profile.categories, ctx, ['categories']);
+    uniqueIds(profile.groups, ctx, ['groups']);
+    uniqueIds(profile.scoring.criteria, ctx, ['scoring', 'criteria']);
+    const total = profile.scoring.criteria.reduce((sum, c) => sum + c.weight, 0);
+    if (!(total > 0)) ctx.addIssue({ code: 'custom', path: ['scoring', 'criteria'], message: 'weights_sum' });
+    if (!(profile.scoring.scaleMax > profile.scoring.scaleMin)) {
+      ctx.addIssue({ code: 'custom', path: ['scoring', 'scaleMax'], message: 'scale' });
+    }
+    if (profile.review.minReviews > profile.review.reviewersPerProposal) {
+      ctx.addIssue({ code: 'custom', path: ['review', 'minReviews'], message: 'min_reviews' });
+    }
+  });
+
+export type Profile = z.infer<typeof profileSchema>;
+export type ProfileGroup = Profile['groups'][number];
+export type ProfileSection = ProfileGroup['sections'][number];
+export type ProfileCategory = Profile['categories'][number];
+
+export interface ProfileProblem {
+  /** Field path such as `groups[1].sections[0].maxWords` (empty for the whole document). */
+  path: string;
+  message: LocalizedText;
+}
+
+/** A profile that cannot be used; the message names each offending field. */
+export class ProfileError extends Error {
+  override name = 'ProfileError' as const;
+  constructor(
+    readonly source: string,
+    readonly problems: ProfileProblem[],
+    readonly localized: LocalizedText,
+  ) {
+    super(localized.en);
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): LocalizedText {
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+    return { en: `unknown field ${keys}`, id: `kolom tidak dikenal ${keys}` };
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return { en: 'is required', id: 'wajib diisi' };
+  }
+  const known = MESSAGES[issue.message];
+  if (known) return known;
+  return { en: issue.message, id: issue.message };
+}
+
+function profileError(source: string, problems: ProfileProblem[]): ProfileError {
+  const join = (lang: Lang) =>
+    problems.map((p) => (p.path ? `${p.path}: ${p.message[lang]}` : p.message[lang])).join('; ');
+  return new ProfileError(source, problems, {
+    en: `Profile ${source} is invalid: ${join('en')}`,
+    id: `Profil ${source} tidak valid: ${join('id')}`,
+  });
+}
+
+/** Validates a parsed JSON value as a profile; throws ProfileError naming each offending field. */
+export function parseProfile(json: unknown, source: string): Profile {
+  const result = profileSchema.safeParse(json);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => ({
+    path: formatPath(issue.path),
+    message: describeIssue(issue),
+  }));
+  throw profileError(source, problems);
+}
+
+/** Profiles shipped with the code (static imports, so they survive bundling). */
+const BUNDLED: Record<string, unknown> = { kipp };
+
+export function bundledProfileNames(): string[] {
+  return Object.keys(BUNDLED);
+}
+
+/**
+ * Loads a profile: a bare name (e.g. "kipp") is a bundled profile, anything else is a path to a JSON file.
+ * Defaults to "kipp".
+ */
+export function loadProfile(nameOrPath = 'kipp'): Profile {
+  if (/^[a-z0-9-]+$/.test(nameOrPath)) {
+    const bundled = BUNDLED[nameOrPath];
+    if (bundled === undefined) {
+      const names = bundledProfileNames().join(', ');
+      throw profileError(nameOrPath, [
+        {
+          path: '',
+          message: {
+            en: `no bundled profile named "${nameOrPath}" (available: ${names}); pass a path to a JSON file instead`,
+            id: `tidak ada profil bawaan bernama "${nameOrPath}" (tersedia: ${names}); gunakan path ke berkas JSON`,
+          },
+        },
+      ]);
+    }
+    return parseProfile(bundled, `${nameOrPath} (bundled)`);
+  }
+  let raw: string;
+  try {
+    raw = readFileSync(nameOrPath, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw profileError(nameOrPath, [
+      { path: '', message: { en: `cannot read the file (${reason})`, id: `berkas tidak dapat dibaca (${reason})` } },
+    ]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    const reason = (error as Error).message;
+    throw profileError(nameOrPath, [
+      { path: '', message: { en: `not valid JSON (${reason})`, id: `bukan JSON yang valid (${reason})` } },
+    ]);
+  }
+  return parseProfile(json, nameOrPath);
+}
+
+/** Sum of the scoring weights (always > 0 for a valid profile). */
+export function weightSum(profile: Profile): number {
+  return profile.scoring.criteria.reduce((sum, c) => sum + c.weight, 0);
+}
