@@ -1,0 +1,9 @@
+/** The reviewer-facing side: signed links, emails, pages, the decision form and score arithmetic. */
+export * from './emails';
+export * from './errors';
+export * from './form';
+export * from './html';
+export * from './page';
+export * from './profile';
+export * from './scores';
+export * from './signing';
