@@ -1,0 +1,25 @@
+/**
+ * The parts of the competition profile (functions/lib/profile) that assignment and the roster read.
+ * A structural subset, so that the full `Profile` is assignable to it and tests can use small profiles.
+ */
+
+export interface AssignmentCategory {
+  id: string;
+  name: string;
+  aliases?: readonly string[];
+}
+
+export interface AssignmentProfile {
+  categories: readonly AssignmentCategory[];
+  review: {
+    reviewersPerProposal: number;
+    requireExpertiseMatch: boolean;
+    sameRegionConflict: boolean;
+    windowDays: number;
+  };
+}
+
+/** Display name of a category id (the id itself when the profile does not know it). */
+export function categoryLabel(profile: Pick<AssignmentProfile, 'categories'>, id: string): string {
+  return profile.categories.find((c) => c.id === id)?.name ?? id;
+}

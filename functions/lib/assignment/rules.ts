@@ -1,0 +1,302 @@
+/**
+ * Reviewer assignment rules (pure: no SDK, no I/O).
+ *
+ * - Conflicts are never violated: the submitter's own email, the same institution (compared with
+ *   `normalizeName`, against both the proposal's institution and its agency), an institution the reviewer
+ *   declared as a conflict, and (when the profile says so) the same region.
+ * - Among the eligible: expertise match first, then the lowest load/capacity, then a deterministic but
+ *   spread tie-break (a hash of proposal id + reviewer id), so equal reviewers are not always taken in
+ *   file order.
+ */
+import type { Text } from '../i18n';
+import { normalizeName, type Reviewer } from '../model';
+import { type AssignmentProfile, categoryLabel } from './profile';
+
+/** What assignment needs to know of a proposal. `category` is a profile category id. */
+export interface ProposalForAssignment {
+  id: string;
+  institution: string;
+  agency: string;
+  category: string;
+  contactEmail?: string;
+  province?: string;
+  regency?: string;
+}
+
+export const EXCLUSION_REASONS = [
+  'own-email',
+  'same-institution',
+  'declared-conflict',
+  'same-region',
+  'inactive',
+  'full',
+] as const;
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+
+/** Reasons that are conflicts of interest (they never change with time or capacity). */
+export const CONFLICT_REASONS: readonly ExclusionReason[] = [
+  'own-email',
+  'same-institution',
+  'declared-conflict',
+  'same-region',
+];
+
+export interface RankedReviewer {
+  reviewerId: string;
+  expertiseMatch: boolean;
+  /** load / capacity before this assignment, in [0, 1). */
+  loadRatio: number;
+  /** Preference, higher first: 2 for an expertise match, plus the free share of capacity (1 - loadRatio). */
+  score: number;
+}
+
+export interface Exclusion {
+  reviewerId: string;
+  reason: ExclusionReason;
+  /** Whether the reviewer would have matched the proposal's category (helps explain a gap). */
+  expertiseMatch: boolean;
+}
+
+export interface Ranking {
+  ranked: RankedReviewer[];
+  excluded: Exclusion[];
+}
+
+export type RulesProfile = Pick<AssignmentProfile, 'review'>;
+
+function sameText(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const na = normalizeName(a);
+  return na.length > 0 && na === normalizeName(b);
+}
+
+/**
+ * The region conflict (only when the profile enables it): a proposal from a regency/city conflicts with
+ * reviewers of the same regency (in the same province when both say); a provincial proposal (no regency)
+ * conflicts with reviewers of the same province.
+ */
+function sameRegion(proposal: ProposalForAssignment, reviewer: Reviewer): boolean {
+  if (proposal.regency) {
+    if (!sameText(proposal.regency, reviewer.regency)) return false;
+    return !proposal.province || !reviewer.province || sameText(proposal.province, reviewer.province);
+  }
+  return sameText(proposal.province, reviewer.province);
+}
+
+/** The conflict of interest between a proposal and a reviewer, if any. */
+export function conflictOf(
+  proposal: ProposalForAssignment,
+  reviewer: Reviewer,
+  profile: RulesProfile,
+): ExclusionReason | undefined {
+  if (
+    proposal.contactEmail &&
+    proposal.contactEmail.trim().toLowerCase() === reviewer.email.trim().toLowerCase()
+  ) {
+    return 'own-email';
+  }
+  if (
+    sameText(reviewer.institution, proposal.institution) ||
+    sameText(reviewer.institution, proposal.agency)
+  ) {
+    return 'same-institution';
+  }
+  for (const declared of reviewer.conflicts) {
+    if (sameText(declared, proposal.institution) || sameText(declared, proposal.agency))
+      return 'declared-conflict';
+  }
+  if (profile.review.sameRegionConflict && sameRegion(proposal, reviewer)) return 'same-region';
+  return undefined;
+}
+
+/** Why a reviewer cannot take this proposal now (conflicts first: they hold whatever the capacity), if any. */
+export function exclusionOf(
+  proposal: ProposalForAssignment,
+  reviewer: Reviewer,
+  profile: RulesProfile,
+): ExclusionReason | undefined {
+  const conflict = conflictOf(proposal, reviewer, profile);
+  if (conflict) return conflict;
+  if (!reviewer.active) return 'inactive';
+  if (!(reviewer.capacity > 0) || reviewer.load >= reviewer.capacity) return 'full';
+  return undefined;
+}
+
+/** Deterministic value in [0, 1) from a proposal and a reviewer (FNV-1a, 32 bits): the spread tie-break. */
+export function tieBreak(proposalId: string, reviewerId: string): number {
+  let hash = 0x811c9dc5;
+  const input = `${proposalId}\u0000${reviewerId}`;
+  for (let i = 0; i < input.length; i++) {
+    hash ^= input.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) / 0x1_0000_0000;
+}
+
+export interface RankOptions {
+  /** Reviewers left out entirely (e.g. already holding a task for this proposal). */
+  skip?: Iterable<string>;
+}
+
+/** Ranks the roster for one proposal: the eligible in order of preference, and the excluded with a reason. */
+export function rankReviewers(
+  proposal: ProposalForAssignment,
+  roster: readonly Reviewer[],
+  profile: RulesProfile,
+  options: RankOptions = {},
+): Ranking {
+  const skip = new Set(options.skip ?? []);
+  const ranked: Array<RankedReviewer & { tie: number }> = [];
+  const excluded: Exclusion[] = [];
+  for (const reviewer of roster) {
+    if (skip.has(reviewer.id)) continue;
+    const expertiseMatch = reviewer.expertise.includes(proposal.category);
+    const reason = exclusionOf(proposal, reviewer, profile);
+    if (reason) {
+      excluded.push({ reviewerId: reviewer.id, reason, expertiseMatch });
+      continue;
+    }
+    const loadRatio = reviewer.load / reviewer.capacity;
+    ranked.push({
+      reviewerId: reviewer.id,
+      expertiseMatch,
+      loadRatio,
+      score: (expertiseMatch ? 2 : 0) + (1 - loadRatio),
+      tie: tieBreak(proposal.id, reviewer.id),
+    });
+  }
+  ranked.sort(
+    (a, b) =>
+      b.score - a.score ||
+      a.tie - b.tie ||
+      (a.reviewerId < b.reviewerId ? -1 : a.reviewerId > b.reviewerId ? 1 : 0),
+  );
+  return { ranked: ranked.map(({ tie: _tie, ...rest }) => rest), excluded };
+}
+
+/**
+ * Index in `queue` of the next reviewer to take, or -1 when none should be taken.
+ * When an expertise match is required and none is held yet, the next pick is the best matching reviewer;
+ * without any matching reviewer, non-matching ones may fill all seats but the last one, which stays
+ * missing (so ops only has to find the expert).
+ */
+export function nextCandidate(
+  queue: readonly RankedReviewer[],
+  remaining: number,
+  requireExpertiseMatch: boolean,
+  matched: boolean,
+): number {
+  if (remaining <= 0 || queue.length === 0) return -1;
+  if (requireExpertiseMatch && !matched) {
+    const match = queue.findIndex((c) => c.expertiseMatch);
+    if (match >= 0) return match;
+    return remaining > 1 ? 0 : -1;
+  }
+  return 0;
+}
+
+export interface Selection {
+  chosen: RankedReviewer[];
+  /** The rest of the ranking, in order: candidates for reassignment. */
+  alternates: RankedReviewer[];
+  /** Seats left empty. */
+  missing: number;
+  /** True when an expertise match is required and none was found (nor held already). */
+  expertiseMissing: boolean;
+}
+
+/**
+ * Chooses `n` reviewers from a ranking, with at least one expertise match when required.
+ * `alreadyMatched` says whether a reviewer already holding a task for the proposal matches.
+ */
+export function pickReviewers(
+  ranked: readonly RankedReviewer[],
+  n: number,
+  requireExpertiseMatch: boolean,
+  alreadyMatched = false,
+): Selection {
+  const queue = [...ranked];
+  const chosen: RankedReviewer[] = [];
+  let matched = alreadyMatched;
+  for (;;) {
+    const index = nextCandidate(queue, n - chosen.length, requireExpertiseMatch, matched);
+    if (index < 0) break;
+    const [candidate] = queue.splice(index, 1);
+    if (!candidate) break;
+    chosen.push(candidate);
+    matched ||= candidate.expertiseMatch;
+  }
+  const missing = Math.max(0, n - chosen.length);
+  return { chosen, alternates: queue, missing, expertiseMissing: requireExpertiseMatch && !matched };
+}
+
+const REASON_LABELS: Record<ExclusionReason, Text> = {
+  'own-email': { id: 'email pengusul sendiri', en: "submitter's own email" },
+  'same-institution': { id: 'instansi yang sama', en: 'same institution' },
+  'declared-conflict': { id: 'konflik yang dinyatakan', en: 'declared conflict' },
+  'same-region': { id: 'wilayah yang sama', en: 'same region' },
+  inactive: { id: 'tidak aktif', en: 'inactive' },
+  full: { id: 'kapasitas penuh', en: 'at capacity' },
+};
+
+/** Counts of exclusions by reason, in a fixed order, e.g. "2 instansi yang sama, 5 kapasitas penuh". */
+function reasonCounts(excluded: readonly Exclusion[]): Text | undefined {
+  const counts = new Map<ExclusionReason, number>();
+  for (const e of excluded) counts.set(e.reason, (counts.get(e.reason) ?? 0) + 1);
+  const parts = EXCLUSION_REASONS.filter((r) => counts.has(r)).map((r) => ({
+    id: `${counts.get(r)} ${REASON_LABELS[r].id}`,
+    en: `${counts.get(r)} ${REASON_LABELS[r].en}`,
+  }));
+  if (parts.length === 0) return undefined;
+  return { id: parts.map((p) => p.id).join(', '), en: parts.map((p) => p.en).join(', ') };
+}
+
+export interface GapFacts {
+  /** Reviewers the proposal needs in all. */
+  needed: number;
+  /** Seats still empty. */
+  missing: number;
+  /** True when the missing seat is the required expert. */
+  expertiseMissing: boolean;
+}
+
+/**
+ * A sentence, in Bahasa Indonesia and English, naming why a proposal could not get all its reviewers,
+ * with the counts of excluded reviewers by reason so that ops know what to change.
+ */
+export function describeGap(
+  proposal: ProposalForAssignment,
+  ranking: Ranking,
+  profile: Pick<AssignmentProfile, 'categories'>,
+  facts: GapFacts,
+): Text {
+  const category = categoryLabel(profile, proposal.category);
+  const institution = proposal.institution || proposal.agency;
+  if (facts.expertiseMissing) {
+    const experts = ranking.excluded.filter((e) => e.expertiseMatch);
+    const counts = reasonCounts(experts);
+    const detail: Text =
+      experts.length === 0
+        ? {
+            id: 'tidak ada penilai dengan keahlian ini di daftar',
+            en: 'the roster has no reviewer with this expertise',
+          }
+        : {
+            id: `${experts.length} penilai berkeahlian ini dikecualikan: ${counts?.id}`,
+            en: `${experts.length} reviewers with this expertise excluded: ${counts?.en}`,
+          };
+    return {
+      id: `Tidak ada penilai dengan keahlian kategori ${category} yang tersedia tanpa konflik dengan instansi ${institution} (${detail.id}).`,
+      en: `No reviewer with expertise in category ${category} is available without a conflict with institution ${institution} (${detail.en}).`,
+    };
+  }
+  const available = ranking.ranked.length;
+  const counts = reasonCounts(ranking.excluded);
+  const tail: Text = counts
+    ? { id: `; dikecualikan: ${counts.id}`, en: `; excluded: ${counts.en}` }
+    : { id: '', en: '' };
+  return {
+    id: `Kurang ${facts.missing} dari ${facts.needed} penilai untuk kategori ${category}: hanya ${available} penilai lain tersedia tanpa konflik dengan instansi ${institution}${tail.id}.`,
+    en: `${facts.missing} of ${facts.needed} reviewers missing for category ${category}: only ${available} other reviewers available without a conflict with institution ${institution}${tail.en}.`,
+  };
+}

@@ -1,0 +1,467 @@
+/**
+ * Reviewer assignment on DynamoDB: each reservation is ONE TransactWriteItems that puts the review task
+ * (only if absent) and increments the reviewer's load (only if below capacity and active), so a retried
+ * Lambda cannot double-count and concurrent executions cannot overfill a reviewer.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { Text } from '../i18n';
+import {
+  keys,
+  OPEN_REVIEW_STATUSES,
+  REVIEW_STATUSES,
+  type Reviewer,
+  type ReviewStatus,
+  type ReviewTask,
+} from '../model';
+import { getReviewers, listReviewers } from '../roster/store';
+import { AssignmentContentionError, ReviewerUnavailableError, StoredItemError } from './errors';
+import type { AssignmentProfile } from './profile';
+import {
+  describeGap,
+  exclusionOf,
+  nextCandidate,
+  type ProposalForAssignment,
+  type RankedReviewer,
+  rankReviewers,
+} from './rules';
+
+/** Statuses in which a task holds one of the proposal's reviewer seats. */
+const SEAT_STATUSES: readonly ReviewStatus[] = ['PENDING', 'ACCEPTED', 'SUBMITTED'];
+/** Attempts of one reservation when the transaction collides with another one on the same items. */
+const CONFLICT_ATTEMPTS = 6;
+
+const taskSchema = z.object({
+  proposalId: z.string().min(1),
+  reviewerId: z.string().min(1),
+  reviewId: z.string().min(1),
+  status: z.enum(REVIEW_STATUSES),
+  attempt: z.number().int().positive(),
+  assignedAt: z.string(),
+  dueAt: z.string(),
+  remindedAt: z.array(z.string()).optional(),
+  decidedAt: z.string().optional(),
+  scores: z.record(z.string(), z.number()).optional(),
+  score: z.number().optional(),
+  comment: z.string().optional(),
+  declineReason: z.string().optional(),
+});
+
+/** A review task from a stored item, without its keys and without the (secret) task token. */
+export function taskFromItem(item: Record<string, unknown>): ReviewTask {
+  const parsed = taskSchema.safeParse(item);
+  if (!parsed.success) {
+    throw new StoredItemError(
+      `Malformed review task ${String(item.PK)}/${String(item.SK)}: ${parsed.error.message}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** Every review task of a proposal (strongly consistent). */
+export async function readProposalTasks(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  proposalId: string,
+): Promise<ReviewTask[]> {
+  const tasks: ReviewTask[] = [];
+  const pages = paginateQuery(
+    { client: doc },
+    {
+      TableName: table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :review)',
+      ExpressionAttributeValues: { ':pk': keys.proposal(proposalId).PK, ':review': 'REVIEW#' },
+      ConsistentRead: true,
+    },
+  );
+  for await (const page of pages) for (const item of page.Items ?? []) tasks.push(taskFromItem(item));
+  return tasks;
+}
+
+/** A url-safe random review id of 144 bits (carried by the reviewer's signed link). */
+export function newReviewId(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+function newTask(
+  proposalId: string,
+  reviewerId: string,
+  windowDays: number,
+  now: Date,
+  attempt: number,
+): ReviewTask {
+  return {
+    proposalId,
+    reviewerId,
+    reviewId: newReviewId(),
+    status: 'PENDING',
+    attempt,
+    assignedAt: now.toISOString(),
+    dueAt: new Date(now.getTime() + windowDays * 86_400_000).toISOString(),
+  };
+}
+
+type Outcome = 'reserved' | 'task-exists' | 'reviewer-unavailable';
+
+interface Cancellation {
+  name?: string;
+  CancellationReasons?: Array<{ Code?: string }>;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Full jitter: a random wait up to an exponentially growing cap. */
+function backoff(attempt: number): Promise<void> {
+  return sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));
+}
+
+/** Counts of what reservations cost, for the benchmark and logs. */
+export interface ReservationStats {
+  transactions: number;
+  /** Transactions cancelled (capacity race, concurrent transaction) and tried again or moved on. */
+  retries: number;
+}
+
+/**
+ * One reservation: the task put and the load increment in one transaction. Collisions with a concurrent
+ * transaction are retried with jitter; a failed condition says which side failed.
+ */
+async function reserve(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  task: ReviewTask,
+  stats: ReservationStats,
+): Promise<Outcome> {
+  for (let attempt = 0; ; attempt++) {
+    stats.transactions++;
+    try {
+      await doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: table,
+                Item: {
+                  ...keys.review(task.proposalId, task.reviewerId),
+                  ...keys.reviewerTasks(task.reviewerId, task.dueAt, task.proposalId),
+                  ...keys.openTask(task.dueAt, task.proposalId, task.reviewerId),
+                  ...task,
+                },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Update: {
+                TableName: table,
+                Key: keys.reviewer(task.reviewerId),
+                UpdateExpression: 'SET #load = #load + :one',
+                ConditionExpression: 'attribute_exists(PK) AND #load < #capacity AND #active = :true',
+                ExpressionAttributeNames: { '#load': 'load', '#capacity': 'capacity', '#active': 'active' },
+                ExpressionAttributeValues: { ':one': 1, ':true': true },
+              },
+            },
+          ],
+        }),
+      );
+      return 'reserved';
+    } catch (error) {
+      const cancelled = error as Cancellation;
+      const reasons = cancelled.CancellationReasons ?? [];
+      if (cancelled.name === 'TransactionCanceledException') {
+        stats.retries++;
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'task-exists';
+        if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'reviewer-unavailable';
+      } else if (cancelled.name === 'TransactionConflictException') {
+        stats.retries++;
+      } else throw error;
+      if (attempt + 1 >= CONFLICT_ATTEMPTS) {
+        throw new AssignmentContentionError(
+          `Reserving reviewer ${task.reviewerId} for proposal ${task.proposalId} kept colliding with other transactions`,
+        );
+      }
+      await backoff(attempt);
+    }
+  }
+}
+
+export interface AssignResult {
+  /** The tasks holding the proposal's reviewer seats (new and already there), tokens left out. */
+  tasks: ReviewTask[];
+  /** Eligible reviewers not chosen, best first: candidates for reassignment. */
+  alternates: string[];
+  /** Seats still empty (0 when fully assigned). */
+  missing: number;
+  /** Why seats are empty, in both languages (only when missing > 0). */
+  gap?: Text;
+  /** What the reservations cost. */
+  stats: ReservationStats;
+}
+
+/**
+ * Assigns the proposal its reviewers. Idempotent: tasks already there count, only the missing seats are
+ * reserved, and a re-run of a fully assigned proposal changes nothing and returns the same tasks.
+ */
+export async function assignReviewers(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  proposal: ProposalForAssignment,
+  profile: AssignmentProfile,
+  now: Date,
+): Promise<AssignResult> {
+  const needed = profile.review.reviewersPerProposal;
+  const requireMatch = profile.review.requireExpertiseMatch;
+  const stats: ReservationStats = { transactions: 0, retries: 0 };
+  const existing = await readProposalTasks(doc, table, proposal.id);
+  const seats = existing.filter((t) => SEAT_STATUSES.includes(t.status));
+  // A reviewer who held any task on this proposal (even a declined one) is not asked again by assignment.
+  const skip = new Set(existing.map((t) => t.reviewerId));
+  let roster = await listReviewers(doc, table);
+  const expertiseOf = (id: string) => roster.find((r) => r.id === id)?.expertise ?? [];
+  let matched = seats.some((t) => expertiseOf(t.reviewerId).includes(proposal.category));
+
+  let queue: RankedReviewer[] = rankReviewers(proposal, roster, profile, { skip }).ranked;
+  const failed = new Set<string>();
+  let failuresSinceRefresh = 0;
+  // Bounded: each loop either fills a seat or drops a candidate, and the roster is re-read at most this often.
+  let refreshes = 0;
+  const maxRefreshes = 5;
+
+  while (seats.length < needed) {
+    let index = nextCandidate(queue, needed - seats.length, requireMatch, matched);
+    if (index < 0) {
+      if (failuresSinceRefresh === 0 || refreshes >= maxRefreshes) break;
+      // Loads read from the index were stale: re-read the roster and rank again before giving up.
+      refreshes++;
+      failuresSinceRefresh = 0;
+      roster = await listReviewers(doc, table);
+      queue = rankReviewers(proposal, roster, profile, { skip: [...skip, ...failed] }).ranked;
+      index = nextCandidate(queue, needed - seats.length, requireMatch, matched);
+      if (index < 0) break;
+    }
+    const [candidate] = queue.splice(index, 1);
+    if (!candidate) break;
+    const task = newTask(proposal.id, candidate.reviewerId, profile.review.windowDays, now, 1);
+    const outcome = await reserve(doc, table, task, stats);
+    if (outcome === 'reserved') {
+      seats.push(task);
+      skip.add(task.reviewerId);
+      matched ||= candidate.expertiseMatch;
+    } else if (outcome === 'task-exists') {
+      // A concurrent run of this same proposal reserved this reviewer first: count its task.
+      skip.add(task.reviewerId);
+      const [current] = (await readProposalTasks(doc, table, proposal.id)).filter(
+        (t) => t.reviewerId === task.reviewerId,
+      );
+      if (current && SEAT_STATUSES.includes(current.status)) {
+        seats.push(current);
+        matched ||= candidate.expertiseMatch;
+      }
+    } else {
+      failed.add(task.reviewerId);
+      failuresSinceRefresh++;
+    }
+  }
+
+  const missing = Math.max(0, needed - seats.length);
+  const held = new Set(seats.map((t) => t.reviewerId));
+  let alternates = queue.map((c) => c.reviewerId).filter((id) => !held.has(id));
+  let gap: Text | undefined;
+  if (missing > 0) {
+    roster = await listReviewers(doc, table);
+    const ranking = rankReviewers(proposal, roster, profile, { skip });
+    alternates = ranking.ranked.map((c) => c.reviewerId);
+    gap = describeGap(proposal, ranking, profile, {
+      needed,
+      missing,
+      expertiseMissing: requireMatch && !matched,
+    });
+  }
+  seats.sort((a, b) => a.assignedAt.localeCompare(b.assignedAt) || a.reviewerId.localeCompare(b.reviewerId));
+  return { tasks: seats, alternates, missing, ...(gap ? { gap } : {}), stats };
+}
+
+const REASON_TEXT: Record<string, (r: Reviewer) => Text> = {
+  'own-email': (r) => ({
+    id: `${r.name} adalah pengusul proposal ini (email sama)`,
+    en: `${r.name} is the submitter of this proposal (same email)`,
+  }),
+  'same-institution': (r) => ({
+    id: `${r.name} berasal dari instansi pengusul (${r.institution})`,
+    en: `${r.name} belongs to the submitting institution (${r.institution})`,
+  }),
+  'declared-conflict': (r) => ({
+    id: `${r.name} menyatakan konflik kepentingan dengan instansi pengusul`,
+    en: `${r.name} declared a conflict of interest with the submitting institution`,
+  }),
+  'same-region': (r) => ({
+    id: `${r.name} berasal dari wilayah yang sama dengan pengusul`,
+    en: `${r.name} is from the same region as the submitter`,
+  }),
+  inactive: (r) => ({ id: `${r.name} tidak aktif`, en: `${r.name} is inactive` }),
+  full: (r) => ({
+    id: `${r.name} sudah mencapai kapasitas (${r.load}/${r.capacity})`,
+    en: `${r.name} is at capacity (${r.load}/${r.capacity})`,
+  }),
+};
+
+async function getReviewer(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  reviewerId: string,
+): Promise<Reviewer> {
+  const reviewer = (await getReviewers(doc, table, [reviewerId])).get(reviewerId);
+  if (!reviewer) {
+    throw new ReviewerUnavailableError(reviewerId, 'not-found', {
+      id: `Penilai "${reviewerId}" tidak ada dalam daftar penilai`,
+      en: `Reviewer "${reviewerId}" is not in the roster`,
+    });
+  }
+  return reviewer;
+}
+
+function unavailable(proposal: ProposalForAssignment, reviewer: Reviewer, profile: AssignmentProfile): void {
+  const reason = exclusionOf(proposal, reviewer, profile);
+  if (reason) throw new ReviewerUnavailableError(reviewer.id, reason, REASON_TEXT[reason]!(reviewer));
+}
+
+/**
+ * Reserves one named reviewer for a proposal (ops' manual assignment, reassignment). Refuses a conflict of
+ * interest, an inactive or full reviewer with a ReviewerUnavailableError. Retrying after success returns the
+ * task already held.
+ */
+export async function reserveReviewer(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  proposal: ProposalForAssignment,
+  reviewerId: string,
+  profile: AssignmentProfile,
+  now: Date,
+  attempt: number,
+): Promise<ReviewTask> {
+  const reviewer = await getReviewer(doc, table, reviewerId);
+  const held = () => getTask(doc, table, proposal.id, reviewerId);
+  const before = await held();
+  if (before && OPEN_REVIEW_STATUSES.includes(before.status)) return before;
+  unavailable(proposal, reviewer, profile);
+  const task = newTask(proposal.id, reviewerId, profile.review.windowDays, now, attempt);
+  const outcome = await reserve(doc, table, task, { transactions: 0, retries: 0 });
+  if (outcome === 'reserved') return task;
+  if (outcome === 'task-exists') {
+    const current = await held();
+    if (current && OPEN_REVIEW_STATUSES.includes(current.status)) return current;
+    throw new ReviewerUnavailableError(reviewerId, 'already-assigned', {
+      id: `${reviewer.name} sudah pernah ditugaskan pada proposal ini (status ${current?.status ?? '?'})`,
+      en: `${reviewer.name} was already assigned to this proposal (status ${current?.status ?? '?'})`,
+    });
+  }
+  unavailable(proposal, await getReviewer(doc, table, reviewerId), profile);
+  throw new AssignmentContentionError(
+    `Reviewer ${reviewerId} could not be reserved for proposal ${proposal.id}`,
+  );
+}
+
+export type ReleaseStatus = 'DECLINED' | 'TIMED_OUT' | 'REASSIGNED';
+
+export interface ReleaseExtra {
+  /** When the task closed (default: now). */
+  at?: Date;
+  /** The reviewer's reason for declining. */
+  declineReason?: string;
+}
+
+/**
+ * Closes an open task (PENDING/ACCEPTED) with `status` and frees the reviewer's seat in one transaction:
+ * the open-task listing keys and the token are removed, and the load decremented (never below 0).
+ * Idempotent: releasing a task that is no longer open does nothing and returns `released: false`.
+ */
+export async function releaseReviewer(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  proposalId: string,
+  reviewerId: string,
+  status: ReleaseStatus,
+  extra: ReleaseExtra = {},
+): Promise<{ released: boolean }> {
+  const at = (extra.at ?? new Date()).toISOString();
+  const taskUpdate = {
+    TableName: table,
+    Key: keys.review(proposalId, reviewerId),
+    UpdateExpression: `SET #status = :status, decidedAt = :at${extra.declineReason ? ', declineReason = :reason' : ''} REMOVE GSI2PK, GSI2SK, #token`,
+    ConditionExpression: '#status IN (:pending, :accepted)',
+    ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
+    ExpressionAttributeValues: {
+      ':status': status,
+      ':at': at,
+      ':pending': 'PENDING',
+      ':accepted': 'ACCEPTED',
+      ...(extra.declineReason ? { ':reason': extra.declineReason } : {}),
+    },
+  };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: taskUpdate },
+            {
+              Update: {
+                TableName: table,
+                Key: keys.reviewer(reviewerId),
+                UpdateExpression: 'SET #load = #load - :one',
+                ConditionExpression: '#load > :zero',
+                ExpressionAttributeNames: { '#load': 'load' },
+                ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+              },
+            },
+          ],
+        }),
+      );
+      return { released: true };
+    } catch (error) {
+      const cancelled = error as Cancellation;
+      const reasons = cancelled.CancellationReasons ?? [];
+      if (cancelled.name === 'TransactionCanceledException') {
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') return { released: false };
+        if (reasons[1]?.Code === 'ConditionalCheckFailed') {
+          // The reviewer's load is already 0 (or the reviewer was removed): close the task alone.
+          try {
+            await doc.send(new UpdateCommand(taskUpdate));
+            return { released: true };
+          } catch (inner) {
+            if ((inner as Cancellation).name === 'ConditionalCheckFailedException')
+              return { released: false };
+            throw inner;
+          }
+        }
+      } else if (cancelled.name !== 'TransactionConflictException') throw error;
+      if (attempt + 1 >= CONFLICT_ATTEMPTS) {
+        throw new AssignmentContentionError(
+          `Releasing reviewer ${reviewerId} of proposal ${proposalId} kept colliding`,
+        );
+      }
+      await backoff(attempt);
+    }
+  }
+}
+
+/** The stored task of one reviewer on one proposal, if any (token left out). */
+export async function getTask(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  proposalId: string,
+  reviewerId: string,
+): Promise<ReviewTask | undefined> {
+  const out = await doc.send(
+    new GetCommand({ TableName: table, Key: keys.review(proposalId, reviewerId), ConsistentRead: true }),
+  );
+  return out.Item ? taskFromItem(out.Item) : undefined;
+}

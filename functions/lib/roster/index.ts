@@ -1,0 +1,4 @@
+export * from './parse';
+export * from './schema';
+export * from './store';
+export * from './validate';
