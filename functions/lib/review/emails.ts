@@ -58,8 +58,8 @@ export interface ValidationIssue {
   severity: 'error' | 'warning' | 'info' | (string & {});
   section?: string;
   message: Text;
-  /** How to fix it, when the validator knows better than the generic advice for the code. */
-  fix?: Text;
+  /** How to fix it (the validator provides one); generic advice for the code is used otherwise. */
+  hint?: Text;
 }
 
 // ---------------------------------------------------------------------------------------------- blocks
@@ -532,81 +532,54 @@ export function submitterReceivedEmail(input: SubmitterReceivedEmailInput): Rend
 }
 
 /**
- * Generic advice per family of validation codes, used when an issue carries no `fix` of its own.
- * Matched by keywords in the code (codes are short kebab/dot/underscore words such as `section-missing`);
- * the first family whose keywords all appear wins.
+ * Advice for the issue codes of functions/lib/validation, used only when an issue carries no `hint` of
+ * its own (the validator normally provides one).
  */
-const FIX_ADVICE: ReadonlyArray<{ keywords: readonly string[]; fix: Text }> = [
-  {
-    keywords: ['word'],
-    fix: {
-      id: 'Ringkas bagian {section} hingga tidak melebihi batas jumlah kata, lalu unggah ulang.',
-      en: 'Shorten the {section} section to the word limit, then upload again.',
-    },
+const FIX_ADVICE: Readonly<Record<string, Text>> = {
+  WORD_LIMIT_EXCEEDED: {
+    id: 'Ringkas bagian {section} hingga tidak melebihi batas jumlah kata, lalu unggah ulang.',
+    en: 'Shorten the {section} section to the word limit, then upload again.',
   },
-  {
-    keywords: ['section'],
-    fix: {
-      id: 'Tambahkan bagian {section} dengan judul bagian yang sama seperti pada formulir, isi sesuai petunjuk, lalu unggah ulang.',
-      en: 'Add the {section} section, headed as in the form, fill it in as instructed, then upload again.',
-    },
+  SECTION_MISSING: {
+    id: 'Tambahkan bagian {section} dengan judul bagian yang sama seperti pada formulir, isi sesuai petunjuk, lalu unggah ulang.',
+    en: 'Add the {section} section, headed as in the form, fill it in as instructed, then upload again.',
   },
-  {
-    keywords: ['duplicate'],
-    fix: {
-      id: 'Judul ini sudah dipakai proposal lain. Gunakan judul yang berbeda, atau hubungi panitia bila proposal lama harus ditarik.',
-      en: 'Another proposal already has this title. Use a distinct title, or ask the organisers to withdraw the older proposal.',
-    },
+  SECTION_EMPTY: {
+    id: 'Isi bagian {section} sesuai petunjuk formulir, lalu unggah ulang.',
+    en: 'Fill in the {section} section as the form instructs, then upload again.',
   },
-  {
-    keywords: ['quota'],
-    fix: {
-      id: 'Instansi Anda telah mencapai kuota proposal untuk kelompok ini. Koordinasikan dengan admin instansi proposal mana yang diajukan.',
-      en: 'Your institution has reached its quota for this group. Agree with your institution admin which proposals to submit.',
-    },
+  DUPLICATE_TITLE: {
+    id: 'Judul ini sudah dipakai proposal lain. Gunakan judul yang berbeda, atau hubungi panitia bila proposal lama harus ditarik.',
+    en: 'Another proposal already has this title. Use a distinct title, or ask the organisers to withdraw the older proposal.',
   },
-  {
-    keywords: ['age'],
-    fix: {
-      id: 'Inovasi harus sudah berjalan selama masa minimum yang disyaratkan. Periksa tanggal mulai inovasi; jika tanggalnya keliru, perbaiki lalu unggah ulang.',
-      en: 'The innovation must have run for the required minimum time. Check its start date; if the date is wrong, correct it and upload again.',
-    },
+  QUOTA_EXCEEDED: {
+    id: 'Instansi Anda telah mencapai kuota proposal untuk kelompok ini. Koordinasikan dengan admin instansi proposal mana yang diajukan.',
+    en: 'Your institution has reached its quota for this group. Agree with your institution admin which proposals to submit.',
   },
-  {
-    keywords: ['size'],
-    fix: {
-      id: 'Perkecil ukuran berkas (misalnya kompres gambar atau simpan ulang sebagai PDF) hingga di bawah batas, lalu unggah ulang.',
-      en: 'Make the file smaller (for example compress images or save it again as PDF) to below the limit, then upload again.',
-    },
+  INNOVATION_TOO_YOUNG: {
+    id: 'Inovasi harus sudah berjalan selama masa minimum kelompoknya. Periksa tanggal mulai inovasi; jika tanggalnya keliru, perbaiki lalu unggah ulang.',
+    en: "The innovation must have run for its group's minimum time. Check its start date; if the date is wrong, correct it and upload again.",
   },
-  {
-    keywords: ['format'],
-    fix: {
-      id: 'Simpan proposal dalam format yang diterima (DOCX atau PDF) lalu unggah ulang.',
-      en: 'Save the proposal in an accepted format (DOCX or PDF) and upload again.',
-    },
+  FILE_TOO_LARGE: {
+    id: 'Perkecil ukuran berkas (misalnya kompres gambar atau simpan ulang sebagai PDF) hingga di bawah batas, lalu unggah ulang.',
+    en: 'Make the file smaller (for example compress images or save it again as PDF) to below the limit, then upload again.',
   },
-  {
-    keywords: ['field'],
-    fix: {
-      id: 'Lengkapi isian identitas {section} pada bagian identitas proposal, lalu unggah ulang.',
-      en: 'Fill in the identity field {section} in the identity part of the proposal, then upload again.',
-    },
+  FORMAT_UNSUPPORTED: {
+    id: 'Simpan proposal dalam format yang diterima (DOCX atau PDF) lalu unggah ulang.',
+    en: 'Save the proposal in an accepted format (DOCX or PDF) and upload again.',
   },
-];
+};
 
 const GENERIC_FIX: Text = {
   id: 'Perbaiki hal di atas pada berkas proposal, lalu unggah ulang.',
   en: 'Correct the point above in the proposal file, then upload it again.',
 };
 
-/** How to fix an issue, in the language: the issue's own advice, else the advice for its code family. */
+/** How to fix an issue, in the language: the issue's own hint, else the advice for its code. */
 export function fixAdvice(issue: ValidationIssue, profile: ReviewProfile, lang: Lang = DEFAULT_LANG): string {
-  if (issue.fix) return tr(issue.fix, lang);
-  const words = issue.code.toLowerCase().split(/[^a-z0-9]+/);
-  const family = FIX_ADVICE.find((f) => f.keywords.every((k) => words.some((w) => w.startsWith(k))));
+  if (issue.hint) return tr(issue.hint, lang);
   const section = issue.section ? `"${sectionName(profile, issue.section)}"` : '';
-  return fill(family?.fix ?? GENERIC_FIX, lang, { section })
+  return fill(FIX_ADVICE[issue.code] ?? GENERIC_FIX, lang, { section })
     .replace(/\s{2,}/g, ' ')
     .trim();
 }
