@@ -75,7 +75,10 @@ const text = z.string(m('text')).trim().min(1, m('text'));
 const slug = z.string(m('slug')).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, m('slug'));
 const textList = z.array(text, m('text_list'));
 const positiveInt = z.number(m('positive_int')).int(m('positive_int')).positive(m('positive_int'));
-const nonNegativeInt = z.number(m('non_negative_int')).int(m('non_negative_int')).min(0, m('non_negative_int'));
+const nonNegativeInt = z
+  .number(m('non_negative_int'))
+  .int(m('non_negative_int'))
+  .min(0, m('non_negative_int'));
 const bool = z.boolean(m('boolean'));
 const isoDate = z
   .string(m('date'))
@@ -132,7 +135,9 @@ export const profileSchema = z
       files: z.strictObject(
         {
           maxBytes: positiveInt,
-          formats: z.array(z.enum(FILE_FORMATS, m('format')), m('non_empty_list')).min(1, m('non_empty_list')),
+          formats: z
+            .array(z.enum(FILE_FORMATS, m('format')), m('non_empty_list'))
+            .min(1, m('non_empty_list')),
         },
         m('object'),
       ),
@@ -311,7 +316,10 @@ export function loadProfile(nameOrPath = 'kipp'): Profile {
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw profileError(nameOrPath, [
-      { path: '', message: { en: `cannot read the file (${reason})`, id: `berkas tidak dapat dibaca (${reason})` } },
+      {
+        path: '',
+        message: { en: `cannot read the file (${reason})`, id: `berkas tidak dapat dibaca (${reason})` },
+      },
     ]);
   }
   let json: unknown;

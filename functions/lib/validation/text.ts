@@ -1,0 +1,160 @@
+/** Pure text helpers: heading keys, word counts, dates, contact checks. */
+import { normalizeName } from '../model';
+
+/** Removes inline Markdown marks (emphasis, code, links) keeping the visible text. */
+export function stripInlineMarkup(value: string): string {
+  return value
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]*)\]\(([^)]*)\)/g, (_m, label: string, url: string) => (label.trim() ? label : url))
+    .replace(/<(https?:\/\/[^>\s]+)>/g, '$1')
+    .replace(/(\*\*|__|\*|_|`|~~)(?=\S)([^*_`~]*?\S)\1/g, '$2')
+    .replace(/^[*_`]+|[*_`]+$/g, '')
+    .trim();
+}
+
+/**
+ * Canonical key of a heading: case, accents, numbering ("1.", "A.", "II.", "2.1"), trailing colons and a
+ * trailing parenthetical such as "(maks. 200 kata)" do not matter.
+ */
+export function headingKey(value: string): string {
+  let text = stripInlineMarkup(value)
+    .replace(/^\s*(?:[-*+•]|>)\s+/, '')
+    .trim();
+  text = text.replace(/^(?:bab|bagian|section|part)\s+(?=[0-9ivxlcdm]+\b)/i, '');
+  text = text.replace(/^(?:\d+(?:\.\d+)*\.?|[A-Za-z][.)]|[IVXLCDM]+[.)])\s+/, '');
+  text = text.replace(/\s*\([^()]*\)\s*$/, '');
+  text = text.replace(/[\s:.\-–—]+$/, '');
+  return normalizeName(text);
+}
+
+/** Counts words: whitespace-separated tokens holding a letter or a digit ("masing-masing" is one word). */
+export function countWords(value: string): number {
+  let count = 0;
+  for (const token of value.split(/\s+/)) {
+    if (/[\p{L}\p{N}]/u.test(token)) count++;
+  }
+  return count;
+}
+
+/** Splits `Label: value` (also `**Label**: value`, `- Label : value`); undefined when there is no label. */
+export function splitLabelLine(line: string): { label: string; value: string } | undefined {
+  const cleaned = line.replace(/^\s*(?:[-*+•]|>)\s+/, '');
+  const match = /^([^:]{1,60}?)\s*:\s*(.*)$/.exec(cleaned);
+  if (!match) return undefined;
+  const label = stripInlineMarkup(match[1] ?? '').replace(/[*_]+$/, '');
+  let value = (match[2] ?? '').trim();
+  // `**Judul:** value` leaves the closing marks at the start of the value.
+  value = value.replace(/^(\*\*|__)\s*/, '').trim();
+  if (!label || /^https?$/i.test(label)) return undefined;
+  return { label, value };
+}
+
+// biome-ignore format: a table reads better
+const MONTHS: Record<string, number> = {
+  januari: 1, january: 1, jan: 1,
+  februari: 2, february: 2, pebruari: 2, feb: 2, peb: 2,
+  maret: 3, march: 3, mar: 3,
+  april: 4, apr: 4,
+  mei: 5, may: 5,
+  juni: 6, june: 6, jun: 6,
+  juli: 7, july: 7, jul: 7,
+  agustus: 8, august: 8, agu: 8, agt: 8, ags: 8, aug: 8,
+  september: 9, sep: 9, sept: 9,
+  oktober: 10, october: 10, okt: 10, oct: 10,
+  november: 11, nopember: 11, nov: 11, nop: 11,
+  desember: 12, december: 12, des: 12, dec: 12,
+};
+
+function isoDate(year: number, month: number, day: number): string | undefined {
+  if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1) return undefined;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1) return undefined;
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * Reads a date as Indonesians write it: 2019-03-12, 12-03-2019, 12/03/2019, 12.03.2019, 12 Maret 2019,
+ * 12 March 2019, March 12, 2019 (a leading weekday such as "Selasa," is ignored). Numeric dates are day first.
+ * Returns YYYY-MM-DD or undefined.
+ */
+export function parseDate(value: string): string | undefined {
+  const text = value
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z]+,\s*/, '')
+    .replace(/\s+/g, ' ');
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
+  if (m) return isoDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(text);
+  if (m) return isoDate(Number(m[3]), Number(m[2]), Number(m[1]));
+  m = /^(\d{1,2}) ([a-z]+)\.? (\d{4})$/.exec(text);
+  if (m) {
+    const month = MONTHS[m[2] ?? ''];
+    return month ? isoDate(Number(m[3]), month, Number(m[1])) : undefined;
+  }
+  m = /^([a-z]+)\.? (\d{1,2}),? (\d{4})$/.exec(text);
+  if (m) {
+    const month = MONTHS[m[1] ?? ''];
+    return month ? isoDate(Number(m[3]), month, Number(m[2])) : undefined;
+  }
+  return undefined;
+}
+
+/** Adds whole months to an ISO date (clamping the day, so 29 Feb + 12 months is 28 Feb). */
+export function addMonths(iso: string, months: number): string {
+  const [y, mo, d] = iso.split('-').map(Number) as [number, number, number];
+  const total = y * 12 + (mo - 1) + months;
+  const year = Math.floor(total / 12);
+  const month = total - year * 12;
+  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(year, month, Math.min(d, last))).toISOString().slice(0, 10);
+}
+
+const EMAIL =
+  /^[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$/;
+
+export function cleanEmail(value: string): string {
+  return stripInlineMarkup(value)
+    .replace(/^mailto:/i, '')
+    .trim();
+}
+
+export function isValidEmail(value: string): boolean {
+  return value.length <= 254 && EMAIL.test(value) && !value.includes('..');
+}
+
+/**
+ * An Indonesian phone number: +62/62/0 then 7 to 13 digits; spaces, dots, dashes and an area code in
+ * parentheses are allowed. When several numbers are written ("0812... / (031) ..."), the first one counts.
+ */
+export function isValidPhone(value: string): boolean {
+  const first = value.split(/\s*(?:[/,;]|\batau\b|\bor\b)\s*/i)[0] ?? '';
+  if (!/^[+\d\s().-]+$/.test(first)) return false;
+  const digits = first.replace(/[\s().-]/g, '');
+  return /^(?:\+62|62|0)\d{7,13}$/.test(digits);
+}
+
+/** Finds the first http(s) or bare youtube URL in a text. */
+export function findUrl(value: string): string | undefined {
+  const m = /(?:https?:\/\/|(?:www\.|m\.)?youtu(?:\.be|be\.com)\/)[^\s<>()"'\]]+/i.exec(value);
+  return m?.[0];
+}
+
+/** True for a link to one YouTube video (watch, youtu.be, shorts, embed, live). */
+export function isYouTubeVideo(value: string): boolean {
+  const raw = findUrl(value);
+  if (!raw) return false;
+  let url: URL;
+  try {
+    url = new URL(/^https?:\/\//i.test(raw) ? raw : `https://${raw}`);
+  } catch {
+    return false;
+  }
+  const host = url.hostname.toLowerCase().replace(/^(?:www|m|music)\./, '');
+  const id = /^[A-Za-z0-9_-]{11}$/;
+  if (host === 'youtu.be') return id.test(url.pathname.slice(1).split('/')[0] ?? '');
+  if (host !== 'youtube.com' && host !== 'youtube-nocookie.com') return false;
+  if (url.pathname === '/watch') return id.test(url.searchParams.get('v') ?? '');
+  const m = /^\/(?:shorts|embed|live|v)\/([^/]+)/.exec(url.pathname);
+  return m ? id.test(m[1] ?? '') : false;
+}
