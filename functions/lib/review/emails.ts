@@ -597,6 +597,7 @@ export function submitterRejectedEmail(input: SubmitterRejectedEmailInput): Rend
   const errors = input.issues.filter((i) => i.severity === 'error');
   const others = input.issues.filter((i) => i.severity !== 'error');
   const deadline = submissionDeadlineAt(input.profile);
+  const blocking = errors.length || input.issues.length;
   const item = (issue: ValidationIssue, tone: 'error' | 'warning') => ({
     tone,
     badge: tr(
@@ -613,10 +614,13 @@ export function submitterRejectedEmail(input: SubmitterRejectedEmailInput): Rend
       text: fill(
         {
           id: 'Proposal Anda belum dapat diteruskan ke Tim Evaluasi karena {n} masalah berikut. Perbaiki setiap masalah, lalu unggah kembali proposal yang sudah diperbaiki.',
-          en: 'Your proposal cannot go to the evaluation team yet because of the {n} problem(s) below. Fix each one, then upload the corrected proposal again.',
+          en:
+            blocking === 1
+              ? 'Your proposal cannot go to the evaluation team yet because of the problem below. Fix it, then upload the corrected proposal again.'
+              : 'Your proposal cannot go to the evaluation team yet because of the {n} problems below. Fix each one, then upload the corrected proposal again.',
         },
         lang,
-        { n: errors.length || input.issues.length },
+        { n: blocking },
       ),
     },
     {

@@ -40,7 +40,12 @@ export function expectEscaped(markup: string): void {
 
 /** Every external reference an HTML document would load (there must be none). */
 export function externalAssets(markup: string): string[] {
-  return [...markup.matchAll(/<(?:img|script|link|iframe)\b[^>]*>|\burl\(|@import|\bsrc=/gi)].map(
-    (m) => m[0],
-  );
+  const tags = [...markup.matchAll(/<[a-zA-Z][^>]*>/g)].map((m) => m[0]);
+  const styles = [...markup.matchAll(/<style>([^<]*)<\/style>/g)].map((m) => m[1] ?? '');
+  return [
+    ...tags.filter((t) =>
+      /^<(img|script|link|iframe|object|embed|video|audio|source)\b|\ssrc=|url\(/i.test(t),
+    ),
+    ...styles.filter((css) => /url\(|@import/i.test(css)),
+  ];
 }
