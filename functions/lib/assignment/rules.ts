@@ -122,7 +122,7 @@ export function exclusionOf(
   return undefined;
 }
 
-/** Deterministic value in [0, 1) from a proposal and a reviewer (FNV-1a, 32 bits): the spread tie-break. */
+/** Deterministic value in [0, 1) from a proposal and a reviewer (FNV-1a, 32 bits, with a final mix): the spread tie-break. */
 export function tieBreak(proposalId: string, reviewerId: string): number {
   let hash = 0x811c9dc5;
   const input = `${proposalId}\u0000${reviewerId}`;
@@ -130,6 +130,12 @@ export function tieBreak(proposalId: string, reviewerId: string): number {
     hash ^= input.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
+  // Final avalanche (MurmurHash3 fmix32): FNV alone leaves ids that differ in their last character close.
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
   return (hash >>> 0) / 0x1_0000_0000;
 }
 

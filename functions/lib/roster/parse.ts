@@ -319,7 +319,9 @@ export function parseRoster(input: string, fileName: string, profile: RosterProf
     errors.push(...problems);
     if (reviewer) parsed.push({ line: row.line, reviewer });
   }
-  errors.push(...findDuplicates(parsed));
+  const duplicates = findDuplicates(parsed);
+  const repeated = new Set(duplicates.map((d) => d.line));
+  errors.push(...duplicates);
   errors.sort((a, b) => a.line - b.line);
-  return { reviewers: parsed.map((p) => p.reviewer), errors };
+  return { reviewers: parsed.filter((p) => !repeated.has(p.line)).map((p) => p.reviewer), errors };
 }
