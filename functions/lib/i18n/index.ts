@@ -46,7 +46,13 @@ export function resolveLang(...candidates: Array<string | null | undefined>): La
 
 /** "Senin, 30 Juni 2025" / "Monday, 30 June 2025". */
 export function formatDate(date: Date, lang: Lang = DEFAULT_LANG, timeZone = DEFAULT_TIME_ZONE): string {
-  return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'full', timeZone }).format(date);
+  return new Intl.DateTimeFormat(LOCALES[lang], {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone,
+  }).format(date);
 }
 
 /** "Senin, 30 Juni 2025 pukul 23.59 WIB" / "Monday, 30 June 2025 at 23:59 GMT+7". */
