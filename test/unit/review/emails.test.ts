@@ -14,7 +14,7 @@ import {
 } from '../../../functions/lib/review/emails';
 import { expectEscaped, externalAssets, hostile, kipp, small } from './fixtures';
 
-const LINK = 'https://api.example.org/review?r=AbCdEfGhIjKlMnOpQrStUvWx&e=1752000000&s=' + 'x'.repeat(43);
+const LINK = `https://api.example.org/review?r=AbCdEfGhIjKlMnOpQrStUvWx&e=1752000000&s=${'x'.repeat(43)}`;
 const DUE = new Date('2025-07-14T16:59:00Z'); // Monday 14 July 2025, 23:59 WIB
 const proposal = {
   id: 'p-123',

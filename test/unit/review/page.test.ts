@@ -12,7 +12,7 @@ import {
 } from '../../../functions/lib/review/page';
 import { expectEscaped, externalAssets, hostile, kipp, small } from './fixtures';
 
-const ACTION = '?r=AbCdEfGhIjKlMnOpQrStUvWx&e=1752000000&s=' + 'x'.repeat(43);
+const ACTION = `?r=AbCdEfGhIjKlMnOpQrStUvWx&e=1752000000&s=${'x'.repeat(43)}`;
 const ACTION_ATTR = `action="${ACTION.replaceAll('&', '&amp;')}"`;
 const DUE = new Date('2025-07-14T16:59:00Z');
 const proposal = {
