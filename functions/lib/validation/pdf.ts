@@ -48,6 +48,18 @@ function linesOfPage(items: TextItemLike[]): Line[] {
   return lines;
 }
 
+/** A word hyphenated across a line break ("masing-" + "masing") is one word: join such lines. */
+function joinHyphenated(lines: Line[]): Line[] {
+  const out: Line[] = [];
+  for (const line of lines) {
+    const prev = out[out.length - 1];
+    if (prev && prev.size === line.size && /\p{L}-$/u.test(prev.text) && /^\p{L}/u.test(line.text)) {
+      prev.text += line.text;
+    } else out.push({ ...line });
+  }
+  return out;
+}
+
 /** Lines set clearly larger than the body text become headings (level 1 or 2 by size). */
 function toBlocks(lines: Line[]): Block[] {
   const sizes: number[] = [];
@@ -67,7 +79,7 @@ export async function parsePdf(bytes: Uint8Array, timeoutMs: number): Promise<Bl
   const pdfjs = await getResolvedPDFJS();
   // PDF.js takes ownership of (detaches) the buffer it is given: pass a copy.
   const task = pdfjs.getDocument({
-    data: bytes.slice(),
+    data: new Uint8Array(bytes),
     isEvalSupported: false,
     useSystemFonts: false,
     disableFontFace: true,
@@ -111,7 +123,7 @@ export async function parsePdf(bytes: Uint8Array, timeoutMs: number): Promise<Bl
     }
     const letters = lines.reduce((sum, l) => sum + (l.text.match(/\p{L}/gu)?.length ?? 0), 0);
     if (letters < MIN_LETTERS) throw new DocumentRejected('PDF_NO_TEXT');
-    return toBlocks(lines);
+    return toBlocks(joinHyphenated(lines));
   };
   try {
     return await Promise.race([work(), timeout]);
