@@ -82,7 +82,7 @@ export async function startDynamoDbLocal(log: (line: string) => void = () => {})
       '-port',
       String(port),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir },
   );
   // If this process dies without calling stop(), do not leave the JVM behind.
   const killOnExit = () => child.kill('SIGKILL');

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { readProposalTasks } from './lib/assignment';
+import { dynamo } from './lib/aws/dynamodb';
+import { requireEnv } from './lib/config';
+import { BadInputError } from './lib/errors';
+import { lambda, metrics, withProposal } from './lib/lambda';
+import { activeProfile } from './lib/profile-config';
+import { ProposalStore } from './lib/proposals';
+import { aggregate } from './lib/review';
+
+const table = requireEnv('TABLE_NAME');
+const store = new ProposalStore(dynamo, table);
+const inputSchema = z.object({ proposalId: z.string().min(1) });
+
+/**
+ * Combines the submitted reviews (read from the table, the source of truth) into the result. With fewer than
+ * the profile's minimum, `enough: false` sends the proposal back to assignment for the missing seats.
+ */
+export const handler = lambda(async (event: unknown) => {
+  const parsed = inputSchema.safeParse(event);
+  if (!parsed.success) throw new BadInputError(`Aggregate: bad input: ${parsed.error.message}`);
+  const { proposalId } = parsed.data;
+  withProposal(proposalId);
+  const profile = activeProfile();
+  const tasks = await readProposalTasks(dynamo, table, proposalId);
+  const scores = tasks.filter((t) => t.status === 'SUBMITTED' && typeof t.score === 'number').map((t) => t.score as number);
+  if (scores.length < profile.review.minReviews) {
+    await store.note(proposalId, `${scores.length} review(s) in, ${profile.review.minReviews} needed; assigning more reviewers`);
+    return { enough: false, reviews: scores.length };
+  }
+  const result = aggregate(scores, profile);
+  const summary = `Reviewed: score ${result.score} from ${result.reviews} review(s)${result.disagreement ? `, reviewers disagree (spread ${result.spread})` : ''}`;
+  await store.transition(proposalId, 'REVIEWED', summary, {
+    from: ['IN_REVIEW', 'ASSIGNING', 'NEEDS_REVIEWERS'],
+    fields: { result: { score: result.score, mean: result.mean, spread: result.spread, reviews: result.reviews, disagreement: result.disagreement } },
+    remove: ['opsToken'],
+  });
+  metrics.addMetric('ProposalsReviewed', 'Count', 1);
+  return { enough: true, ...result };
+});

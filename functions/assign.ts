@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { assignReviewers } from './lib/assignment';
+import { dynamo } from './lib/aws/dynamodb';
+import { requireEnv } from './lib/config';
+import { BadInputError } from './lib/errors';
+import { lambda, logger, metrics, withProposal } from './lib/lambda';
+import { activeProfile } from './lib/profile-config';
+import { ProposalStore } from './lib/proposals';
+
+const table = requireEnv('TABLE_NAME');
+const store = new ProposalStore(dynamo, table);
+const inputSchema = z.object({ proposalId: z.string().min(1) });
+
+export interface AssignOutput {
+  complete: boolean;
+  /** Tasks to send now (new seats); each becomes one branch of the review-task Map. */
+  tasks: Array<{ proposalId: string; reviewerId: string }>;
+  missing: number;
+  gap?: { id: string; en: string };
+}
+
+/** Reserves the proposal's reviewers; NEEDS_REVIEWERS with the gap when the roster cannot fill every seat. */
+export const handler = lambda(async (event: unknown): Promise<AssignOutput> => {
+  const parsed = inputSchema.safeParse(event);
+  if (!parsed.success) throw new BadInputError(`AssignReviewers: bad input: ${parsed.error.message}`);
+  const { proposalId } = parsed.data;
+  withProposal(proposalId);
+  const profile = activeProfile();
+  const proposal = await store.transition(proposalId, 'ASSIGNING', 'Choosing reviewers', {
+    from: ['VALIDATING', 'ASSIGNING', 'NEEDS_REVIEWERS', 'IN_REVIEW'],
+  });
+  if (!proposal.institution || !proposal.category) {
+    throw new BadInputError(`Proposal ${proposalId} has no institution or category; it cannot be assigned`);
+  }
+  const result = await assignReviewers(
+    dynamo,
+    table,
+    {
+      id: proposalId,
+      institution: proposal.institution,
+      agency: proposal.agency,
+      category: proposal.category,
+      contactEmail: proposal.contactEmail,
+    },
+    profile,
+    new Date(),
+  );
+  // Only tasks not yet sent: on a second round (after declines) the submitted ones are already done.
+  const toSend = result.tasks
+    .filter((task) => task.status === 'PENDING')
+    .map((task) => ({ proposalId, reviewerId: task.reviewerId }));
+  logger.info('Assignment', { assigned: result.tasks.length, toSend: toSend.length, missing: result.missing, ...result.stats });
+  if (result.missing > 0) {
+    const gap = result.gap ?? { id: 'Penelaah tidak cukup', en: 'Not enough reviewers' };
+    await store.transition(proposalId, 'NEEDS_REVIEWERS', gap.en, {
+      from: ['ASSIGNING'],
+      fields: { alternates: result.alternates, reviewersNeeded: profile.review.reviewersPerProposal },
+    });
+    return { complete: false, tasks: toSend, missing: result.missing, gap };
+  }
+  await store.transition(
+    proposalId,
+    'IN_REVIEW',
+    `${result.tasks.length} reviewer(s) assigned: ${result.tasks.map((t) => t.reviewerId).join(', ')}`,
+    { from: ['ASSIGNING'], fields: { alternates: result.alternates, reviewersNeeded: profile.review.reviewersPerProposal } },
+  );
+  metrics.addMetric('ReviewTasksAssigned', 'Count', toSend.length);
+  return { complete: true, tasks: toSend, missing: 0 };
+});

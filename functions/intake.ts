@@ -1,0 +1,88 @@
+import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { dynamo } from './lib/aws/dynamodb';
+import { sfn } from './lib/aws/sfn';
+import { requireEnv } from './lib/config';
+import { BadInputError } from './lib/errors';
+import { lambda, logger, metrics, withProposal } from './lib/lambda';
+import { ProposalStore } from './lib/proposals';
+import { decodeS3Key, parseUploadKey, proposalIdFor, type S3Record, s3NotificationSchema } from './lib/uploads';
+
+const store = new ProposalStore(dynamo, requireEnv('TABLE_NAME'));
+const stateMachineArn = requireEnv('STATE_MACHINE_ARN');
+
+/** Registers one uploaded object version and starts its execution; both steps are idempotent. */
+async function intakeRecord(record: S3Record): Promise<void> {
+  if (!record.eventName.startsWith('ObjectCreated:')) return;
+  const bucket = record.s3.bucket.name;
+  const key = decodeS3Key(record.s3.object.key);
+  const version = record.s3.object.versionId ?? record.s3.object.eTag ?? record.s3.object.sequencer;
+  const id = proposalIdFor(bucket, key, version);
+  withProposal(id);
+  const check = parseUploadKey(key);
+  const base = {
+    id,
+    bucket,
+    key,
+    versionId: record.s3.object.versionId,
+    etag: record.s3.object.eTag,
+    size: record.s3.object.size,
+    agency: check.ok ? check.agency : 'unknown',
+  };
+  if (!check.ok) {
+    // Nothing to validate: record the upload as rejected with the reason so it is not silently dropped.
+    await store.register(base, 'REJECTED', check.reason);
+    metrics.addMetric('ProposalsRejected', 'Count', 1);
+    logger.warn('Upload refused', { key, reason: check.reason });
+    return;
+  }
+  const { proposal, created } = await store.register(base);
+  if (created) metrics.addMetric('ProposalsReceived', 'Count', 1);
+  if (proposal.executionArn || proposal.status !== 'RECEIVED') return;
+  let executionArn: string | undefined;
+  try {
+    const out = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn,
+        name: id,
+        input: JSON.stringify({ proposalId: id, bucket, key, versionId: base.versionId ?? null, agency: base.agency }),
+      }),
+    );
+    executionArn = out.executionArn;
+  } catch (error) {
+    // Same name, different input cannot happen (the name is a hash of the input); treat as already started.
+    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
+  }
+  await store.setFields(id, { executionArn });
+  logger.info('Pipeline started', { key, executionArn });
+}
+
+/** SQS batch of S3 notifications; failed messages are reported individually and retried (then the DLQ). */
+export const handler = lambda(async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  const failures: SQSBatchResponse['batchItemFailures'] = [];
+  for (const message of event.Records) {
+    try {
+      await intakeMessage(message);
+    } catch (error) {
+      logger.error('Intake failed; the message will be retried', { messageId: message.messageId, error });
+      failures.push({ itemIdentifier: message.messageId });
+    }
+  }
+  return { batchItemFailures: failures };
+});
+
+async function intakeMessage(message: SQSRecord): Promise<void> {
+  let body: unknown;
+  try {
+    body = JSON.parse(message.body);
+  } catch {
+    throw new BadInputError('Message body is not JSON; it goes to the dead-letter queue after the retries');
+  }
+  const parsed = s3NotificationSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new BadInputError('Message is not an S3 notification; it goes to the dead-letter queue after the retries');
+  }
+  if (!('Records' in parsed.data)) return; // s3:TestEvent
+  for (const record of parsed.data.Records) await intakeRecord(record);
+}

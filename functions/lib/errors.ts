@@ -1,0 +1,55 @@
+/**
+ * Errors the state machine routes on (by `name`). A task Lambda that fails throws; it never returns an error object.
+ */
+export class TransientError extends Error {
+  override name = 'TransientError';
+}
+
+/** The reviewer declined the task (SendTaskFailure error name). */
+export class ReviewDeclined extends Error {
+  override name = 'ReviewDeclined';
+}
+
+/** The task passed its due date and grace period (SendTaskFailure error name). */
+export class ReviewTimedOut extends Error {
+  override name = 'ReviewTimedOut';
+}
+
+/** Input that does not match what a boundary accepts. */
+export class BadInputError extends Error {
+  override name = 'BadInputError';
+}
+
+/** A state change that is not allowed from the proposal's current status. */
+export class InvalidTransitionError extends Error {
+  override name = 'InvalidTransitionError';
+}
+
+const TRANSIENT_AWS_ERRORS = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'TransactionInProgressException',
+  'TimeoutError',
+  'ECONNRESET',
+  'ECONNREFUSED',
+]);
+
+/** Re-throws AWS SDK throttling and service faults as TransientError so the state machine retries with jitter. */
+export function asTransient(error: unknown): unknown {
+  if (error instanceof Error && (TRANSIENT_AWS_ERRORS.has(error.name) || isRetryableSdkError(error))) {
+    return new TransientError(`${error.name}: ${error.message}`, { cause: error });
+  }
+  return error;
+}
+
+function isRetryableSdkError(error: Error): boolean {
+  const meta = (error as { $retryable?: unknown; $metadata?: { httpStatusCode?: number } }).$metadata;
+  const status = meta?.httpStatusCode ?? 0;
+  return status >= 500 || status === 429;
+}

@@ -1,0 +1,24 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+
+/** Structured JSON logs; the proposal id is the correlation id (see `withProposal`). */
+export const logger = new Logger();
+/** CloudWatch EMF metrics, namespace from POWERTOOLS_METRICS_NAMESPACE. */
+export const metrics = new Metrics();
+
+/** Wraps a handler with the project's one instrumentation style (middy + Powertools logger and metrics). */
+export function lambda<E, R>(handler: (event: E, context: Context) => Promise<R>) {
+  return middy(handler)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { throwOnEmptyMetrics: false }));
+}
+
+/** Tags the following log lines with the proposal they concern. */
+export function withProposal(proposalId: string): void {
+  logger.appendKeys({ proposalId });
+  logger.setCorrelationId(proposalId);
+}

@@ -1,0 +1,274 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { asTransient, InvalidTransitionError } from './errors';
+import {
+  type HistoryEntry,
+  keys,
+  type Proposal,
+  type ProposalStatus,
+  PROPOSAL_STATUSES,
+  type ReviewTask,
+} from './model';
+
+/** Everything about one proposal that people ask for: the item, its reviews and its history. */
+export interface ProposalView extends Proposal {
+  reviews: ReviewTask[];
+  history: HistoryEntry[];
+}
+
+export interface NewProposal {
+  id: string;
+  bucket: string;
+  key: string;
+  versionId?: string;
+  etag?: string;
+  size?: number;
+  agency: string;
+}
+
+const stripKeys = <T>(item: Record<string, unknown>): T => {
+  const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, ...rest } = item;
+  return rest as T;
+};
+
+const isConditionalFailure = (error: unknown) =>
+  error instanceof Error &&
+  (error.name === 'ConditionalCheckFailedException' || error.name === 'TransactionCanceledException');
+
+/**
+ * Proposal state in DynamoDB. Every status change is one transaction: the META item (guarded by its sequence
+ * number, so concurrent writers cannot interleave) and a history event.
+ */
+export class ProposalStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * Registers a new upload as RECEIVED (or directly in `status` with `reason`, e.g. REJECTED for an unusable key).
+   * Idempotent: registering the same id again returns the stored proposal and `created: false`.
+   */
+  async register(
+    input: NewProposal,
+    status: ProposalStatus = 'RECEIVED',
+    reason = 'Upload received',
+  ): Promise<{ proposal: Proposal; created: boolean }> {
+    const at = this.clock().toISOString();
+    const proposal: Proposal = { ...input, status, reason, receivedAt: at, updatedAt: at, seq: 1 };
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...keys.proposal(input.id), ...keys.statusListing(status, at, input.id), ...proposal },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...keys.event(input.id, at, 1), at, status, note: reason },
+              },
+            },
+          ],
+        }),
+      );
+      return { proposal, created: true };
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw asTransient(error);
+      const existing = await this.get(input.id);
+      if (!existing) throw asTransient(error);
+      return { proposal: existing, created: false };
+    }
+  }
+
+  async get(id: string): Promise<Proposal | undefined> {
+    try {
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.table, Key: keys.proposal(id), ConsistentRead: true }),
+      );
+      return out.Item ? stripKeys<Proposal>(out.Item) : undefined;
+    } catch (error) {
+      throw asTransient(error);
+    }
+  }
+
+  async require(id: string): Promise<Proposal> {
+    const proposal = await this.get(id);
+    if (!proposal) throw new Error(`Proposal ${id} does not exist`);
+    return proposal;
+  }
+
+  /**
+   * Moves a proposal to `to`, recording `note` as the reason and in the history, and setting `fields`.
+   * `from` lists the statuses the move is allowed from; a proposal already in `to` with the same note is left
+   * alone (a retried Lambda does not write the history twice).
+   */
+  async transition(
+    id: string,
+    to: ProposalStatus,
+    note: string,
+    options: { from?: readonly ProposalStatus[]; fields?: Partial<Proposal>; remove?: (keyof Proposal)[] } = {},
+  ): Promise<Proposal> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.require(id);
+      if (current.status === to && current.reason === note && !options.fields) return current;
+      if (options.from && !options.from.includes(current.status)) {
+        if (current.status === to) return current;
+        throw new InvalidTransitionError(
+          `Proposal ${id} is ${current.status}; it cannot become ${to} (allowed from ${options.from.join(', ')})`,
+        );
+      }
+      const at = this.clock().toISOString();
+      const seq = current.seq + 1;
+      const fields: Record<string, unknown> = {
+        ...options.fields,
+        status: to,
+        reason: note,
+        updatedAt: at,
+        seq,
+        ...keys.statusListing(to, current.receivedAt, id),
+      };
+      const names: Record<string, string> = { '#seq': 'seq' };
+      const values: Record<string, unknown> = { ':expected': current.seq };
+      const sets = Object.entries(fields).map(([name, value], i) => {
+        names[`#f${i}`] = name;
+        values[`:v${i}`] = value;
+        return `#f${i} = :v${i}`;
+      });
+      const removes = (options.remove ?? []).map((name, i) => {
+        names[`#r${i}`] = name;
+        return `#r${i}`;
+      });
+      try {
+        await this.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.table,
+                  Key: keys.proposal(id),
+                  UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+                  ConditionExpression: '#seq = :expected',
+                  ExpressionAttributeNames: names,
+                  ExpressionAttributeValues: values,
+                },
+              },
+              { Put: { TableName: this.table, Item: { ...keys.event(id, at, seq), at, status: to, note } } },
+            ],
+          }),
+        );
+        return { ...current, ...(fields as Partial<Proposal>), status: to, reason: note, updatedAt: at, seq };
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw asTransient(error);
+        // Another writer moved the proposal in between: read again and re-check the rules.
+      }
+    }
+    throw asTransient(Object.assign(new Error(`Proposal ${id} kept changing; giving up for now`), { name: 'Throttling' }));
+  }
+
+  /** Sets fields that are not part of the journey (no status change, no history entry). */
+  async setFields(id: string, fields: Partial<Proposal>): Promise<void> {
+    const entries = Object.entries(fields);
+    if (entries.length === 0) return;
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.proposal(id),
+          UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name])),
+          ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
+        }),
+      )
+      .catch((error) => {
+        throw asTransient(error);
+      });
+  }
+
+  /** Adds a history entry without changing the status (e.g. "submitter notified"). */
+  async note(id: string, note: string): Promise<void> {
+    await this.transition(id, (await this.require(id)).status, note, {});
+  }
+
+  async history(id: string): Promise<HistoryEntry[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': `PROPOSAL#${id}`, ':sk': 'EVENT#' },
+    });
+    return items.map((item) => ({
+      at: item.at as string,
+      status: item.status as ProposalStatus,
+      note: item.note as string,
+    }));
+  }
+
+  async reviews(id: string): Promise<ReviewTask[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': `PROPOSAL#${id}`, ':sk': 'REVIEW#' },
+      ConsistentRead: true,
+    });
+    return items.map((item) => stripKeys<ReviewTask>(item));
+  }
+
+  async view(id: string): Promise<ProposalView | undefined> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': `PROPOSAL#${id}` },
+      ConsistentRead: true,
+    });
+    const meta = items.find((item) => item.SK === 'META');
+    if (!meta) return undefined;
+    return {
+      ...stripKeys<Proposal>(meta),
+      reviews: items.filter((item) => String(item.SK).startsWith('REVIEW#')).map((i) => stripKeys<ReviewTask>(i)),
+      history: items
+        .filter((item) => String(item.SK).startsWith('EVENT#'))
+        .map((item) => ({ at: item.at as string, status: item.status as ProposalStatus, note: item.note as string })),
+    };
+  }
+
+  /** Proposals in one status (oldest first), or in every status when none is given. */
+  async list(status?: ProposalStatus): Promise<Proposal[]> {
+    const statuses = status ? [status] : PROPOSAL_STATUSES;
+    const all: Proposal[] = [];
+    for (const s of statuses) {
+      const items = await this.queryAll({
+        TableName: this.table,
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': `STATUS#${s}` },
+      });
+      all.push(...items.map((item) => stripKeys<Proposal>(item)));
+    }
+    return all.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.id.localeCompare(b.id));
+  }
+
+  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start })).catch((error) => {
+        throw asTransient(error);
+      });
+      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}

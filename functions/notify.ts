@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { readProposalTasks } from './lib/assignment';
+import { dynamo } from './lib/aws/dynamodb';
+import { requireEnv } from './lib/config';
+import { BadInputError } from './lib/errors';
+import { lambda, logger, withProposal } from './lib/lambda';
+import { sendEmail } from './lib/mailer';
+import { activeProfile } from './lib/profile-config';
+import { ProposalStore } from './lib/proposals';
+import { opsReviewedEmail, submitterRejectedEmail, submitterResultEmail } from './lib/review';
+import { getReviewers } from './lib/roster/store';
+import type { ValidationReport } from './lib/validation/types';
+
+const table = requireEnv('TABLE_NAME');
+const store = new ProposalStore(dynamo, table);
+const opsEmail = requireEnv('OPS_EMAIL');
+const inputSchema = z.object({ kind: z.enum(['rejected', 'result']), proposalId: z.string().min(1) });
+
+/** Tells the submitter the outcome (rejected with what to fix, or the result) and ops the reviewed summary. */
+export const handler = lambda(async (event: unknown): Promise<void> => {
+  const parsed = inputSchema.safeParse(event);
+  if (!parsed.success) throw new BadInputError(`Notify: bad input: ${parsed.error.message}`);
+  const { kind, proposalId } = parsed.data;
+  withProposal(proposalId);
+  const profile = activeProfile();
+  const proposal = await store.require(proposalId);
+  const info = { ...proposal, id: proposalId };
+  const lang = profile.language;
+
+  if (kind === 'rejected') {
+    const report = proposal.validation as ValidationReport | undefined;
+    if (!proposal.contactEmail) {
+      await store.note(proposalId, 'No valid contact email in the proposal: the submitter could not be told');
+      return;
+    }
+    const email = submitterRejectedEmail({ profile, lang, proposal: info, issues: report?.issues ?? [] });
+    await sendEmail({ to: proposal.contactEmail, ...email });
+    await store.note(proposalId, `Submitter told what to fix (${proposal.contactEmail})`);
+    return;
+  }
+
+  if (!proposal.result) throw new BadInputError(`Proposal ${proposalId} has no result to send`);
+  if (proposal.contactEmail) {
+    const email = submitterResultEmail({ profile, lang, proposal: info, result: proposal.result, status: proposal.status });
+    await sendEmail({ to: proposal.contactEmail, ...email });
+  } else {
+    logger.warn('No contact email; submitter not told');
+  }
+  const tasks = (await readProposalTasks(dynamo, table, proposalId)).filter((t) => t.status === 'SUBMITTED');
+  const names = await getReviewers(dynamo, table, tasks.map((t) => t.reviewerId));
+  const email = opsReviewedEmail({
+    profile,
+    lang,
+    proposal: info,
+    result: proposal.result,
+    reviews: tasks.map((t) => ({ reviewerName: names.get(t.reviewerId)?.name ?? t.reviewerId, score: t.score ?? 0, comment: t.comment })),
+  });
+  await sendEmail({ to: opsEmail, ...email });
+  await store.note(proposalId, 'Submitter and ops told the result');
+});

@@ -1,0 +1,221 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { releaseReviewer } from './lib/assignment';
+import { dynamo } from './lib/aws/dynamodb';
+import { s3 } from './lib/aws/s3';
+import { getSecret } from './lib/aws/secrets';
+import { sfn } from './lib/aws/sfn';
+import { requireEnv } from './lib/config';
+import { lambda, logger, metrics, withProposal } from './lib/lambda';
+import { keys, type Proposal, type ReviewTask } from './lib/model';
+import { activeProfile } from './lib/profile-config';
+import { ProposalStore } from './lib/proposals';
+import {
+  type ErrorKind,
+  type FieldError,
+  parseDecision,
+  type RenderedPage,
+  renderErrorPage,
+  renderInvitePage,
+  renderReceipt,
+  renderScoreForm,
+  verifyReviewLink,
+  weightedScore,
+} from './lib/review';
+import { getReviewers } from './lib/roster/store';
+import type { ValidationReport } from './lib/validation/types';
+
+const table = requireEnv('TABLE_NAME');
+const bucket = requireEnv('BUCKET_NAME');
+const secretArn = requireEnv('SIGNING_SECRET_ARN');
+const store = new ProposalStore(dynamo, table);
+const DOWNLOAD_SECONDS = 15 * 60;
+
+type Response = APIGatewayProxyStructuredResultV2;
+type StoredTask = ReviewTask & { token?: string };
+
+const toResponse = (page: RenderedPage): Response => ({ statusCode: page.statusCode, headers: page.headers, body: page.body });
+
+function errorPage(kind: ErrorKind, lang: 'id' | 'en' = activeProfile().language): Response {
+  return toResponse(renderErrorPage({ kind, lang, profile: activeProfile() }));
+}
+
+async function findTask(reviewId: string): Promise<StoredTask | undefined> {
+  const out = await dynamo.send(
+    new QueryCommand({
+      TableName: table,
+      IndexName: 'GSI3',
+      KeyConditionExpression: 'reviewId = :id',
+      ExpressionAttributeValues: { ':id': reviewId },
+    }),
+  );
+  const hit = out.Items?.[0];
+  if (!hit) return undefined;
+  // The index is eventually consistent: read the task itself.
+  const item = await dynamo.send(
+    new GetCommand({ TableName: table, Key: keys.review(String(hit.proposalId), String(hit.reviewerId)), ConsistentRead: true }),
+  );
+  return item.Item as StoredTask | undefined;
+}
+
+function pageProposal(proposal: Proposal) {
+  const report = proposal.validation as (ValidationReport & { summary?: string }) | undefined;
+  return {
+    title: proposal.title,
+    institution: proposal.institution,
+    category: proposal.category,
+    group: proposal.group,
+    summary: report?.summary,
+  };
+}
+
+/** Renders what the link shows now, from the task's status. */
+async function show(task: StoredTask, proposal: Proposal, actionUrl: string, lang: 'id' | 'en', errors?: FieldError[], values?: { reason?: string; scores?: Record<string, string>; comment?: string }): Promise<Response> {
+  const profile = activeProfile();
+  const common = { profile, lang, proposal: pageProposal(proposal) };
+  const dueAt = new Date(task.dueAt);
+  switch (task.status) {
+    case 'PENDING': {
+      const downloadUrl = await presign(proposal);
+      return toResponse(renderInvitePage({ ...common, downloadUrl, dueAt, actionUrl, errors, reason: values?.reason }));
+    }
+    case 'ACCEPTED': {
+      const downloadUrl = await presign(proposal);
+      return toResponse(renderScoreForm({ ...common, actionUrl, dueAt, downloadUrl, errors, values }));
+    }
+    case 'SUBMITTED':
+      return toResponse(
+        renderReceipt({
+          ...common,
+          decision: { action: 'submit', at: new Date(task.decidedAt ?? Date.now()), scores: task.scores ?? {}, comment: task.comment, weightedScore: task.score },
+        }),
+      );
+    case 'DECLINED':
+      return toResponse(
+        renderReceipt({ ...common, decision: { action: 'decline', at: new Date(task.decidedAt ?? Date.now()), reason: task.declineReason ?? '' } }),
+      );
+    default:
+      return errorPage('closed', lang);
+  }
+}
+
+async function presign(proposal: Proposal): Promise<string> {
+  return getSignedUrl(
+    s3,
+    new GetObjectCommand({ Bucket: bucket, Key: proposal.key, VersionId: proposal.versionId }),
+    { expiresIn: DOWNLOAD_SECONDS },
+  );
+}
+
+const seeOther = (location: string): Response => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' });
+
+/** Applies a decision once: a conditional update of the task, then the task token is answered. */
+async function decide(event: APIGatewayProxyEventV2, task: StoredTask, proposal: Proposal, actionUrl: string, lang: 'id' | 'en'): Promise<Response> {
+  const profile = activeProfile();
+  const body = event.body && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const parsed = parseDecision(body, event.headers['content-type'], profile);
+  if (!parsed.ok) {
+    const form = Object.fromEntries(new URLSearchParams(body ?? ''));
+    return show(task, proposal, actionUrl, lang, parsed.errors, { reason: form.reason, comment: form.comment, scores: form });
+  }
+  const { decision } = parsed;
+  const now = new Date().toISOString();
+  const where = { proposalId: task.proposalId, reviewerId: task.reviewerId };
+  if (decision.action === 'accept') {
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.review(task.proposalId, task.reviewerId),
+          UpdateExpression: 'SET #status = :accepted, acceptedAt = :now',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':accepted': 'ACCEPTED', ':pending': 'PENDING', ':now': now },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      return errorPage('used', lang);
+    }
+    await store.note(task.proposalId, `${task.reviewerId} accepted the review task`);
+    return seeOther(actionUrl);
+  }
+  if (decision.action === 'decline') {
+    const token = task.token;
+    const { released } = await releaseReviewer(dynamo, table, task.proposalId, task.reviewerId, 'DECLINED', { declineReason: decision.reason });
+    if (!released) return errorPage('used', lang);
+    metrics.addMetric('ReviewTasksDeclined', 'Count', 1);
+    if (token) await answer(() => sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'ReviewDeclined', cause: decision.reason.slice(0, 256) })), where);
+    return seeOther(actionUrl);
+  }
+  const score = weightedScore(decision.scores, profile);
+  let old: StoredTask;
+  try {
+    const out = await dynamo.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.review(task.proposalId, task.reviewerId),
+        UpdateExpression: 'SET #status = :submitted, scores = :scores, score = :score, #comment = :comment, decidedAt = :now REMOVE #token, GSI2PK, GSI2SK',
+        ConditionExpression: '#status IN (:pending, :accepted)',
+        ExpressionAttributeNames: { '#status': 'status', '#token': 'token', '#comment': 'comment' },
+        ExpressionAttributeValues: {
+          ':submitted': 'SUBMITTED',
+          ':scores': decision.scores,
+          ':score': score,
+          ':comment': decision.comment,
+          ':now': now,
+          ':pending': 'PENDING',
+          ':accepted': 'ACCEPTED',
+        },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    old = out.Attributes as StoredTask;
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    return errorPage('used', lang);
+  }
+  metrics.addMetric('ReviewTasksCompleted', 'Count', 1);
+  await store.note(task.proposalId, `${task.reviewerId} submitted a review (score ${score})`);
+  if (old.token) {
+    const token = old.token;
+    await answer(
+      () => sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ reviewerId: task.reviewerId, status: 'SUBMITTED', score }) })),
+      where,
+    );
+  }
+  return seeOther(actionUrl);
+}
+
+/** Answers the execution; a token the execution no longer waits on (it timed out) is logged, not fatal. */
+async function answer(send: () => Promise<unknown>, where: Record<string, string>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'TaskTimedOut' || name === 'InvalidToken' || name === 'TaskDoesNotExist') {
+      logger.warn('The execution no longer waits for this task', { ...where, error: name });
+      return;
+    }
+    throw error;
+  }
+}
+
+/** GET shows the task; POST applies a decision. The signed query string is the reviewer's only credential. */
+export const handler = lambda(async (event: APIGatewayProxyEventV2): Promise<Response> => {
+  const method = event.requestContext.http.method;
+  if (method !== 'GET' && method !== 'POST') return errorPage('method');
+  const verified = verifyReviewLink(event.queryStringParameters ?? {}, await getSecret(secretArn), new Date());
+  if (!verified.ok) return errorPage(verified.reason);
+  const task = await findTask(verified.reviewId);
+  if (!task) return errorPage('not-found');
+  withProposal(task.proposalId);
+  const [proposal, reviewers] = await Promise.all([store.require(task.proposalId), getReviewers(dynamo, table, [task.reviewerId])]);
+  const lang = reviewers.get(task.reviewerId)?.language ?? activeProfile().language;
+  const actionUrl = `?${event.rawQueryString}`;
+  if (method === 'GET') return show(task, proposal, actionUrl, lang);
+  return decide(event, task, proposal, actionUrl, lang);
+});

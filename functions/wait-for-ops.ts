@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { dynamo } from './lib/aws/dynamodb';
+import { requireEnv } from './lib/config';
+import { BadInputError } from './lib/errors';
+import { lambda, withProposal } from './lib/lambda';
+import { sendEmail } from './lib/mailer';
+import { activeProfile } from './lib/profile-config';
+import { ProposalStore } from './lib/proposals';
+import { opsNeedsReviewersEmail } from './lib/review';
+
+const store = new ProposalStore(dynamo, requireEnv('TABLE_NAME'));
+const opsEmail = requireEnv('OPS_EMAIL');
+const inputSchema = z.object({
+  proposalId: z.string().min(1),
+  taskToken: z.string().min(1),
+  gap: z.object({ id: z.string(), en: z.string() }).nullish(),
+});
+
+/**
+ * The proposal lacks reviewers: keep the execution's task token (never shown to anyone) and tell ops what is
+ * missing. `proposals assign ID --reviewer R` or `proposals resume ID` answers the token and assignment runs again.
+ */
+export const handler = lambda(async (event: unknown): Promise<void> => {
+  const parsed = inputSchema.safeParse(event);
+  if (!parsed.success) throw new BadInputError(`WaitForOps: bad input: ${parsed.error.message}`);
+  const { proposalId, taskToken, gap } = parsed.data;
+  withProposal(proposalId);
+  const profile = activeProfile();
+  const proposal = await store.require(proposalId);
+  await store.setFields(proposalId, { opsToken: taskToken });
+  const email = opsNeedsReviewersEmail({
+    profile,
+    lang: profile.language,
+    proposal: { ...proposal, id: proposalId },
+    gap: gap ?? { id: proposal.reason, en: proposal.reason },
+    needed: proposal.reviewersNeeded,
+    commands: [`npx proposals assign ${proposalId} --reviewer <REVIEWER_ID>`, `npx proposals resume ${proposalId}`],
+  });
+  await sendEmail({ to: opsEmail, ...email });
+  await store.note(proposalId, 'Ops asked to find reviewers');
+});

@@ -1,0 +1,62 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface ProjectFunctionProps {
+  /** File name under functions/, without extension (e.g. `intake`). */
+  entry: string;
+  description: string;
+  environment?: Record<string, string>;
+  timeout?: Duration;
+  memorySize?: number;
+  logRetention: RetentionDays;
+  removalPolicy: RemovalPolicy;
+}
+
+/** The project's defaults for every Lambda: Node 22 on arm64, ESM bundle with the AWS SDK bundled and tree-shaken. */
+export class ProjectFunction extends Construct {
+  readonly fn: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: fileURLToPath(new URL(`../../functions/${props.entry}.ts`, import.meta.url)),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: `proposals-${props.entry}`,
+        POWERTOOLS_METRICS_NAMESPACE: 'ProposalReview',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        platform: 'node',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Bundle the AWS SDK too (CDK leaves @aws-sdk/* out by default) and prefer ESM builds so it tree-shakes.
+        externalModules: [],
+        mainFields: ['module', 'main'],
+        // ESM output still meets CommonJS dependencies that call require().
+        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        metafile: false,
+      },
+    });
+  }
+}

@@ -1,0 +1,24 @@
+import { App, type AppProps, Tags } from 'aws-cdk-lib';
+import { readStageConfig } from './config';
+import { StatefulStack } from './stateful-stack';
+import { StatelessStack } from './stateless-stack';
+
+/** Builds the CDK app: two stacks per stage, data apart from logic. Used by `cdk` and by the local runtime. */
+export function createApp(props: AppProps = {}): { app: App; data: StatefulStack; logic: StatelessStack } {
+  const app = new App(props);
+  const config = readStageConfig((key) => app.node.tryGetContext(key));
+  const prefix = `Proposals-${config.stage}`;
+  const data = new StatefulStack(app, `${prefix}-Data`, {
+    config,
+    description: 'Proposal review pipeline: data (bucket, table, queues, secret)',
+  });
+  const logic = new StatelessStack(app, `${prefix}-Logic`, {
+    config,
+    data,
+    description: 'Proposal review pipeline: logic (functions, state machine, review API)',
+  });
+  logic.addStackDependency(data);
+  Tags.of(app).add('project', 'proposal-review');
+  Tags.of(app).add('stage', config.stage);
+  return { app, data, logic };
+}

@@ -1,0 +1,99 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { BlockPublicAccess, Bucket, BucketEncryption, EventType, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { TABLE_KEYS } from '../functions/lib/model';
+import type { StageConfig } from './config';
+
+export const UPLOAD_PREFIX = 'incoming/';
+
+export interface StatefulStackProps extends StackProps {
+  config: StageConfig;
+}
+
+/** Everything that holds data: the proposals bucket, the table, the intake queue and the link-signing secret. */
+export class StatefulStack extends Stack {
+  readonly bucket: Bucket;
+  readonly table: Table;
+  readonly intakeQueue: Queue;
+  readonly intakeDlq: Queue;
+  readonly signingSecret: Secret;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+      removalPolicy,
+      autoDeleteObjects: !config.retainData,
+    });
+
+    this.bucket = new Bucket(this, 'Proposals', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'proposals/',
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(365) }],
+      removalPolicy,
+      autoDeleteObjects: !config.retainData,
+    });
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      deletionProtection: config.retainData,
+      removalPolicy,
+    });
+    for (const index of TABLE_KEYS.indexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: 'sortKey' in index ? { name: index.sortKey, type: AttributeType.STRING } : undefined,
+        projectionType: ProjectionType.ALL,
+      });
+    }
+
+    this.intakeDlq = new Queue(this, 'IntakeDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.intakeQueue = new Queue(this, 'IntakeQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Six times the intake Lambda's timeout, as AWS advises for SQS event sources.
+      visibilityTimeout: Duration.minutes(3),
+      retentionPeriod: Duration.days(14),
+      deadLetterQueue: { queue: this.intakeDlq, maxReceiveCount: 5 },
+    });
+    this.bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.intakeQueue), {
+      prefix: UPLOAD_PREFIX,
+    });
+
+    this.signingSecret = new Secret(this, 'LinkSigningSecret', {
+      description: 'HMAC key that signs reviewers\' review links',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    });
+
+    new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName, description: 'Upload proposals here' });
+    new CfnOutput(this, 'UploadPrefix', { value: UPLOAD_PREFIX, description: 'Key prefix that starts the pipeline' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'IntakeDlqUrl', { value: this.intakeDlq.queueUrl });
+    new CfnOutput(this, 'IntakeQueueUrl', { value: this.intakeQueue.queueUrl });
+  }
+}

@@ -1,0 +1,166 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { StageConfig } from './config';
+import { ProjectFunction } from './constructs/lambda';
+import { ReviewPipeline } from './constructs/pipeline';
+import type { StatefulStack } from './stateful-stack';
+
+export interface StatelessStackProps extends StackProps {
+  config: StageConfig;
+  data: StatefulStack;
+}
+
+/** Logic only: functions, the state machine, the review API and the reminder schedule. Safe to redeploy. */
+export class StatelessStack extends Stack {
+  readonly pipeline: ReviewPipeline;
+  readonly api: HttpApi;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, data } = props;
+    const logRetention = config.logRetentionDays as RetentionDays;
+    const removalPolicy = RemovalPolicy.DESTROY;
+    const common = {
+      TABLE_NAME: data.table.tableName,
+      PROFILE: config.profile,
+    };
+    const mail = {
+      SENDER_EMAIL: config.senderEmail,
+      REPLY_TO_EMAIL: config.replyToEmail ?? '',
+      OPS_EMAIL: config.opsEmail,
+    };
+    const make = (
+      id: string,
+      entry: string,
+      description: string,
+      environment: Record<string, string>,
+      extra: { timeout?: Duration; memorySize?: number } = {},
+    ) =>
+      new ProjectFunction(this, id, { entry, description, environment, logRetention, removalPolicy, ...extra }).fn;
+
+    const sesSend = new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ['ses:SendEmail'],
+      resources: [
+        `arn:${this.partition}:ses:${this.region}:${this.account}:identity/*`,
+        `arn:${this.partition}:ses:${this.region}:${this.account}:configuration-set/*`,
+      ],
+      conditions: { StringEquals: { 'ses:FromAddress': config.senderEmail } },
+    });
+
+    const validate = make('Validate', 'validate', 'Validates an uploaded proposal against the competition profile', common, {
+      timeout: Duration.minutes(2),
+      memorySize: 1024,
+    });
+    data.table.grantReadWriteData(validate);
+    data.bucket.grantRead(validate);
+
+    const assign = make('Assign', 'assign', 'Reserves conflict-free reviewers for a proposal', common, {
+      timeout: Duration.minutes(1),
+    });
+    data.table.grantReadWriteData(assign);
+
+    const waitForOps = make('WaitForOps', 'wait-for-ops', 'Parks a proposal that lacks reviewers and tells ops', {
+      ...common,
+      ...mail,
+    });
+    data.table.grantReadWriteData(waitForOps);
+
+    const reviewBaseUrl = config.reviewBaseUrl;
+    const sendReviewTask = make('SendReviewTask', 'send-review-task', 'Emails a reviewer a signed review link', {
+      ...common,
+      ...mail,
+      SIGNING_SECRET_ARN: data.signingSecret.secretArn,
+    });
+    data.table.grantReadWriteData(sendReviewTask);
+    data.signingSecret.grantRead(sendReviewTask);
+
+    const reassign = make('Reassign', 'reassign', 'Releases a declined or timed-out task and picks the next alternate', {
+      ...common,
+      ...mail,
+    });
+    data.table.grantReadWriteData(reassign);
+
+    const aggregate = make('Aggregate', 'aggregate', 'Combines the reviewers\' scores into the result', common);
+    data.table.grantReadWriteData(aggregate);
+
+    const notify = make('Notify', 'notify', 'Tells the submitter (and ops) the outcome', { ...common, ...mail });
+    data.table.grantReadWriteData(notify);
+
+    const recordFailure = make('RecordFailure', 'record-failure', 'Records a technical failure with its cause', common);
+    data.table.grantReadWriteData(recordFailure);
+
+    for (const fn of [waitForOps, sendReviewTask, reassign, notify]) fn.addToRolePolicy(sesSend);
+
+    this.pipeline = new ReviewPipeline(this, 'Pipeline', {
+      functions: { validate, assign, waitForOps, sendReviewTask, reassign, aggregate, notify, recordFailure },
+      logRetention,
+      removalPolicy,
+      reviewTaskTimeout: Duration.days(30),
+      opsWaitTimeout: Duration.days(14),
+    });
+    const { stateMachine } = this.pipeline;
+
+    const intake = make('Intake', 'intake', 'Registers each uploaded proposal and starts its review pipeline', {
+      ...common,
+      ...mail,
+      STATE_MACHINE_ARN: stateMachine.stateMachineArn,
+    });
+    data.table.grantReadWriteData(intake);
+    data.bucket.grantRead(intake);
+    stateMachine.grantStartExecution(intake);
+    intake.addEventSource(
+      new SqsEventSource(data.intakeQueue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+        maxConcurrency: 10,
+      }),
+    );
+
+    const review = make('Review', 'review-api', 'Serves the review page and applies reviewers\' decisions', {
+      ...common,
+      BUCKET_NAME: data.bucket.bucketName,
+      SIGNING_SECRET_ARN: data.signingSecret.secretArn,
+    });
+    data.table.grantReadWriteData(review);
+    data.bucket.grantRead(review);
+    data.signingSecret.grantRead(review);
+    stateMachine.grantTaskResponse(review);
+
+    this.api = new HttpApi(this, 'ReviewApi', {
+      description: 'Reviewers open their signed links here',
+      createDefaultStage: true,
+    });
+    const integration = new HttpLambdaIntegration('ReviewIntegration', review);
+    this.api.addRoutes({ path: '/review', methods: [HttpMethod.GET, HttpMethod.POST], integration });
+    const baseUrl = reviewBaseUrl ?? `${this.api.apiEndpoint}/review`;
+    sendReviewTask.addEnvironment('REVIEW_BASE_URL', baseUrl);
+
+    const reminders = make('Reminders', 'reminders', 'Sends due-date reminders and ends overdue review tasks', {
+      ...common,
+      ...mail,
+      REVIEW_BASE_URL: baseUrl,
+      SIGNING_SECRET_ARN: data.signingSecret.secretArn,
+    });
+    data.table.grantReadWriteData(reminders);
+    data.signingSecret.grantRead(reminders);
+    stateMachine.grantTaskResponse(reminders);
+    reminders.addToRolePolicy(sesSend);
+    new Rule(this, 'ReminderSchedule', {
+      description: 'Hourly: reminders before/after due dates, timeouts past the grace period',
+      schedule: Schedule.rate(Duration.hours(1)),
+      targets: [new LambdaFunction(reminders)],
+    });
+
+    new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
+    new CfnOutput(this, 'ReviewApiUrl', { value: baseUrl });
+  }
+}
