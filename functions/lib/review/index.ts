@@ -1,6 +1,7 @@
 /** The reviewer-facing side: signed links, emails, pages, the decision form and score arithmetic. */
 export * from './emails';
 export * from './errors';
+export * from './flow';
 export * from './form';
 export * from './html';
 export * from './page';
