@@ -157,9 +157,12 @@ describe('assigning reviewers on DynamoDB Local', () => {
 
     const transactions = results.reduce((sum, r) => sum + r.stats.transactions, 0);
     const retries = results.reduce((sum, r) => sum + r.stats.retries, 0);
+    const races = results.reduce((sum, r) => sum + r.stats.capacityRaces, 0);
+    const collisions = results.reduce((sum, r) => sum + r.stats.collisions, 0);
     const short = results.filter((r) => r.missing > 0);
     console.log(
-      `200 concurrent assignments: ${elapsed.toFixed(0)} ms, ${transactions} transactions, ${retries} cancelled and retried, ` +
+      `200 concurrent assignments: ${elapsed.toFixed(0)} ms, ${transactions} transactions, ${retries} cancelled and retried ` +
+        `(${races} capacity races, ${collisions} collisions), ` +
         `${results.length - short.length} fully assigned, ${short.length} short (${short.reduce((s, r) => s + r.missing, 0)} seats)`,
     );
 

@@ -37,6 +37,8 @@ import {
 const SEAT_STATUSES: readonly ReviewStatus[] = ['PENDING', 'ACCEPTED', 'SUBMITTED'];
 /** Attempts of one reservation when the transaction collides with another one on the same items. */
 const CONFLICT_ATTEMPTS = 6;
+/** Candidates read again after a capacity race (one BatchGetItem). */
+const FRESH_READ = 25;
 
 const taskSchema = z.object({
   proposalId: z.string().min(1),
@@ -115,6 +117,10 @@ interface Cancellation {
   CancellationReasons?: Array<{ Code?: string }>;
 }
 
+function newStats(): ReservationStats {
+  return { transactions: 0, retries: 0, capacityRaces: 0, collisions: 0 };
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -129,6 +135,10 @@ export interface ReservationStats {
   transactions: number;
   /** Transactions cancelled (capacity race, concurrent transaction) and tried again or moved on. */
   retries: number;
+  /** Of those: the reviewer filled up (or went inactive) since the roster was read. */
+  capacityRaces: number;
+  /** Of those: another transaction held the same items at that moment. */
+  collisions: number;
 }
 
 /**
@@ -179,9 +189,14 @@ async function reserve(
       if (cancelled.name === 'TransactionCanceledException') {
         stats.retries++;
         if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'task-exists';
-        if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'reviewer-unavailable';
+        if (reasons[1]?.Code === 'ConditionalCheckFailed') {
+          stats.capacityRaces++;
+          return 'reviewer-unavailable';
+        }
+        stats.collisions++;
       } else if (cancelled.name === 'TransactionConflictException') {
         stats.retries++;
+        stats.collisions++;
       } else throw error;
       if (attempt + 1 >= CONFLICT_ATTEMPTS) {
         throw new AssignmentContentionError(
@@ -219,7 +234,7 @@ export async function assignReviewers(
 ): Promise<AssignResult> {
   const needed = profile.review.reviewersPerProposal;
   const requireMatch = profile.review.requireExpertiseMatch;
-  const stats: ReservationStats = { transactions: 0, retries: 0 };
+  const stats = newStats();
   const existing = await readProposalTasks(doc, table, proposal.id);
   const seats = existing.filter((t) => SEAT_STATUSES.includes(t.status));
   // A reviewer who held any task on this proposal (even a declined one) is not asked again by assignment.
@@ -268,6 +283,11 @@ export async function assignReviewers(
     } else {
       failed.add(task.reviewerId);
       failuresSinceRefresh++;
+      // The loads we ranked on are stale: read the next candidates again (consistent) and re-rank them.
+      const head = queue.slice(0, FRESH_READ).map((c) => c.reviewerId);
+      const fresh = await getReviewers(doc, table, head);
+      roster = roster.map((r) => fresh.get(r.id) ?? r);
+      queue = rankReviewers(proposal, roster, profile, { skip: [...skip, ...failed] }).ranked;
     }
   }
 
@@ -353,7 +373,7 @@ export async function reserveReviewer(
   if (before && OPEN_REVIEW_STATUSES.includes(before.status)) return before;
   unavailable(proposal, reviewer, profile);
   const task = newTask(proposal.id, reviewerId, profile.review.windowDays, now, attempt);
-  const outcome = await reserve(doc, table, task, { transactions: 0, retries: 0 });
+  const outcome = await reserve(doc, table, task, newStats());
   if (outcome === 'reserved') return task;
   if (outcome === 'task-exists') {
     const current = await held();
