@@ -143,7 +143,13 @@ describe('the review endpoint', () => {
   ])('answers a %s link with an error page and never reads the task', async (_label, q, status) => {
     let reads = 0;
     const { ports } = fakePorts();
-    const counting: ReviewPorts = { ...ports, find: async (id) => (reads++, ports.find(id)) };
+    const counting: ReviewPorts = {
+      ...ports,
+      find: async (id) => {
+        reads++;
+        return ports.find(id);
+      },
+    };
     const page = await run({ query: q }, counting);
     expect(page.statusCode).toBe(status);
     expect(reads).toBe(0);
