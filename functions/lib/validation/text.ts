@@ -21,7 +21,7 @@ export function headingKey(value: string): string {
     .replace(/^\s*(?:[-*+•]|>)\s+/, '')
     .trim();
   text = text.replace(/^(?:bab|bagian|section|part)\s+(?=[0-9ivxlcdm]+\b)/i, '');
-  text = text.replace(/^(?:\d+(?:\.\d+)*\.?|[A-Za-z][.)]|[IVXLCDM]+[.)])\s+/, '');
+  text = text.replace(/^(?:\d+(?:\.\d+)*[.)]?|[A-Za-z][.)]|[IVXLCDM]+[.)])\s+/, '');
   text = text.replace(/\s*\([^()]*\)\s*$/, '');
   text = text.replace(/[\s:.\-–—]+$/, '');
   return normalizeName(text);
