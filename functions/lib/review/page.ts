@@ -105,6 +105,12 @@ const L = {
   weight: { id: 'bobot {w}%', en: 'weight {w}%' },
 } satisfies Record<string, Text>;
 
+/** A criterion's share of the total weight, in percent (weights need not sum to 100). */
+function weightShare(weight: number, criteria: ReadonlyArray<{ weight: number }>): number {
+  const total = criteria.reduce((sum, c) => sum + c.weight, 0);
+  return total > 0 ? Math.round((weight / total) * 1000) / 10 : 0;
+}
+
 function fill(text: Text, lang: Lang, values: Record<string, string | number>): string {
   return tr(text, lang).replace(/\{(\w+)\}/g, (m, key: string) => (key in values ? String(values[key]) : m));
 }
@@ -206,7 +212,7 @@ ${
 <section class="card">
 <h2>${tr({ id: 'Yang akan Anda nilai', en: 'What you will score' }, lang)}</h2>
 <p>${fill({ id: 'Setiap kriteria dinilai dengan angka bulat {min} sampai {max}:', en: 'Each criterion is scored with a whole number from {min} to {max}:' }, lang, { min: scaleMin, max: scaleMax })}</p>
-<ul>${criteria.map((c) => html`<li>${tr(c.name, lang)} <span class="muted">(${fill(L.weight, lang, { w: c.weight })})</span></li>`)}</ul>
+<ul>${criteria.map((c) => html`<li>${tr(c.name, lang)} <span class="muted">(${fill(L.weight, lang, { w: weightShare(c.weight, criteria) })})</span></li>`)}</ul>
 </section>
 <section class="card">
 <h2>${tr({ id: 'Bersedia menilai?', en: 'Will you review it?' }, lang)}</h2>
@@ -261,7 +267,7 @@ export function renderScoreForm(input: ScoreFormInput): RenderedPage {
     const chosen = input.values?.scores?.[c.id];
     const errorId = `err-${index}`;
     return html`<fieldset${error ? raw(' class="invalid"') : ''}${error ? html` aria-describedby="${errorId}"` : ''}>
-<legend>${tr(c.name, lang)} <span class="muted">(${fill(L.weight, lang, { w: c.weight })})</span></legend>
+<legend>${tr(c.name, lang)} <span class="muted">(${fill(L.weight, lang, { w: weightShare(c.weight, criteria) })})</span></legend>
 ${error ? html`<p class="error" id="${errorId}">${tr(error.message, lang)}</p>` : ''}
 <div class="scale">${steps.map(
       (v) =>

@@ -161,6 +161,16 @@ describe('the score form', () => {
     }
   });
 
+  it('shows each criterion weight as its share of the total', () => {
+    expect(renderScoreForm({ profile: kipp, lang: 'en', proposal, actionUrl: ACTION }).body).toContain(
+      '<legend>Novelty <span class="muted">(weight 25%)</span></legend>',
+    );
+    // Weights 3 and 1 are 75 % and 25 % of the total.
+    const page = renderScoreForm({ profile: small, lang: 'en', proposal, actionUrl: ACTION }).body;
+    expect(page).toContain('<legend>Impact <span class="muted">(weight 75%)</span></legend>');
+    expect(page).toContain('<legend>Cost Efficiency <span class="muted">(weight 25%)</span></legend>');
+  });
+
   it('posts fields that the decision parser accepts as they are', () => {
     const page = renderScoreForm({ profile: kipp, proposal, actionUrl: ACTION });
     const { hidden, radios } = formFields(page.body);
