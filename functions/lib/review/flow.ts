@@ -15,7 +15,7 @@
  */
 import { isLang, type Lang, resolveLang } from '../i18n';
 import type { ProposalStatus, ReviewStatus } from '../model';
-import { type Decision, parseDecision } from './form';
+import { type Decision, decisionFormValues, parseDecision } from './form';
 import {
   type PageProposal,
   type RenderedPage,
@@ -148,21 +148,17 @@ export async function handleReviewRequest(
     const onlyRequestErrors = parsed.errors.every((e) => e.field === 'body' || e.field === 'content-type');
     if (onlyRequestErrors) return error('bad-request');
     const downloadUrl = await ports.downloadUrl(view);
-    const form = new URLSearchParams(req.contentType?.includes('json') ? '' : (req.body ?? ''));
-    if (form.get('action') === 'decline' || task.status === 'PENDING') {
+    const typed = decisionFormValues(req.body, req.contentType);
+    const declining = parsed.errors.some((e) => e.field === 'reason');
+    if (declining || task.status === 'PENDING') {
       return renderInvitePage({
         ...base,
         actionUrl,
         dueAt,
         downloadUrl,
         errors: parsed.errors,
-        reason: form.get('reason') ?? undefined,
+        reason: typed.reason,
       });
-    }
-    const scores: Record<string, string> = {};
-    for (const c of profile.scoring.criteria) {
-      const value = form.get(`scores.${c.id}`);
-      if (value !== null) scores[c.id] = value;
     }
     return renderScoreForm({
       ...base,
@@ -170,7 +166,7 @@ export async function handleReviewRequest(
       dueAt,
       downloadUrl,
       errors: parsed.errors,
-      values: { scores, comment: form.get('comment') ?? undefined },
+      values: { scores: typed.scores, comment: typed.comment },
     });
   }
 

@@ -294,3 +294,49 @@ export function parseDecision(
   }
   return { ok: true, decision };
 }
+
+/** What the reviewer typed, to put back into a form shown again with errors. */
+export interface DecisionFormValues {
+  reason?: string;
+  comment?: string;
+  /** Score per criterion id, as typed. */
+  scores: Record<string, string>;
+}
+
+/**
+ * Reads back the typed values of a refused decision (urlencoded or JSON), keyed as the page renderers
+ * expect them (`scores` by criterion id, without the `scores.` prefix). Oversized or unreadable bodies
+ * give no values.
+ */
+export function decisionFormValues(
+  body: string | undefined,
+  contentType: string | undefined,
+): DecisionFormValues {
+  const kind = mediaType(contentType);
+  const empty: DecisionFormValues = { scores: {} };
+  if (!kind || !body || Buffer.byteLength(body, 'utf8') > FORM_LIMITS.maxBodyBytes) return empty;
+  const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+  if (kind === 'form') {
+    const form = new URLSearchParams(body);
+    const scores: Record<string, string> = {};
+    for (const [key, value] of form) {
+      if (key.startsWith('scores.')) scores[key.slice('scores.'.length)] = value;
+    }
+    return { reason: form.get('reason') ?? undefined, comment: form.get('comment') ?? undefined, scores };
+  }
+  try {
+    const json: unknown = JSON.parse(body);
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) return empty;
+    const { reason, comment, scores } = json as Record<string, unknown>;
+    const typed: Record<string, string> = {};
+    if (typeof scores === 'object' && scores !== null && !Array.isArray(scores)) {
+      for (const [key, value] of Object.entries(scores)) {
+        const t = text(value);
+        if (t !== undefined) typed[key] = t;
+      }
+    }
+    return { reason: text(reason), comment: text(comment), scores: typed };
+  } catch {
+    return empty;
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FORM_LIMITS, parseDecision } from '../../../functions/lib/review/form';
+import { decisionFormValues, FORM_LIMITS, parseDecision } from '../../../functions/lib/review/form';
 import { kipp, small } from './fixtures';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -226,5 +226,37 @@ describe('reading a reviewer decision', () => {
     expect(errorsOf(parseDecision(body, type, kipp))).toEqual([
       { field: 'body', message: expect.objectContaining({ en: message }) },
     ]);
+  });
+});
+
+describe('reading back what a reviewer typed', () => {
+  it('keys form scores by criterion id so a refused form can be shown again as it was', () => {
+    expect(
+      decisionFormValues('action=submit&scores.kebaruan=12&scores.efektivitas=6&comment=Baik', FORM),
+    ).toEqual({
+      reason: undefined,
+      comment: 'Baik',
+      scores: { kebaruan: '12', efektivitas: '6' },
+    });
+    expect(decisionFormValues('action=decline&reason=no', FORM)).toEqual({
+      reason: 'no',
+      comment: undefined,
+      scores: {},
+    });
+  });
+
+  it('reads JSON bodies too, and gives nothing for unreadable or oversized ones', () => {
+    expect(
+      decisionFormValues('{"action":"submit","scores":{"dampak":7,"biaya":"x"},"comment":"c"}', JSON_TYPE),
+    ).toEqual({
+      reason: undefined,
+      comment: 'c',
+      scores: { dampak: '7', biaya: 'x' },
+    });
+    expect(decisionFormValues('{"action":', JSON_TYPE)).toEqual({ scores: {} });
+    expect(decisionFormValues('action=submit', 'text/plain')).toEqual({ scores: {} });
+    expect(decisionFormValues(`comment=${'a'.repeat(FORM_LIMITS.maxBodyBytes)}`, FORM)).toEqual({
+      scores: {},
+    });
   });
 });
