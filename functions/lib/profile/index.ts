@@ -80,13 +80,11 @@ const nonNegativeInt = z
   .int(m('non_negative_int'))
   .min(0, m('non_negative_int'));
 const bool = z.boolean(m('boolean'));
-const isoDate = z
-  .string(m('date'))
-  .regex(/^\d{4}-\d{2}-\d{2}$/, m('date'))
-  .refine((value) => {
-    const d = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value);
-  }, m('date'));
+const isoDate = z.string(m('date')).refine((value) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value);
+}, m('date'));
 const localized = z.strictObject({ id: text, en: text }, m('localized'));
 
 /** Adds a "duplicate id" issue at each repeated id of a list. */
