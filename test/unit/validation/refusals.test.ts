@@ -163,8 +163,8 @@ describe('hostile documents are bounded', () => {
   it('never throws on random bytes behind a PDF, ZIP or text header', async () => {
     let seed = 42;
     const random = () => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed & 0xff;
+      seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+      return (seed >>> 16) & 0xff;
     };
     const headers = [
       strToU8('%PDF-1.7\n'),
