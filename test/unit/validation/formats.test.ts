@@ -1,5 +1,8 @@
+import { strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { codes, validateFixture } from './helpers';
+import { validateDocument } from '../../../functions/lib/validation';
+import { rawDocx } from '../../fixtures/make-fixtures';
+import { codes, NOW, profile, validateFixture } from './helpers';
 
 const GROUPS = [
   { group: 'umum', category: 'kesehatan', sections: 7, startDate: '2021-03-14' },
@@ -70,5 +73,64 @@ describe('valid proposals in every format', () => {
     expect(codes(report)).toEqual(['FORMAT_EXTENSION_MISMATCH']);
     expect(report.issues[0]?.message.en).toContain('.pdf');
     expect(report.issues[0]?.hint.id).toContain('.docx');
+  });
+});
+
+describe('DOCX written by hand in Word', () => {
+  const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
+  const R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
+  const run = (text: string) => `<w:r><w:t xml:space="preserve">${text}</w:t></w:r>`;
+  const para = (...runs: string[]) => `<w:p>${runs.join('')}</w:p>`;
+  const identity = [
+    'Judul: Sekolah Lapang Iklim Desa',
+    'Instansi: Dinas Pertanian Kabupaten Gunungkidul',
+    'Kelompok: Replikasi',
+    'Kategori: Ketahanan Pangan',
+    'Tanggal Mulai: 2 Mei 2022',
+    'Inovator: Sri Lestari, S.P.',
+    'Email: slid@distan.gunungkidulkab.example.go.id',
+    'Telepon: 0274-391 022',
+  ];
+  const sections = ['Ringkasan', 'Inspirasi', 'Proses Replikasi', 'Faktor Pembeda'].flatMap((name) => [
+    para(run(name)),
+    para(run(`Isi bagian ${name} yang ditulis oleh tim inovasi desa.`)),
+  ]);
+  const docx = (body: string, rels = '') =>
+    rawDocx(
+      `<?xml version="1.0"?><w:document ${W} ${R}><w:body>${body}</w:body></w:document>`,
+      rels
+        ? {
+            'word/_rels/document.xml.rels': strToU8(
+              `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels}</Relationships>`,
+            ),
+          }
+        : {},
+    );
+
+  it('finds headings written as short plain paragraphs, identity lines split by soft breaks, and a hyperlinked video', async () => {
+    const softBreaks = `<w:p>${identity.map((line) => run(line)).join('<w:r><w:br/></w:r>')}</w:p>`;
+    const video = para(
+      run('Tautan Video: '),
+      `<w:hyperlink r:id="rId9">${run('Tonton video kami')}</w:hyperlink>`,
+    );
+    const bytes = docx(
+      softBreaks + video + sections.join(''),
+      '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://youtu.be/Q3vXbT7mKp0" TargetMode="External"/>',
+    );
+    const report = await validateDocument(bytes, profile, { now: NOW });
+    expect(report.issues).toEqual([]);
+    expect(report.identity.video).toBe('https://youtu.be/Q3vXbT7mKp0');
+    expect(report.sections.map((s) => s.words)).toEqual([9, 9, 10, 10]);
+  });
+
+  it('reads text inside a one-column frame table and ignores deleted revisions', async () => {
+    const frame = `<w:tbl><w:tr><w:tc>${sections.join('')}</w:tc></w:tr></w:tbl>`;
+    const deleted = para(`<w:del><w:r><w:delText>kata yang dihapus</w:delText></w:r></w:del>`);
+    const lines = [...identity, 'Tautan Video: https://youtu.be/Q3vXbT7mKp0']
+      .map((l) => para(run(l)))
+      .join('');
+    const report = await validateDocument(docx(lines + deleted + frame), profile, { now: NOW });
+    expect(report.issues).toEqual([]);
+    expect(report.group).toBe('replikasi');
   });
 });
