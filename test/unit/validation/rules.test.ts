@@ -101,6 +101,18 @@ describe('identity fields', () => {
     expect(report.issues[0]?.hint.id).toContain('Email: ...');
   });
 
+  it('reads identity tables with a number column and a colon column', async () => {
+    const text = umumWith((t) =>
+      t.replace(
+        /^\| (Judul|Instansi) \| (.*) \|$/gm,
+        (_m, label: string, value: string) => `| 1. | ${label} | : | ${value} |`,
+      ),
+    );
+    const report = await validateText(text);
+    expect(report.issues).toEqual([]);
+    expect(report.identity.institution).toBe('Dinas Kesehatan Kota Surabaya');
+  });
+
   it('reports every missing identity field of a document without an identity block', async () => {
     const report = await validateText('## Ringkasan\n\nTeks.\n');
     expect(codes(report).filter((c) => c === 'IDENTITY_MISSING')).toHaveLength(profile.identityFields.length);
