@@ -31,7 +31,18 @@ export const ROSTER_FIELDS = [
   'conflicts',
 ] as const satisfies ReadonlyArray<keyof Reviewer>;
 
-/** A reviewer from a stored item (key attributes dropped); throws a ZodError on a malformed item. */
+/** A stored reviewer item does not have the reviewer's shape. */
+export class MalformedReviewerError extends Error {
+  override name = 'MalformedReviewer';
+}
+
+/** A reviewer from a stored item (key attributes dropped). */
 export function reviewerFromItem(item: Record<string, unknown>): Reviewer {
-  return reviewerSchema.parse(item);
+  const parsed = reviewerSchema.safeParse(item);
+  if (!parsed.success) {
+    throw new MalformedReviewerError(
+      `Malformed reviewer item ${String(item.PK)}: ${z.prettifyError(parsed.error)}`,
+    );
+  }
+  return parsed.data;
 }

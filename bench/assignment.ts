@@ -1,0 +1,441 @@
+/**
+ * Reviewer assignment benchmark.
+ *
+ * 1. CPU: rank + pick for one proposal against 500 reviewers (median of many runs).
+ * 2. End to end on DynamoDB Local: import a 500-reviewer roster, then assign proposals one at a time.
+ * 3. Quality over a simulated season (3,000 proposals, 300 reviewers, seeded, skewed categories), assigned
+ *    online in arrival order with the production rules: share of assignments with an expertise match,
+ *    load spread, and the ratio of the season's match score to the offline optimum computed with HiGHS.
+ *
+ * Match score: 1 for each (proposal, reviewer) assignment whose reviewer lists the proposal's category as
+ * expertise, 0 otherwise; a season's score is the sum. The offline optimum maximises that sum over all
+ * conflict-free assignments with at most `reviewersPerProposal` reviewers per proposal and at most
+ * `capacity` proposals per reviewer (a transportation LP over the expert pairs; its optimum is integral).
+ * It ignores the seats filled by non-experts. To keep the LP small each proposal keeps its top 15 experts;
+ * a second, tiny LP that ignores conflicts (so proposals of one category are interchangeable) gives an upper
+ * bound that shows whether that cut lost anything.
+ *
+ * Run alone: `npx tsx bench/assignment.ts` (or `--endpoint http://127.0.0.1:8000` for a running DynamoDB).
+ */
+import { pathToFileURL } from 'node:url';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import loadHighs from 'highs';
+import type { AssignmentProfile } from '../functions/lib/assignment/profile';
+import {
+  conflictOf,
+  type ProposalForAssignment,
+  pickReviewers,
+  rankReviewers,
+} from '../functions/lib/assignment/rules';
+import { assignReviewers } from '../functions/lib/assignment/store';
+import { type Reviewer, TABLE_KEYS } from '../functions/lib/model';
+import { loadProfile } from '../functions/lib/profile';
+import { importRoster } from '../functions/lib/roster/store';
+import { startTestTable } from '../test/support/dynamodb';
+
+/** Experts per proposal kept in the offline LP (the conflict-free bound shows the cut loses nothing here). */
+const TOP_CANDIDATES = 15;
+
+export interface Measurement {
+  name: string;
+  value: number;
+  unit: string;
+  note?: string;
+}
+
+/**
+ * An upper bound of the match score that ignores conflicts, so that proposals of one category are
+ * interchangeable: y[c][r] = proposals of category c given to expert r (at most one seat per proposal, so
+ * y <= count[c]); sum over r <= seats of category c; sum over c <= capacity of r. A few hundred variables.
+ */
+export async function matchScoreUpperBound(season: Season, profile: AssignmentProfile): Promise<number> {
+  const highs = await loadHighs();
+  const n = profile.review.reviewersPerProposal;
+  const count = new Map<string, number>();
+  for (const p of season.proposals) count.set(p.category, (count.get(p.category) ?? 0) + 1);
+  const terms: string[] = [];
+  const bounds: string[] = [];
+  const byCategory = new Map<string, string[]>();
+  const rows: string[] = [];
+  for (const [i, r] of season.reviewers.entries()) {
+    const names = r.expertise
+      .filter((c) => count.has(c))
+      .map((c) => {
+        const name = `y${i}_${c.replaceAll('-', '_')}`;
+        terms.push(name);
+        bounds.push(` 0 <= ${name} <= ${count.get(c)}`);
+        const list = byCategory.get(c) ?? [];
+        list.push(name);
+        byCategory.set(c, list);
+        return name;
+      });
+    if (names.length > 0) rows.push(` r${i}: ${names.join(' + ')} <= ${r.capacity}`);
+  }
+  for (const [c, names] of byCategory)
+    rows.push(` s_${c.replaceAll('-', '_')}: ${names.join(' + ')} <= ${n * count.get(c)!}`);
+  const lp = [
+    'Maximize',
+    ` score: ${terms.join(' + ')}`,
+    'Subject To',
+    ...rows,
+    'Bounds',
+    ...bounds,
+    'End',
+  ].join('\n');
+  const solution = highs.solve(lp, { output_flag: false });
+  if (solution.Status !== 'Optimal') throw new Error(`HiGHS ended with status ${solution.Status}`);
+  return solution.ObjectiveValue;
+}
+
+/** Small seeded generator (mulberry32): the same season on every run. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pickWeighted<T>(items: readonly T[], weights: readonly number[], random: () => number): T {
+  const total = weights.reduce((s, w) => s + w, 0);
+  let x = random() * total;
+  for (let i = 0; i < items.length; i++) {
+    x -= weights[i]!;
+    if (x < 0) return items[i]!;
+  }
+  return items[items.length - 1]!;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Share of KIPP proposals by category, highest first (governance, health and education dominate the
+ * published winners lists; law enforcement and gender-responsive services are rare). An assumption, stated
+ * as such: the ministry does not publish counts per category.
+ */
+const CATEGORY_SHARE: Record<string, number> = {
+  'tata-kelola': 22,
+  kesehatan: 16,
+  pendidikan: 12,
+  'pemberdayaan-masyarakat': 12,
+  'pertumbuhan-ekonomi': 10,
+  'pengentasan-kemiskinan': 9,
+  'lingkungan-hidup': 7,
+  'ketahanan-pangan': 5,
+  'responsif-gender': 4,
+  'penegakan-hukum': 3,
+};
+
+export interface Season {
+  reviewers: Reviewer[];
+  proposals: ProposalForAssignment[];
+}
+
+/** A simulated season: agencies submit, academics and a few agency practitioners review. */
+export function simulateSeason(
+  profile: Pick<AssignmentProfile, 'categories'>,
+  proposals: number,
+  reviewers: number,
+  seed: number,
+  capacity: [number, number] = [25, 40],
+): Season {
+  const random = seeded(seed);
+  const categories = profile.categories.map((c) => c.id);
+  const demand = categories.map((c) => CATEGORY_SHARE[c] ?? 5);
+  // Academics' expertise is spread far more evenly than the proposals are: popular categories are short of
+  // experts, rare ones have spare experts.
+  const supply = demand.map((w) => w / 4 + 75 / categories.length);
+  const agencies = Array.from({ length: 400 }, (_, i) => `Pemerintah Daerah ${i + 1}`);
+  const universities = Array.from({ length: 40 }, (_, i) => `Universitas ${i + 1}`);
+  const roster: Reviewer[] = Array.from({ length: reviewers }, (_, i) => {
+    const k = random() < 0.7 ? 1 : random() < 0.8 ? 2 : 3;
+    const expertise = new Set<string>();
+    while (expertise.size < k) expertise.add(pickWeighted(categories, supply, random));
+    const practitioner = random() < 0.1;
+    const conflicts =
+      random() < 0.25
+        ? Array.from(
+            { length: 1 + Math.floor(random() * 3) },
+            () => agencies[Math.floor(random() * agencies.length)]!,
+          )
+        : [];
+    return {
+      id: `r${String(i).padStart(4, '0')}`,
+      name: `Penilai ${i}`,
+      email: `penilai.${i}@example.ac.id`,
+      institution: practitioner
+        ? agencies[Math.floor(random() * agencies.length)]!
+        : universities[Math.floor(random() * universities.length)]!,
+      expertise: [...expertise],
+      capacity: capacity[0] + Math.floor(random() * (capacity[1] - capacity[0] + 1)),
+      load: 0,
+      language: 'id',
+      active: true,
+      conflicts,
+    };
+  });
+  const season: ProposalForAssignment[] = Array.from({ length: proposals }, (_, i) => ({
+    id: `p${String(i).padStart(5, '0')}`,
+    institution: agencies[Math.floor(random() * agencies.length)]!,
+    agency: `agency-${i}`,
+    category: pickWeighted(categories, demand, random),
+    ...(random() < 0.01 ? { contactEmail: `penilai.${Math.floor(random() * reviewers)}@example.ac.id` } : {}),
+  }));
+  return { reviewers: roster, proposals: season };
+}
+
+export interface OnlineOutcome {
+  assignments: Array<{ proposalId: string; reviewerId: string; match: boolean }>;
+  missing: number;
+  loads: Map<string, number>;
+}
+
+/** Assigns a season in arrival order with the production rules, loads updated after each proposal. */
+export function assignOnline(season: Season, profile: AssignmentProfile): OnlineOutcome {
+  const roster = season.reviewers.map((r) => ({ ...r }));
+  const byId = new Map(roster.map((r) => [r.id, r]));
+  const assignments: OnlineOutcome['assignments'] = [];
+  let missing = 0;
+  for (const proposal of season.proposals) {
+    const { ranked } = rankReviewers(proposal, roster, profile);
+    const pick = pickReviewers(
+      ranked,
+      profile.review.reviewersPerProposal,
+      profile.review.requireExpertiseMatch,
+    );
+    missing += pick.missing;
+    for (const chosen of pick.chosen) {
+      byId.get(chosen.reviewerId)!.load++;
+      assignments.push({
+        proposalId: proposal.id,
+        reviewerId: chosen.reviewerId,
+        match: chosen.expertiseMatch,
+      });
+    }
+  }
+  return { assignments, missing, loads: new Map(roster.map((r) => [r.id, r.load])) };
+}
+
+/**
+ * The offline optimum of the season's match score (see the header) with HiGHS. Variables are the
+ * conflict-free expert pairs only; with `topCandidates`, each proposal keeps only that many of them
+ * (least-loaded-first is meaningless offline, so the cut is by the same hash tie-break as online).
+ */
+export async function optimalMatchScore(
+  season: Season,
+  profile: AssignmentProfile,
+  topCandidates = Number.POSITIVE_INFINITY,
+): Promise<{ optimum: number; variables: number; seconds: number }> {
+  const highs = await loadHighs();
+  const n = profile.review.reviewersPerProposal;
+  const terms: string[] = [];
+  const perProposal: string[] = [];
+  const perReviewer = new Map<string, string[]>();
+  let variables = 0;
+  for (const [p, proposal] of season.proposals.entries()) {
+    const { ranked } = rankReviewers(proposal, season.reviewers, profile);
+    const experts = ranked.filter((c) => c.expertiseMatch).slice(0, topCandidates);
+    if (experts.length === 0) continue;
+    const names: string[] = [];
+    for (const c of experts) {
+      const name = `x${p}_${c.reviewerId}`;
+      names.push(name);
+      terms.push(name);
+      const list = perReviewer.get(c.reviewerId) ?? [];
+      list.push(name);
+      perReviewer.set(c.reviewerId, list);
+      variables++;
+    }
+    perProposal.push(` p${p}: ${names.join(' + ')} <= ${n}`);
+  }
+  const capacity = new Map(season.reviewers.map((r) => [r.id, r.capacity]));
+  const rows: string[] = [
+    ...perProposal,
+    ...[...perReviewer].map(([id, names]) => ` c_${id}: ${names.join(' + ')} <= ${capacity.get(id)}`),
+  ];
+  const lp = [
+    'Maximize',
+    ` score: ${terms.join(' + ')}`,
+    'Subject To',
+    ...rows,
+    'Bounds',
+    ...terms.map((t) => ` 0 <= ${t} <= 1`),
+    'End',
+  ].join('\n');
+  const started = performance.now();
+  const solution = highs.solve(lp, { output_flag: false });
+  const seconds = (performance.now() - started) / 1000;
+  if (solution.Status !== 'Optimal') throw new Error(`HiGHS ended with status ${solution.Status}`);
+  return { optimum: solution.ObjectiveValue, variables, seconds };
+}
+
+async function openTable(endpoint?: string) {
+  if (!endpoint) return startTestTable(`bench-assignment-${Date.now()}`);
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const tableName = `bench-assignment-${Date.now()}`;
+  const attributes = new Set<string>([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey]);
+  for (const index of TABLE_KEYS.indexes) {
+    attributes.add(index.partitionKey);
+    if ('sortKey' in index) attributes.add(index.sortKey);
+  }
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: TABLE_KEYS.indexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+          ...('sortKey' in index ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    }),
+  );
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    doc,
+    tableName,
+    async close() {
+      await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => {});
+      client.destroy();
+    },
+  };
+}
+
+export async function benchAssignment(opts: { endpoint?: string } = {}): Promise<Measurement[]> {
+  const profile = loadProfile('kipp');
+  const results: Measurement[] = [];
+
+  // 1. CPU: rank + pick against 500 reviewers.
+  const cpu = simulateSeason(profile, 400, 500, 1);
+  const roster = cpu.reviewers.map((r, i) => ({ ...r, load: i % r.capacity }));
+  for (const p of cpu.proposals.slice(0, 50)) rankReviewers(p, roster, profile); // warm-up
+  const times: number[] = [];
+  for (const proposal of cpu.proposals) {
+    const started = performance.now();
+    const { ranked } = rankReviewers(proposal, roster, profile);
+    pickReviewers(ranked, profile.review.reviewersPerProposal, profile.review.requireExpertiseMatch);
+    times.push(performance.now() - started);
+  }
+  results.push({
+    name: 'assignment: rank + pick, 500 reviewers',
+    value: Number(median(times).toFixed(3)),
+    unit: 'ms',
+    note: `median of ${times.length} proposals`,
+  });
+
+  // 2. End to end on DynamoDB Local.
+  const table = await openTable(opts.endpoint);
+  try {
+    const e2e = simulateSeason(profile, 30, 500, 2);
+    let started = performance.now();
+    await importRoster(table.doc, table.tableName, e2e.reviewers);
+    results.push({
+      name: 'roster import, 500 reviewers (DynamoDB Local)',
+      value: Math.round(performance.now() - started),
+      unit: 'ms',
+    });
+    const assignTimes: number[] = [];
+    const now = new Date('2025-07-01T00:00:00Z');
+    for (const proposal of e2e.proposals) {
+      started = performance.now();
+      await assignReviewers(table.doc, table.tableName, proposal, profile, now);
+      assignTimes.push(performance.now() - started);
+    }
+    results.push({
+      name: 'assignment end to end, one proposal, 500 reviewers (DynamoDB Local)',
+      value: Number(median(assignTimes).toFixed(1)),
+      unit: 'ms',
+      note: `median of ${assignTimes.length}: roster query, task query, ${profile.review.reviewersPerProposal} transactions`,
+    });
+  } finally {
+    await table.close();
+  }
+
+  // 3. Quality over a simulated season.
+  const season = simulateSeason(profile, 3000, 300, 2025);
+  const seats = season.proposals.length * profile.review.reviewersPerProposal;
+  const capacity = season.reviewers.reduce((s, r) => s + r.capacity, 0);
+  const online = assignOnline(season, profile);
+  const byId = new Map(season.reviewers.map((r) => [r.id, r]));
+  const byProposal = new Map(season.proposals.map((p) => [p.id, p]));
+  for (const a of online.assignments) {
+    if (conflictOf(byProposal.get(a.proposalId)!, byId.get(a.reviewerId)!, profile)) {
+      throw new Error(`conflict in the simulated season: ${a.proposalId}/${a.reviewerId}`);
+    }
+  }
+  const matched = online.assignments.filter((a) => a.match).length;
+  const ratios = season.reviewers.map((r) => (online.loads.get(r.id) ?? 0) / r.capacity);
+  const withExpert = new Set(online.assignments.filter((a) => a.match).map((a) => a.proposalId)).size;
+  results.push({
+    name: 'season: assignments with an expertise match',
+    value: Number(((100 * matched) / online.assignments.length).toFixed(1)),
+    unit: '%',
+    note: `${matched} of ${online.assignments.length}; ${seats} seats, capacity ${capacity}, ${online.missing} seats left empty`,
+  });
+  results.push({
+    name: 'season: proposals with at least one expert',
+    value: Number(((100 * withExpert) / season.proposals.length).toFixed(1)),
+    unit: '%',
+  });
+  results.push({
+    name: 'season: load spread (max - min of load/capacity)',
+    value: Number((Math.max(...ratios) - Math.min(...ratios)).toFixed(3)),
+    unit: 'ratio',
+  });
+  const short = new Set(
+    season.proposals
+      .filter(
+        (p) =>
+          online.assignments.filter((a) => a.proposalId === p.id).length <
+          profile.review.reviewersPerProposal,
+      )
+      .map((p) => p.id),
+  ).size;
+  results.push({
+    name: 'season: proposals left short (waiting for ops)',
+    value: short,
+    unit: 'proposals',
+    note: 'no free expert of their category was left when they arrived',
+  });
+  const lp = await optimalMatchScore(season, profile, TOP_CANDIDATES);
+  const bound = await matchScoreUpperBound(season, profile);
+  results.push({
+    name: 'season: match score, online / offline optimum (HiGHS)',
+    value: Number(((100 * matched) / lp.optimum).toFixed(2)),
+    unit: '%',
+    note:
+      `online ${matched}, optimum ${lp.optimum} (LP over the top ${TOP_CANDIDATES} experts per proposal, ` +
+      `${lp.variables} pairs, ${lp.seconds.toFixed(1)} s); bound without conflicts ${bound}`,
+  });
+  return results;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const index = process.argv.indexOf('--endpoint');
+  const endpoint = index > 0 ? process.argv[index + 1] : undefined;
+  const results = await benchAssignment(endpoint ? { endpoint } : {});
+  for (const r of results) {
+    console.log(
+      `${r.name.padEnd(72)} ${String(r.value).padStart(10)} ${r.unit}${r.note ? `  (${r.note})` : ''}`,
+    );
+  }
+}
