@@ -14,6 +14,7 @@ import { keys, type Proposal, type ReviewTask } from './lib/model';
 import { activeProfile } from './lib/profile-config';
 import { ProposalStore } from './lib/proposals';
 import {
+  decisionFormValues,
   type ErrorKind,
   type FieldError,
   parseDecision,
@@ -118,8 +119,7 @@ async function decide(event: APIGatewayProxyEventV2, task: StoredTask, proposal:
   const body = event.body && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   const parsed = parseDecision(body, event.headers['content-type'], profile);
   if (!parsed.ok) {
-    const form = Object.fromEntries(new URLSearchParams(body ?? ''));
-    return show(task, proposal, actionUrl, lang, parsed.errors, { reason: form.reason, comment: form.comment, scores: form });
+    return show(task, proposal, actionUrl, lang, parsed.errors, decisionFormValues(body, event.headers['content-type']));
   }
   const { decision } = parsed;
   const now = new Date().toISOString();

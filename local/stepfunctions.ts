@@ -51,6 +51,8 @@ export interface LocalStepFunctionsOptions {
 interface Waiter {
   executionArn: string;
   stateName: string;
+  /** True once the task's Lambda has returned: from then on the execution waits on a person. */
+  sent: boolean;
   resolve: (value: Json) => void;
   reject: (error: Error) => void;
 }
@@ -80,16 +82,32 @@ export class LocalStepFunctions {
     return clamped;
   }
 
-  private overrides(definition: AslDefinition): Record<string, (input: Json) => Promise<Json>> {
+  /** Task invocations in flight per execution (a task waiting on a person is not counted once it was sent). */
+  private readonly inflight = new Map<string, number>();
+
+  private overrides(definition: AslDefinition, executionArn: string): Record<string, (input: Json) => Promise<Json>> {
     const handlers: Record<string, (input: Json) => Promise<Json>> = {};
     walkStates(definition, (name, state) => {
       if (state.Type !== 'Task' || !state.Resource) return;
-      handlers[name] = (input) => this.runTask(name, state.Resource as string, input);
+      handlers[name] = async (input) => {
+        this.inflight.set(executionArn, (this.inflight.get(executionArn) ?? 0) + 1);
+        let counted = true;
+        const settle = () => {
+          if (!counted) return;
+          counted = false;
+          this.inflight.set(executionArn, (this.inflight.get(executionArn) ?? 1) - 1);
+        };
+        try {
+          return await this.runTask(name, state.Resource as string, input, executionArn, settle);
+        } finally {
+          settle();
+        }
+      };
     });
     return handlers;
   }
 
-  private async runTask(stateName: string, resource: string, input: Json): Promise<Json> {
+  private async runTask(stateName: string, resource: string, input: Json, executionArn: string, sent: () => void): Promise<Json> {
     this.transitions.set(stateName, (this.transitions.get(stateName) ?? 0) + 1);
     if (resource.startsWith('arn:aws:lambda:')) return this.options.invokeLambda(resource, input);
     if (resource === 'arn:aws:states:::lambda:invoke') {
@@ -101,11 +119,16 @@ export class LocalStepFunctions {
       const { FunctionName, Payload } = input as { FunctionName: string; Payload: Json };
       const token = findToken(Payload, this.issued);
       if (!token) throw new SfnApiError('States.Runtime', `${stateName}: the payload carries no task token`);
+      const waiter: Waiter = { executionArn, stateName, sent: false, resolve: () => {}, reject: () => {} };
       const waiting = new Promise<Json>((resolve, reject) => {
-        this.waiters.set(token, { executionArn: '', stateName, resolve, reject });
+        waiter.resolve = resolve;
+        waiter.reject = reject;
       });
+      this.waiters.set(token, waiter);
       try {
         await this.options.invokeLambda(FunctionName, Payload);
+        waiter.sent = true;
+        sent();
       } catch (error) {
         this.waiters.delete(token);
         this.issued.delete(token);
@@ -147,7 +170,7 @@ export class LocalStepFunctions {
     };
     const sm = new StateMachine(machine.definition as never, { validationOptions: { checkArn: false, checkPaths: false } });
     const run = sm.run(parsed as never, {
-      overrides: { taskResourceLocalHandlers: this.overrides(machine.definition) as never },
+      overrides: { taskResourceLocalHandlers: this.overrides(machine.definition, executionArn) as never },
       context,
     });
     const execution: LocalExecution = {
@@ -168,6 +191,7 @@ export class LocalStepFunctions {
       },
       (error: Error & { cause?: unknown }) => {
         const inner = unwrap(error);
+        if (execution.status === 'ABORTED') return;
         execution.status = inner.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
         execution.error = inner.name;
         execution.cause = inner.message;
@@ -212,10 +236,25 @@ export class LocalStepFunctions {
     return waiter;
   }
 
-  /** Executions still running, and how many of them wait on a task token (a person). */
+  /**
+   * Executions still running, and how many of them only wait on people: at least one task token handed out
+   * and no task invocation in flight.
+   */
   running(): { running: number; waitingOnPeople: number } {
-    const running = [...this.executions.values()].filter((e) => e.status === 'RUNNING').length;
-    return { running, waitingOnPeople: this.waiters.size };
+    const waiting = new Set([...this.waiters.values()].filter((w) => w.sent).map((w) => w.executionArn));
+    let running = 0;
+    let waitingOnPeople = 0;
+    for (const execution of this.executions.values()) {
+      if (execution.status !== 'RUNNING') continue;
+      running += 1;
+      if (waiting.has(execution.executionArn) && (this.inflight.get(execution.executionArn) ?? 0) === 0) waitingOnPeople += 1;
+    }
+    return { running, waitingOnPeople };
+  }
+
+  /** Task tokens the executions wait on, with the state that issued them (for tests and the local CLI). */
+  pendingTasks(): Array<{ executionArn: string; stateName: string }> {
+    return [...this.waiters.values()].filter((w) => w.sent).map((w) => ({ executionArn: w.executionArn, stateName: w.stateName }));
   }
 
   async stop(): Promise<void> {

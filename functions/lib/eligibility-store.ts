@@ -52,7 +52,13 @@ export async function claimQuota(
     await doc.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: table, Item: { ...memberKey, proposalId }, ConditionExpression: 'attribute_not_exists(PK)' } },
+          {
+            Put: {
+              TableName: table,
+              Item: { ...memberKey, proposalId },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
           {
             Update: {
               TableName: table,
@@ -68,7 +74,9 @@ export async function claimQuota(
   } catch (error) {
     if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw asTransient(error);
     const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-    const counter = await doc.send(new GetCommand({ TableName: table, Key: counterKey, ConsistentRead: true }));
+    const counter = await doc.send(
+      new GetCommand({ TableName: table, Key: counterKey, ConsistentRead: true }),
+    );
     const used = Number(counter.Item?.used ?? 0);
     // The member already exists: a retry of a claim that succeeded.
     if (reasons[0]?.Code === 'ConditionalCheckFailed') return { ok: true, used };

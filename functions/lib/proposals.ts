@@ -10,9 +10,9 @@ import { asTransient, InvalidTransitionError } from './errors';
 import {
   type HistoryEntry,
   keys,
+  PROPOSAL_STATUSES,
   type Proposal,
   type ProposalStatus,
-  PROPOSAL_STATUSES,
   type ReviewTask,
 } from './model';
 
@@ -70,7 +70,11 @@ export class ProposalStore {
             {
               Put: {
                 TableName: this.table,
-                Item: { ...keys.proposal(input.id), ...keys.statusListing(status, at, input.id), ...proposal },
+                Item: {
+                  ...keys.proposal(input.id),
+                  ...keys.statusListing(status, at, input.id),
+                  ...proposal,
+                },
                 ConditionExpression: 'attribute_not_exists(PK)',
               },
             },
@@ -118,7 +122,11 @@ export class ProposalStore {
     id: string,
     to: ProposalStatus,
     note: string,
-    options: { from?: readonly ProposalStatus[]; fields?: Partial<Proposal>; remove?: (keyof Proposal)[] } = {},
+    options: {
+      from?: readonly ProposalStatus[];
+      fields?: Partial<Proposal>;
+      remove?: (keyof Proposal)[];
+    } = {},
   ): Promise<Proposal> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.require(id);
@@ -131,8 +139,11 @@ export class ProposalStore {
       }
       const at = this.clock().toISOString();
       const seq = current.seq + 1;
+      const given = Object.fromEntries(
+        Object.entries(options.fields ?? {}).filter(([, v]) => v !== undefined),
+      );
       const fields: Record<string, unknown> = {
-        ...options.fields,
+        ...given,
         status: to,
         reason: note,
         updatedAt: at,
@@ -174,12 +185,14 @@ export class ProposalStore {
         // Another writer moved the proposal in between: read again and re-check the rules.
       }
     }
-    throw asTransient(Object.assign(new Error(`Proposal ${id} kept changing; giving up for now`), { name: 'Throttling' }));
+    throw asTransient(
+      Object.assign(new Error(`Proposal ${id} kept changing; giving up for now`), { name: 'Throttling' }),
+    );
   }
 
   /** Sets fields that are not part of the journey (no status change, no history entry). */
   async setFields(id: string, fields: Partial<Proposal>): Promise<void> {
-    const entries = Object.entries(fields);
+    const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
     if (entries.length === 0) return;
     await this.doc
       .send(
@@ -236,10 +249,16 @@ export class ProposalStore {
     if (!meta) return undefined;
     return {
       ...stripKeys<Proposal>(meta),
-      reviews: items.filter((item) => String(item.SK).startsWith('REVIEW#')).map((i) => stripKeys<ReviewTask>(i)),
+      reviews: items
+        .filter((item) => String(item.SK).startsWith('REVIEW#'))
+        .map((i) => stripKeys<ReviewTask>(i)),
       history: items
         .filter((item) => String(item.SK).startsWith('EVENT#'))
-        .map((item) => ({ at: item.at as string, status: item.status as ProposalStatus, note: item.note as string })),
+        .map((item) => ({
+          at: item.at as string,
+          status: item.status as ProposalStatus,
+          note: item.note as string,
+        })),
     };
   }
 
@@ -263,9 +282,11 @@ export class ProposalStore {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start })).catch((error) => {
-        throw asTransient(error);
-      });
+      const out = await this.doc
+        .send(new QueryCommand({ ...input, ExclusiveStartKey: start }))
+        .catch((error) => {
+          throw asTransient(error);
+        });
       items.push(...((out.Items ?? []) as Record<string, unknown>[]));
       start = out.LastEvaluatedKey;
     } while (start);

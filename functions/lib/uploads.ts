@@ -40,7 +40,9 @@ export function encodeS3Key(key: string): string {
  * event registers nothing new and starts no second execution (the id is also the execution name).
  */
 export function proposalIdFor(bucket: string, key: string, version: string | undefined): string {
-  const digest = createHash('sha256').update(`${bucket}\n${key}\n${version ?? ''}`).digest('hex');
+  const digest = createHash('sha256')
+    .update(`${bucket}\n${key}\n${version ?? ''}`)
+    .digest('hex');
   return `p-${digest.slice(0, 20)}`;
 }
 
@@ -49,11 +51,17 @@ export type KeyCheck = { ok: true; agency: string; fileName: string } | { ok: fa
 /** Checks an (already decoded) key: incoming/<agency>/<file>, no traversal, a sane agency code. */
 export function parseUploadKey(key: string): KeyCheck {
   if (!key.startsWith(UPLOAD_PREFIX)) {
-    return { ok: false, reason: `The file is not under ${UPLOAD_PREFIX}; upload to ${UPLOAD_PREFIX}<agency>/<file>.` };
+    return {
+      ok: false,
+      reason: `The file is not under ${UPLOAD_PREFIX}; upload to ${UPLOAD_PREFIX}<agency>/<file>.`,
+    };
   }
   const parts = key.slice(UPLOAD_PREFIX.length).split('/');
   if (parts.some((part) => part === '..' || part === '.' || part === '')) {
-    return { ok: false, reason: 'The object key has empty, "." or ".." segments; upload to incoming/<agency>/<file>.' };
+    return {
+      ok: false,
+      reason: 'The object key has empty, "." or ".." segments; upload to incoming/<agency>/<file>.',
+    };
   }
   if (parts.length !== 2) {
     return {
