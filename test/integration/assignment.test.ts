@@ -3,6 +3,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   ScanCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ReviewerUnavailableError } from '../../functions/lib/assignment/errors';
@@ -212,6 +213,27 @@ describe('assigning reviewers on DynamoDB Local', () => {
     expect(again.tasks).toEqual(first.tasks);
     expect(again.stats.transactions).toBe(0);
     expect(await listReviewers(db.doc, db.tableName)).toEqual(loads);
+    expect(again.unsent).toEqual(first.unsent);
+
+    // Once a task is handed to its reviewer (token stored), it is no longer among those to send.
+    const sent = first.tasks[0]!;
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: { PK: `PROPOSAL#${proposal!.id}`, SK: `REVIEW#${sent.reviewerId}` },
+        UpdateExpression: 'SET #token = :token',
+        ExpressionAttributeNames: { '#token': 'token' },
+        ExpressionAttributeValues: { ':token': 'task-token' },
+      }),
+    );
+    const third = await assignReviewers(db.doc, db.tableName, proposal!, kipp, NOW);
+    expect(third.unsent.sort()).toEqual(
+      first.tasks
+        .slice(1)
+        .map((t) => t.reviewerId)
+        .sort(),
+    );
+    expect(third.tasks.some((t) => 'token' in t)).toBe(false);
   });
 
   it('writes the task with its due date, listing keys and a long random review id', async () => {

@@ -67,13 +67,13 @@ export function taskFromItem(item: Record<string, unknown>): ReviewTask {
   return parsed.data;
 }
 
-/** Every review task of a proposal (strongly consistent). */
-export async function readProposalTasks(
+/** Every review task item of a proposal, as stored (strongly consistent). */
+async function queryTaskItems(
   doc: DynamoDBDocumentClient,
   table: string,
   proposalId: string,
-): Promise<ReviewTask[]> {
-  const tasks: ReviewTask[] = [];
+): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
   const pages = paginateQuery(
     { client: doc },
     {
@@ -83,8 +83,17 @@ export async function readProposalTasks(
       ConsistentRead: true,
     },
   );
-  for await (const page of pages) for (const item of page.Items ?? []) tasks.push(taskFromItem(item));
-  return tasks;
+  for await (const page of pages) items.push(...(page.Items ?? []));
+  return items;
+}
+
+/** Every review task of a proposal (strongly consistent), tokens left out. */
+export async function readProposalTasks(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  proposalId: string,
+): Promise<ReviewTask[]> {
+  return (await queryTaskItems(doc, table, proposalId)).map(taskFromItem);
 }
 
 /** A url-safe random review id of 144 bits (carried by the reviewer's signed link). */
@@ -217,6 +226,11 @@ export interface AssignResult {
   missing: number;
   /** Why seats are empty, in both languages (only when missing > 0). */
   gap?: Text;
+  /**
+   * Reviewers of `tasks` still PENDING whose task was never handed to a reviewer (no task token stored):
+   * the ones to send now, including after a retry of this call.
+   */
+  unsent: string[];
   /** What the reservations cost. */
   stats: ReservationStats;
 }
@@ -235,7 +249,11 @@ export async function assignReviewers(
   const needed = profile.review.reviewersPerProposal;
   const requireMatch = profile.review.requireExpertiseMatch;
   const stats = newStats();
-  const existing = await readProposalTasks(doc, table, proposal.id);
+  const items = await queryTaskItems(doc, table, proposal.id);
+  const existing = items.map(taskFromItem);
+  const handedOut = new Set(
+    items.filter((item) => item.token !== undefined).map((item) => String(item.reviewerId)),
+  );
   const seats = existing.filter((t) => SEAT_STATUSES.includes(t.status));
   // A reviewer who held any task on this proposal (even a declined one) is not asked again by assignment.
   const skip = new Set(existing.map((t) => t.reviewerId));
@@ -306,7 +324,10 @@ export async function assignReviewers(
     });
   }
   seats.sort((a, b) => a.assignedAt.localeCompare(b.assignedAt) || a.reviewerId.localeCompare(b.reviewerId));
-  return { tasks: seats, alternates, missing, ...(gap ? { gap } : {}), stats };
+  const unsent = seats
+    .filter((t) => t.status === 'PENDING' && !handedOut.has(t.reviewerId))
+    .map((t) => t.reviewerId);
+  return { tasks: seats, alternates, missing, ...(gap ? { gap } : {}), unsent, stats };
 }
 
 const REASON_TEXT: Record<string, (r: Reviewer) => Text> = {

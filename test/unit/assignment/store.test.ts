@@ -63,6 +63,7 @@ describe('reserving reviewers with one transaction each', () => {
     ddb.on(TransactWriteCommand).resolves({});
     const result = await assignReviewers(doc, TABLE, proposal, profile, NOW);
     expect(result.missing).toBe(0);
+    expect(result.unsent.sort()).toEqual(result.tasks.map((t) => t.reviewerId).sort());
     expect(result.tasks.map((t) => t.reviewerId)).toEqual(
       ['r-health-free', 'r-health-busy', 'r-gov-free'].sort(),
     );
@@ -134,6 +135,7 @@ describe('reserving reviewers with one transaction each', () => {
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
     expect(result.tasks).toHaveLength(3);
     expect(result.tasks.every((t) => !('token' in t) && !('PK' in t))).toBe(true);
+    expect(result.unsent).toEqual([]);
   });
 });
 
