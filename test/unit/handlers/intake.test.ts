@@ -1,0 +1,221 @@
+import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { proposalIdFor } from '../../../functions/lib/uploads';
+import {
+  awsError,
+  BUCKET,
+  ddb,
+  type FakeTable,
+  freshMocks,
+  lambdaContext,
+  restoreHandlerEnv,
+  STATE_MACHINE_ARN,
+  sfn,
+  stubHandlerEnv,
+} from './support';
+
+let handler: typeof import('../../../functions/intake').handler;
+let table: FakeTable;
+
+beforeAll(async () => {
+  stubHandlerEnv();
+  ({ handler } = await import('../../../functions/intake'));
+});
+afterAll(restoreHandlerEnv);
+
+beforeEach(() => {
+  table = freshMocks();
+  sfn
+    .on(StartExecutionCommand)
+    .callsFake(async (input) => ({
+      executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${input.name}`,
+      startDate: new Date(),
+    }));
+});
+
+/** One S3 object-created record as S3 writes it (the key URL-encoded, `+` for a space). */
+function s3Record(encodedKey: string, versionId = '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY', eventName = 'ObjectCreated:Put') {
+  return {
+    eventVersion: '2.1',
+    eventSource: 'aws:s3',
+    awsRegion: 'ap-southeast-3',
+    eventTime: '2025-06-29T23:58:01.000Z',
+    eventName,
+    s3: {
+      s3SchemaVersion: '1.0',
+      bucket: { name: BUCKET, arn: `arn:aws:s3:::${BUCKET}` },
+      object: { key: encodedKey, size: 48_213, eTag: 'd41d8cd98f00b204e9800998ecf8427e', versionId, sequencer: '0065F1A2B3C4D5E6F7' },
+    },
+  };
+}
+
+let messageNo = 0;
+function message(body: unknown): SQSRecord {
+  messageNo += 1;
+  return {
+    messageId: `msg-${messageNo}`,
+    receiptHandle: `handle-${messageNo}`,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '1751241481000',
+      SenderId: 'AIDAIENQZJOLO23YVJ4VO',
+      ApproximateFirstReceiveTimestamp: '1751241481001',
+    },
+    messageAttributes: {},
+    md5OfBody: 'e4e68fb7bd0e697a0ae8f1bb342846b3',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:ap-southeast-3:123456789012:proposal-intake',
+    awsRegion: 'ap-southeast-3',
+  };
+}
+
+const upload = (encodedKey: string, versionId?: string) => message({ Records: [s3Record(encodedKey, versionId)] });
+const sqs = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
+const starts = () => sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
+
+describe('intake of an uploaded proposal', () => {
+  it('registers a new upload once and starts one execution named after the proposal', async () => {
+    const key = 'incoming/pemkot-surabaya/01-dinkes-surabaya-umum.md';
+    const result = await handler(sqs(upload(key, 'v-1')), lambdaContext('intake'));
+
+    expect(result.batchItemFailures).toEqual([]);
+    const id = proposalIdFor(BUCKET, key, 'v-1');
+    const [register] = ddb.commandCalls(TransactWriteCommand).map((call) => call.args[0].input);
+    const put = register?.TransactItems?.[0]?.Put;
+    expect(put?.ConditionExpression).toBe('attribute_not_exists(PK)');
+    expect(put?.Item).toMatchObject({ PK: `PROPOSAL#${id}`, SK: 'META', status: 'RECEIVED', agency: 'pemkot-surabaya' });
+
+    expect(starts()).toHaveLength(1);
+    const start = starts()[0]!;
+    expect(start.stateMachineArn).toBe(STATE_MACHINE_ARN);
+    expect(start.name).toBe(id);
+    expect(JSON.parse(start.input ?? '')).toEqual({
+      proposalId: id,
+      bucket: BUCKET,
+      key,
+      versionId: 'v-1',
+      agency: 'pemkot-surabaya',
+    });
+    const stored = table.proposal(id);
+    expect(stored.status).toBe('RECEIVED');
+    expect(stored.executionArn).toBe(`arn:aws:states:ap-southeast-3:123456789012:execution:proposal-review:${id}`);
+    expect(table.history(id)).toEqual([{ status: 'RECEIVED', note: 'Upload received' }]);
+  });
+
+  it('starts no second execution when the same notification arrives again', async () => {
+    const record = upload('incoming/pemkab-sleman/02-disdik-sleman-replikasi.docx', 'v-7');
+    await handler(sqs(record), lambdaContext('intake'));
+    const again = await handler(sqs({ ...record, messageId: 'redelivered' }), lambdaContext('intake'));
+
+    expect(again.batchItemFailures).toEqual([]);
+    expect(starts()).toHaveLength(1);
+    const id = proposalIdFor(BUCKET, 'incoming/pemkab-sleman/02-disdik-sleman-replikasi.docx', 'v-7');
+    expect(table.history(id)).toHaveLength(1);
+  });
+
+  it('gives a new version of the same file its own proposal and execution', async () => {
+    const key = 'incoming/pemkab-sleman/proposal.docx';
+    await handler(sqs(upload(key, 'v-1'), upload(key, 'v-2')), lambdaContext('intake'));
+
+    expect(starts().map((s) => s.name)).toEqual([proposalIdFor(BUCKET, key, 'v-1'), proposalIdFor(BUCKET, key, 'v-2')]);
+  });
+
+  it('treats an execution that already exists as started (no failure, the proposal keeps its ARN)', async () => {
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
+    const key = 'incoming/pemprov-jatim/03-bapenda-jatim-khusus.pdf';
+    const result = await handler(sqs(upload(key, 'v-1')), lambdaContext('intake'));
+
+    expect(result.batchItemFailures).toEqual([]);
+    const id = proposalIdFor(BUCKET, key, 'v-1');
+    expect(table.proposal(id).executionArn).toBe(`${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${id}`);
+  });
+
+  it.each([
+    ['outside incoming/', 'uploads/pemkot-surabaya/proposal.pdf', /not under incoming\//],
+    ['directly in incoming/', 'incoming/proposal.pdf', /incoming\/<agency>\/<file>/],
+    ['in a sub-folder', 'incoming/pemkot-surabaya/2025/proposal.pdf', /one agency folder/],
+    ['with ..', 'incoming/pemkot-surabaya/../pemkot-bandung/proposal.pdf', /"\.\."/],
+    ['with an encoded ..', 'incoming/pemkot-surabaya/%2E%2E/proposal.pdf', /"\.\."/],
+    ['with an upper-case agency code', 'incoming/Pemkot_Surabaya/proposal.pdf', /agency code "Pemkot_Surabaya"/],
+  ])('records an upload %s as REJECTED with the reason and starts nothing', async (_, encodedKey, reason) => {
+    const result = await handler(sqs(upload(encodedKey, 'v-1')), lambdaContext('intake'));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(starts()).toEqual([]);
+    const key = decodeURIComponent(encodedKey);
+    const stored = table.proposal(proposalIdFor(BUCKET, key, 'v-1'));
+    expect(stored.status).toBe('REJECTED');
+    expect(stored.reason).toMatch(reason);
+    expect(stored.agency).toBe('unknown');
+  });
+
+  it.each([
+    ['+ for spaces', 'incoming/pemkot-bandung/Proposal+KIPP+2025.pdf', 'incoming/pemkot-bandung/Proposal KIPP 2025.pdf'],
+    ['%20 for spaces', 'incoming/pemkot-bandung/Proposal%20KIPP.pdf', 'incoming/pemkot-bandung/Proposal KIPP.pdf'],
+    ['an encoded plus sign', 'incoming/pemkot-bandung/A%2BB.md', 'incoming/pemkot-bandung/A+B.md'],
+    [
+      'unicode',
+      'incoming/pemkab-garut/Inovasi+%E2%80%93+Layanan+Ibu+%26+Anak+%28RSUD%29.docx',
+      'incoming/pemkab-garut/Inovasi – Layanan Ibu & Anak (RSUD).docx',
+    ],
+  ])('decodes keys written with %s before using them', async (_, encodedKey, key) => {
+    await handler(sqs(upload(encodedKey, 'v-1')), lambdaContext('intake'));
+
+    const id = proposalIdFor(BUCKET, key, 'v-1');
+    expect(table.proposal(id)).toMatchObject({ key, status: 'RECEIVED' });
+    expect(JSON.parse(starts()[0]?.input ?? '{}').key).toBe(key);
+  });
+
+  it('ignores the test event S3 sends when the notification is configured', async () => {
+    const result = await handler(
+      sqs(message({ Service: 'Amazon S3', Event: 's3:TestEvent', Time: '2025-06-01T00:00:00.000Z', Bucket: BUCKET })),
+      lambdaContext('intake'),
+    );
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(ddb.calls()).toHaveLength(0);
+    expect(starts()).toEqual([]);
+  });
+
+  it('ignores events other than object creation', async () => {
+    const removed = message({ Records: [s3Record('incoming/pemkot-surabaya/a.pdf', 'v-1', 'ObjectRemoved:Delete')] });
+    const result = await handler(sqs(removed), lambdaContext('intake'));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('reports only the malformed messages of a batch for retry and processes the others', async () => {
+    const good = upload('incoming/pemkot-makassar/proposal.docx', 'v-1');
+    const notJson = message('{"Records": [');
+    const notS3 = message({ hello: 'world' });
+    const alsoGood = upload('incoming/pemkab-kupang/proposal.pdf', 'v-1');
+    const result = await handler(sqs(good, notJson, notS3, alsoGood), lambdaContext('intake'));
+
+    expect(result.batchItemFailures).toEqual([
+      { itemIdentifier: notJson.messageId },
+      { itemIdentifier: notS3.messageId },
+    ]);
+    expect(starts()).toHaveLength(2);
+  });
+
+  it('hands a throttled message back to the queue without losing the others', async () => {
+    const throttledKey = 'incoming/pemkot-medan/proposal.pdf';
+    table.inject((command, input) =>
+      command === 'TransactWrite' && JSON.stringify(input).includes(throttledKey)
+        ? awsError('ProvisionedThroughputExceededException')
+        : undefined,
+    );
+    const throttled = upload(throttledKey, 'v-1');
+    const fine = upload('incoming/pemkot-surabaya/proposal.pdf', 'v-1');
+    const result = await handler(sqs(throttled, fine), lambdaContext('intake'));
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: throttled.messageId }]);
+    expect(starts().map((s) => JSON.parse(s.input ?? '{}').key)).toEqual(['incoming/pemkot-surabaya/proposal.pdf']);
+  });
+});
