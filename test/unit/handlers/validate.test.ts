@@ -1,0 +1,175 @@
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ValidationReport } from '../../../functions/lib/validation/types';
+import {
+  awsError,
+  BUCKET,
+  type FakeTable,
+  freshMocks,
+  lambdaContext,
+  objectBody,
+  proposalItem,
+  readFixture,
+  restoreHandlerEnv,
+  s3,
+  stubHandlerEnv,
+} from './support';
+
+let handler: typeof import('../../../functions/validate').handler;
+let table: FakeTable;
+
+beforeAll(async () => {
+  stubHandlerEnv();
+  ({ handler } = await import('../../../functions/validate'));
+});
+afterAll(restoreHandlerEnv);
+beforeEach(() => {
+  table = freshMocks();
+});
+
+const MAX_BYTES = 10 * 1024 * 1024;
+const example = (name: string) => readFixture(`examples/proposals/${name}`);
+
+/** A freshly registered upload whose object holds `bytes`. */
+function uploaded(id: string, fileName: string, bytes: Uint8Array, agency = 'pemkot-surabaya') {
+  const key = `incoming/${agency}/${fileName}`;
+  table.seed(
+    proposalItem({
+      id,
+      key,
+      agency,
+      status: 'RECEIVED',
+      reason: 'Upload received',
+      seq: 1,
+      title: undefined,
+      institution: undefined,
+      group: undefined,
+      category: undefined,
+      contactEmail: undefined,
+      reviewersNeeded: undefined,
+    }),
+  );
+  s3.on(HeadObjectCommand, { Key: key }).resolves({ ContentLength: bytes.length });
+  s3.on(GetObjectCommand, { Key: key }).callsFake(async () => ({ Body: objectBody(bytes), ContentLength: bytes.length }));
+  return { proposalId: id, bucket: BUCKET, key, versionId: 'v-1' };
+}
+
+const issueCodes = (id: string) => (table.proposal(id).validation as ValidationReport).issues.map((i) => i.code);
+
+describe('validating an uploaded proposal', () => {
+  it('accepts a complete proposal: it stays VALIDATING with its report, identity and reason stored', async () => {
+    const input = uploaded('p-valid', '01-dinkes-surabaya-umum.md', example('01-dinkes-surabaya-umum.md'));
+    const result = await handler(input, lambdaContext('validate'));
+
+    expect(result).toMatchObject({ valid: true, group: 'umum', category: 'kesehatan' });
+    const stored = table.proposal('p-valid');
+    expect(stored).toMatchObject({
+      status: 'VALIDATING',
+      title: 'SEHATI: Sistem Antrean dan Rujukan Terpadu Puskesmas',
+      institution: 'Dinas Kesehatan Kota Surabaya',
+      group: 'umum',
+      category: 'kesehatan',
+      contactEmail: 'sehati@dinkes.surabaya.example.go.id',
+    });
+    expect((stored.validation as ValidationReport).valid).toBe(true);
+    expect(stored.reason).toBe(result.reason);
+    expect(table.history('p-valid').map((h) => h.status)).toEqual(['VALIDATING', 'VALIDATING']);
+  });
+
+  it('reads the object with a range bounded by the profile limit', async () => {
+    const input = uploaded('p-range', '04-dlh-banyuwangi-umum.json', example('04-dlh-banyuwangi-umum.json'));
+    await handler(input, lambdaContext('validate'));
+
+    const [get] = s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input);
+    expect(get).toMatchObject({ Bucket: BUCKET, Key: input.key, VersionId: 'v-1', Range: `bytes=0-${MAX_BYTES}` });
+  });
+
+  it('rejects a file over the size limit as FILE_TOO_LARGE without downloading it', async () => {
+    const input = uploaded('p-huge', 'proposal.pdf', new Uint8Array(16));
+    s3.on(HeadObjectCommand, { Key: input.key }).resolves({ ContentLength: 12 * 1024 * 1024 });
+    const result = await handler(input, lambdaContext('validate'));
+
+    expect(result.valid).toBe(false);
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    expect(table.proposal('p-huge').status).toBe('REJECTED');
+    expect(issueCodes('p-huge')).toContain('FILE_TOO_LARGE');
+    expect(table.proposal('p-huge').reason).toMatch(/terlalu besar \(12(\.0)? MB; maksimal 10(\.0)? MB\)/);
+  });
+
+  it.each([
+    ['a missing required section', '05-dkp-makassar-tanpa-signifikansi.docx', 'SECTION_MISSING', /Signifikansi/],
+    ['a Ringkasan over 200 words', '06-dp3a-bandung-ringkasan-panjang.md', 'WORD_LIMIT_EXCEEDED', /Ringkasan/],
+    ['a legacy .doc file', '08-disdukcapil-medan-format-lama.doc', 'FORMAT_UNSUPPORTED', /Word 97-2003/],
+  ])('rejects a proposal with %s and says why in Bahasa Indonesia', async (_, file, code, reason) => {
+    const input = uploaded('p-bad', file, example(file));
+    const result = await handler(input, lambdaContext('validate'));
+
+    expect(result.valid).toBe(false);
+    const stored = table.proposal('p-bad');
+    expect(stored.status).toBe('REJECTED');
+    expect(issueCodes('p-bad')).toContain(code);
+    expect(stored.reason).toMatch(reason);
+    expect(stored.reason).toBe(result.reason);
+    expect(table.history('p-bad').at(-1)).toEqual({ status: 'REJECTED', note: result.reason });
+  });
+
+  it('rejects a second proposal with a title another proposal holds as DUPLICATE_TITLE', async () => {
+    const bytes = example('01-dinkes-surabaya-umum.md');
+    await handler(uploaded('p-first', 'sehati.md', bytes), lambdaContext('validate'));
+    const result = await handler(uploaded('p-second', 'sehati-copy.md', bytes, 'pemkot-bandung'), lambdaContext('validate'));
+
+    expect(result.valid).toBe(false);
+    expect(table.proposal('p-second').status).toBe('REJECTED');
+    expect(issueCodes('p-second')).toContain('DUPLICATE_TITLE');
+    expect(table.proposal('p-first').status).toBe('VALIDATING');
+  });
+
+  it('lets a retried validation keep its own title claim and quota place', async () => {
+    const input = uploaded('p-retry', '01.md', example('01-dinkes-surabaya-umum.md'));
+    await handler(input, lambdaContext('validate'));
+    const again = await handler(input, lambdaContext('validate'));
+
+    expect(again.valid).toBe(true);
+    expect(table.read({ PK: 'QUOTA#dinas kesehatan kota surabaya#umum', SK: 'COUNT' })?.used).toBe(1);
+  });
+
+  it('does not count a proposal rejected for its duplicate title against its institution quota', async () => {
+    const bytes = example('01-dinkes-surabaya-umum.md');
+    await handler(uploaded('p-original', 'a.md', bytes), lambdaContext('validate'));
+    await handler(uploaded('p-duplicate', 'b.md', bytes), lambdaContext('validate'));
+
+    expect(table.proposal('p-duplicate').status).toBe('REJECTED');
+    // Only the accepted proposal holds a place; the rejected one must not use up the institution's quota.
+    expect(table.read({ PK: 'QUOTA#dinas kesehatan kota surabaya#umum', SK: 'COUNT' })?.used).toBe(1);
+    expect(table.read({ PK: 'QUOTA#dinas kesehatan kota surabaya#umum', SK: 'PROPOSAL#p-duplicate' })).toBeUndefined();
+  });
+
+  it('rejects a proposal over its institution quota as QUOTA_EXCEEDED and frees its title', async () => {
+    table.seed({ PK: 'QUOTA#dinas kesehatan kota surabaya#umum', SK: 'COUNT', used: 10 });
+    const input = uploaded('p-over', 'a.md', example('01-dinkes-surabaya-umum.md'));
+    const result = await handler(input, lambdaContext('validate'));
+
+    expect(result.valid).toBe(false);
+    expect(issueCodes('p-over')).toContain('QUOTA_EXCEEDED');
+    const titleClaims = [...table.items.values()].filter((item) => String(item.PK).startsWith('TITLE#'));
+    expect(titleClaims).toEqual([]);
+  });
+
+  it.each([
+    ['throttled', awsError('SlowDown', 503)],
+    ['unavailable', awsError('ServiceUnavailable', 503)],
+  ])('throws a TransientError when S3 is %s, so the state machine retries', async (_, error) => {
+    const input = uploaded('p-slow', 'a.md', example('01-dinkes-surabaya-umum.md'));
+    s3.on(HeadObjectCommand).rejects(error);
+
+    await expect(handler(input, lambdaContext('validate'))).rejects.toMatchObject({ name: 'TransientError' });
+    expect(table.proposal('p-slow').status).toBe('VALIDATING');
+  });
+
+  it('refuses an input without a proposal id with a BadInputError and writes nothing', async () => {
+    await expect(handler({ bucket: BUCKET, key: 'incoming/x/y.md' }, lambdaContext('validate'))).rejects.toMatchObject({
+      name: 'BadInputError',
+    });
+    expect(table.items.size).toBe(0);
+  });
+});
