@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type FakeTable,
+  freshMocks,
+  lambdaContext,
+  PROPOSAL_ID,
+  proposalItem,
+  restoreHandlerEnv,
+  reviewerItem,
+  roster,
+  stubHandlerEnv,
+} from './support';
+
+let handler: typeof import('../../../functions/assign').handler;
+let table: FakeTable;
+
+beforeAll(async () => {
+  stubHandlerEnv();
+  ({ handler } = await import('../../../functions/assign'));
+});
+afterAll(restoreHandlerEnv);
+beforeEach(() => {
+  table = freshMocks();
+  // A validated Kesehatan proposal of Dinas Kesehatan Kota Surabaya, submitted by budi.santoso@example.go.id.
+  table.seed(proposalItem({ status: 'VALIDATING', reason: 'Valid', seq: 3, reviewersNeeded: undefined }));
+});
+
+const seedRoster = (ids: string[]) => table.seed(...ids.map((id) => reviewerItem(id)));
+const loadOf = (id: string) => table.reviewer(id)?.load;
+
+describe('assigning reviewers', () => {
+  it('moves a proposal with enough eligible reviewers to IN_REVIEW and returns the tasks to send', async () => {
+    seedRoster(roster.map((r) => r.id));
+    const result = await handler({ proposalId: PROPOSAL_ID }, lambdaContext('assign'));
+
+    expect(result.complete).toBe(true);
+    expect(result.missing).toBe(0);
+    expect(result.tasks).toHaveLength(3);
+    const chosen = result.tasks.map((t) => t.reviewerId);
+    expect(result.tasks.every((t) => t.proposalId === PROPOSAL_ID)).toBe(true);
+    // Conflicts of interest are never chosen: same institution, declared conflict, the submitter's own email.
+    expect(chosen).not.toContain('r-unair');
+    expect(chosen).not.toContain('r-declared');
+    expect(chosen).not.toContain('r-submitter');
+    expect(chosen).not.toContain('r-inactive');
+    expect(chosen).not.toContain('r-full');
+    expect(chosen).toContain('r-health-free');
+
+    const stored = table.proposal(PROPOSAL_ID);
+    expect(stored.status).toBe('IN_REVIEW');
+    expect(stored.reviewersNeeded).toBe(3);
+    expect(stored.alternates?.length).toBeGreaterThan(0);
+    expect(stored.alternates).not.toContain(chosen[0]);
+    for (const id of chosen) {
+      expect(table.task(PROPOSAL_ID, id)).toMatchObject({ status: 'PENDING', attempt: 1 });
+      expect(loadOf(id)).toBe((roster.find((r) => r.id === id)?.load ?? 0) + 1);
+    }
+    expect(table.history(PROPOSAL_ID).map((h) => h.status)).toEqual(['ASSIGNING', 'IN_REVIEW']);
+  });
+
+  it('reserves nothing twice when the assignment is retried', async () => {
+    seedRoster(roster.map((r) => r.id));
+    const first = await handler({ proposalId: PROPOSAL_ID }, lambdaContext('assign'));
+    const loads = roster.map((r) => loadOf(r.id));
+    const again = await handler({ proposalId: PROPOSAL_ID }, lambdaContext('assign'));
+
+    expect(again.complete).toBe(true);
+    expect(new Set(again.tasks.map((t) => t.reviewerId))).toEqual(new Set(first.tasks.map((t) => t.reviewerId)));
+    expect(roster.map((r) => loadOf(r.id))).toEqual(loads);
+  });
+
+  it('moves a proposal short of reviewers to NEEDS_REVIEWERS and says what is missing in both languages', async () => {
+    // Two eligible reviewers for three seats; the others are conflicted, inactive or full.
+    seedRoster(['r-health-free', 'r-gov-free', 'r-unair', 'r-declared', 'r-submitter', 'r-inactive', 'r-full']);
+    const result = await handler({ proposalId: PROPOSAL_ID }, lambdaContext('assign'));
+
+    expect(result.complete).toBe(false);
+    expect(result.missing).toBe(1);
+    expect(result.tasks.map((t) => t.reviewerId).sort()).toEqual(['r-gov-free', 'r-health-free']);
+    expect(result.gap?.id).toBeTruthy();
+    expect(result.gap?.en).toBeTruthy();
+    expect(result.gap?.id).not.toBe(result.gap?.en);
+    const stored = table.proposal(PROPOSAL_ID);
+    expect(stored.status).toBe('NEEDS_REVIEWERS');
+    expect(stored.reason).toBe(result.gap?.en);
+  });
+
+  it('refuses an input without a proposal id with a BadInputError', async () => {
+    await expect(handler({ id: PROPOSAL_ID }, lambdaContext('assign'))).rejects.toMatchObject({
+      name: 'BadInputError',
+    });
+    expect(table.proposal(PROPOSAL_ID).status).toBe('VALIDATING');
+  });
+
+  it('refuses a proposal that has no category with a BadInputError and reserves no one', async () => {
+    table.seed(proposalItem({ status: 'VALIDATING', category: undefined }));
+    seedRoster(roster.map((r) => r.id));
+
+    await expect(handler({ proposalId: PROPOSAL_ID }, lambdaContext('assign'))).rejects.toMatchObject({
+      name: 'BadInputError',
+    });
+    expect([...table.items.keys()].filter((key) => key.includes('REVIEW#'))).toEqual([]);
+  });
+
+  it('refuses to assign a rejected proposal', async () => {
+    table.seed(proposalItem({ status: 'REJECTED' }));
+    seedRoster(roster.map((r) => r.id));
+
+    await expect(handler({ proposalId: PROPOSAL_ID }, lambdaContext('assign'))).rejects.toMatchObject({
+      name: 'InvalidTransitionError',
+    });
+  });
+});
