@@ -1,0 +1,320 @@
+import { SendTaskFailureCommand, SendTaskSuccessCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
+import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { signReviewLink } from '../../../functions/lib/review';
+import {
+  BUCKET,
+  ddb,
+  type FakeTable,
+  freshMocks,
+  lambdaContext,
+  PROPOSAL_ID,
+  proposalItem,
+  readFixture,
+  restoreHandlerEnv,
+  reviewerItem,
+  reviewIdFor,
+  SIGNING_SECRET,
+  sfn,
+  stubHandlerEnv,
+  taskItem,
+} from './support';
+
+let handler: typeof import('../../../functions/review-api').handler;
+let table: FakeTable;
+
+beforeAll(async () => {
+  stubHandlerEnv();
+  ({ handler } = await import('../../../functions/review-api'));
+});
+afterAll(restoreHandlerEnv);
+
+const REVIEWER = 'r-health-free';
+const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAf0pqkXs-review-task-token';
+const HOUR = 3_600_000;
+const hostile = JSON.parse(readFixture('test/fixtures/review/hostile.json').toString('utf8')) as { title: string };
+
+beforeEach(() => {
+  table = freshMocks();
+  sfn.on(SendTaskSuccessCommand).resolves({});
+  sfn.on(SendTaskFailureCommand).resolves({});
+  table.seed(
+    proposalItem(),
+    reviewerItem(REVIEWER),
+    reviewerItem('r-health-busy'),
+    taskItem(REVIEWER, { token: TOKEN, dueAt: new Date(Date.now() + 10 * 24 * HOUR).toISOString() }),
+  );
+});
+
+/** The query string of a link as the email carries it. */
+function link(reviewerId = REVIEWER, expiresAt = new Date(Date.now() + 24 * HOUR), secret = SIGNING_SECRET): string {
+  return signReviewLink(reviewIdFor(reviewerId), expiresAt, secret);
+}
+
+function request(
+  method: 'GET' | 'POST' | 'PUT',
+  query: string,
+  body?: string,
+  contentType = 'application/x-www-form-urlencoded',
+): APIGatewayProxyEventV2 {
+  const params = Object.fromEntries(new URLSearchParams(query));
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/review',
+    rawQueryString: query,
+    headers: { host: 'review.kipp.example.go.id', ...(body !== undefined ? { 'content-type': contentType } : {}) },
+    queryStringParameters: query ? params : undefined,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      domainName: 'review.kipp.example.go.id',
+      domainPrefix: 'review',
+      http: { method, path: '/review', protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'Mozilla/5.0' },
+      requestId: 'req-1',
+      routeKey: '$default',
+      stage: '$default',
+      time: '01/Jul/2025:00:00:00 +0000',
+      timeEpoch: 1_751_328_000_000,
+    },
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+const call = async (event: APIGatewayProxyEventV2) =>
+  (await handler(event, lambdaContext('review-api'))) as APIGatewayProxyStructuredResultV2;
+
+const SCORES = { kebaruan: 8, efektivitas: 7, kemanfaatan: 9, adaptabilitas: 6, keberlanjutan: 7 };
+const submitBody = (scores: Record<string, number | string> = SCORES, comment = 'Inovasi yang matang dan terukur.') =>
+  new URLSearchParams({
+    action: 'submit',
+    ...Object.fromEntries(Object.entries(scores).map(([k, v]) => [`scores.${k}`, String(v)])),
+    comment,
+  }).toString();
+
+const writes = () => [
+  ...ddb.commandCalls(UpdateCommand),
+  ...ddb.commandCalls(TransactWriteCommand),
+  ...ddb.commandCalls(PutCommand),
+];
+
+describe('links that cannot be trusted', () => {
+  it.each([
+    ['forged (signed with another secret)', () => link(REVIEWER, new Date(Date.now() + HOUR), 'an-attackers-secret-of-32-characters-at-least'), 403],
+    ['altered (review id swapped)', () => link().replace(reviewIdFor(REVIEWER), reviewIdFor('r-health-busy')), 403],
+    ['expired', () => link(REVIEWER, new Date(Date.now() - HOUR)), 410],
+    ['malformed (no signature)', () => link().replace(/&s=[^&]+/, ''), 400],
+    ['empty', () => '', 400],
+  ])('answers a %s link with an error page and touches nothing', async (_, query, status) => {
+    for (const method of ['GET', 'POST'] as const) {
+      const response = await call(request(method, query(), method === 'POST' ? submitBody() : undefined));
+
+      expect(response.statusCode).toBe(status);
+      expect(response.headers?.['content-type']).toMatch(/text\/html/);
+      expect(response.body).toContain('<html lang="id">');
+    }
+    expect(ddb.calls()).toHaveLength(0);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('answers a valid signature for a task that does not exist with 404', async () => {
+    const response = await call(request('GET', link('r-gov-free')));
+
+    expect(response.statusCode).toBe(404);
+    expect(writes()).toEqual([]);
+  });
+
+  it('refuses other methods with 405', async () => {
+    const response = await call(request('PUT', link(), 'action=accept'));
+
+    expect(response.statusCode).toBe(405);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+});
+
+describe('opening the review page', () => {
+  it('shows a pending task as an invitation with a short-lived download link of the file', async () => {
+    const response = await call(request('GET', link()));
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('Si-Sehat: Antrean Puskesmas Daring');
+    expect(response.body).toContain('name="action" value="accept"');
+    expect(response.body).toContain('name="action" value="decline"');
+    const download = response.body?.match(/href="(https:[^"]+)"[^>]*download/)?.[1]?.replace(/&amp;/g, '&');
+    expect(download).toBeDefined();
+    const url = new URL(download ?? '');
+    expect(url.hostname.startsWith(BUCKET) || url.pathname.startsWith(`/${BUCKET}/`)).toBe(true);
+    expect(decodeURIComponent(url.pathname)).toContain('incoming/pemkot-surabaya/01-dinkes-surabaya-umum.md');
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
+    expect(url.searchParams.get('X-Amz-Signature')).toBeTruthy();
+    expect(response.body).not.toContain(TOKEN);
+    expect(writes()).toEqual([]);
+  });
+
+  it('shows an accepted task as the score form', async () => {
+    table.seed(taskItem(REVIEWER, { status: 'ACCEPTED', token: TOKEN }));
+    const response = await call(request('GET', link()));
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('name="scores.kebaruan"');
+  });
+
+  it('shows a timed-out task as closed (410)', async () => {
+    table.seed(taskItem(REVIEWER, { status: 'TIMED_OUT' }));
+    const response = await call(request('GET', link()));
+
+    expect(response.statusCode).toBe(410);
+  });
+
+  it('speaks English to a reviewer whose language is English', async () => {
+    table.seed(taskItem('r-health-busy', { token: TOKEN }));
+    const response = await call(request('GET', link('r-health-busy')));
+
+    expect(response.body).toContain('<html lang="en">');
+    expect(response.body).toContain('Request to review a proposal');
+  });
+
+  it('escapes HTML in the proposal title', async () => {
+    table.seed(proposalItem({ title: hostile.title }));
+    const response = await call(request('GET', link()));
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).not.toContain("<script>alert('judul')</script>");
+    expect(response.body).toContain('&lt;script&gt;');
+  });
+});
+
+describe('answering the task', () => {
+  it('accepts with a conditional update and redirects to the page (303)', async () => {
+    const query = link();
+    const response = await call(request('POST', query, 'action=accept'));
+
+    expect(response.statusCode).toBe(303);
+    expect(response.headers?.location).toBe(`?${query}`);
+    const [update] = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(update?.ConditionExpression).toBe('#status = :pending');
+    expect(table.task(PROPOSAL_ID, REVIEWER)?.status).toBe('ACCEPTED');
+    expect(table.history(PROPOSAL_ID).at(-1)?.note).toBe(`${REVIEWER} accepted the review task`);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('declines by releasing the seat in one transaction and failing the task with ReviewDeclined', async () => {
+    const reason = 'Saya pernah menjadi konsultan dinas ini (konflik kepentingan).';
+    const response = await call(request('POST', link(), new URLSearchParams({ action: 'decline', reason }).toString()));
+
+    expect(response.statusCode).toBe(303);
+    const [release] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems ?? []);
+    expect(release?.map((item) => item.Update?.Key)).toEqual([
+      { PK: `PROPOSAL#${PROPOSAL_ID}`, SK: `REVIEW#${REVIEWER}` },
+      { PK: `REVIEWER#${REVIEWER}`, SK: 'PROFILE' },
+    ]);
+    expect(table.task(PROPOSAL_ID, REVIEWER)).toMatchObject({ status: 'DECLINED', declineReason: reason });
+    expect(table.task(PROPOSAL_ID, REVIEWER)?.token).toBeUndefined();
+    expect(table.reviewer(REVIEWER)?.load).toBe(1);
+    const failures = sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input);
+    expect(failures).toEqual([{ taskToken: TOKEN, error: 'ReviewDeclined', cause: reason }]);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+
+  it('submits the scores with a conditional update, then answers the execution with the weighted score', async () => {
+    table.seed(taskItem(REVIEWER, { status: 'ACCEPTED', token: TOKEN }));
+    const response = await call(request('POST', link(), submitBody()));
+
+    expect(response.statusCode).toBe(303);
+    // KIPP weights 25/20/25/15/15 on a 1-10 scale.
+    const expected =
+      Math.round(((25 * 7 + 20 * 6 + 25 * 8 + 15 * 5 + 15 * 6) / 9 / 100) * 100 * 100) / 100;
+    const [update] = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(update?.ConditionExpression).toBe('#status IN (:pending, :accepted)');
+    expect(update?.ExpressionAttributeValues).toMatchObject({ ':scores': SCORES, ':score': expected });
+    expect(table.task(PROPOSAL_ID, REVIEWER)).toMatchObject({
+      status: 'SUBMITTED',
+      scores: SCORES,
+      score: 73.33,
+      comment: 'Inovasi yang matang dan terukur.',
+    });
+    expect(table.task(PROPOSAL_ID, REVIEWER)?.token).toBeUndefined();
+    const successes = sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input);
+    expect(successes).toHaveLength(1);
+    expect(successes[0]?.taskToken).toBe(TOKEN);
+    expect(JSON.parse(successes[0]?.output ?? '{}')).toEqual({ reviewerId: REVIEWER, status: 'SUBMITTED', score: 73.33 });
+  });
+
+  it('shows the receipt when the link is opened after submitting', async () => {
+    const query = link();
+    await call(request('POST', query, submitBody()));
+    const response = await call(request('GET', query));
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('73,33');
+  });
+
+  it.each([
+    ['submitting', () => submitBody()],
+    ['declining', () => 'action=decline&reason=Tidak+sempat+menilai+bulan+ini'],
+    ['accepting', () => 'action=accept'],
+  ])('answers a reused link when %s again with 409 and no call to the execution', async (_, body) => {
+    const query = link();
+    await call(request('POST', query, submitBody()));
+    sfn.resetHistory();
+    const before = table.task(PROPOSAL_ID, REVIEWER);
+
+    const response = await call(request('POST', query, body()));
+
+    expect(response.statusCode).toBe(409);
+    expect(sfn.calls()).toHaveLength(0);
+    expect(table.task(PROPOSAL_ID, REVIEWER)).toEqual(before);
+  });
+
+  it('answers a double submit racing the first one with 409 and no second SendTaskSuccess', async () => {
+    const query = link();
+    const [first, second] = await Promise.all([
+      call(request('POST', query, submitBody())),
+      call(request('POST', query, submitBody({ ...SCORES, kebaruan: 1 }))),
+    ]);
+
+    expect([first.statusCode, second.statusCode].sort()).toEqual([303, 409]);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+  });
+
+  it.each([
+    ['above the scale', { ...SCORES, kebaruan: 11 }],
+    ['below the scale', { ...SCORES, efektivitas: 0 }],
+    ['not a whole number', { ...SCORES, kemanfaatan: '7.5' }],
+  ])('refuses a score %s with a 422 page that names the criterion, and writes nothing', async (_, scores) => {
+    table.seed(taskItem(REVIEWER, { status: 'ACCEPTED', token: TOKEN }));
+    const response = await call(request('POST', link(), submitBody(scores)));
+
+    expect(response.statusCode).toBe(422);
+    expect(response.body).toMatch(/harus bilangan bulat dari 1 sampai 10/);
+    expect(writes()).toEqual([]);
+    expect(sfn.calls()).toHaveLength(0);
+    expect(table.task(PROPOSAL_ID, REVIEWER)?.status).toBe('ACCEPTED');
+  });
+
+  it('refuses a decline without a reason with a 422 page and keeps the seat', async () => {
+    const response = await call(request('POST', link(), 'action=decline&reason=tidak'));
+
+    expect(response.statusCode).toBe(422);
+    expect(writes()).toEqual([]);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('still confirms the answer when the execution no longer waits for the task', async () => {
+    sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
+    const response = await call(request('POST', link(), submitBody()));
+
+    expect(response.statusCode).toBe(303);
+    expect(table.task(PROPOSAL_ID, REVIEWER)?.status).toBe('SUBMITTED');
+  });
+
+  it('accepts a JSON decision as well as a form', async () => {
+    const body = JSON.stringify({ action: 'submit', scores: SCORES });
+    const response = await call(request('POST', link(), body, 'application/json'));
+
+    expect(response.statusCode).toBe(303);
+    expect(table.task(PROPOSAL_ID, REVIEWER)?.score).toBe(73.33);
+  });
+});
