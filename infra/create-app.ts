@@ -1,5 +1,6 @@
 import { App, type AppProps, Tags } from 'aws-cdk-lib';
 import { readStageConfig } from './config';
+import { addNagChecks } from './nag';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 
@@ -20,5 +21,7 @@ export function createApp(props: AppProps = {}): { app: App; data: StatefulStack
   logic.addStackDependency(data);
   Tags.of(app).add('project', 'proposal-review');
   Tags.of(app).add('stage', config.stage);
+  // cdk-nag AwsSolutions checks at synthesis; `-c nag=false` turns them off.
+  addNagChecks(app, data, logic);
   return { app, data, logic };
 }

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -19,13 +20,23 @@ export interface ProjectFunctionProps {
 /** The project's defaults for every Lambda: Node 22 on arm64, ESM bundle with the AWS SDK bundled and tree-shaken. */
 export class ProjectFunction extends Construct {
   readonly fn: NodejsFunction;
+  /** The Powertools service name: the `service` dimension of the function's metrics. */
+  readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
     super(scope, id);
+    this.serviceName = `proposals-${props.entry}`;
     const logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });
+    // Own role instead of the AWS managed AWSLambdaBasicExecutionRole (which may write to any log group):
+    // the function may write to its own log group only.
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${props.entry} function`,
+    });
+    logGroup.grantWrite(role);
     this.fn = new NodejsFunction(this, 'Function', {
       entry: fileURLToPath(new URL(`../../functions/${props.entry}.ts`, import.meta.url)),
       handler: 'handler',
@@ -35,11 +46,12 @@ export class ProjectFunction extends Construct {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
       tracing: Tracing.ACTIVE,
+      role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: `proposals-${props.entry}`,
+        POWERTOOLS_SERVICE_NAME: this.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: 'ProposalReview',
         ...props.environment,
       },
