@@ -24,7 +24,12 @@ beforeEach(() => {
 });
 
 const submitted = (reviewerId: string, score: number) =>
-  taskItem(reviewerId, { status: 'SUBMITTED', score, scores: { kebaruan: 5 }, decidedAt: '2025-07-10T00:00:00.000Z' });
+  taskItem(reviewerId, {
+    status: 'SUBMITTED',
+    score,
+    scores: { kebaruan: 5 },
+    decidedAt: '2025-07-10T00:00:00.000Z',
+  });
 
 describe('aggregating the reviews', () => {
   it('marks a proposal with enough reviews REVIEWED with its score and spread', async () => {

@@ -65,13 +65,23 @@ describe('assigning reviewers', () => {
     const again = await handler({ proposalId: PROPOSAL_ID }, lambdaContext('assign'));
 
     expect(again.complete).toBe(true);
-    expect(new Set(again.tasks.map((t) => t.reviewerId))).toEqual(new Set(first.tasks.map((t) => t.reviewerId)));
+    expect(new Set(again.tasks.map((t) => t.reviewerId))).toEqual(
+      new Set(first.tasks.map((t) => t.reviewerId)),
+    );
     expect(roster.map((r) => loadOf(r.id))).toEqual(loads);
   });
 
   it('moves a proposal short of reviewers to NEEDS_REVIEWERS and says what is missing in both languages', async () => {
     // Two eligible reviewers for three seats; the others are conflicted, inactive or full.
-    seedRoster(['r-health-free', 'r-gov-free', 'r-unair', 'r-declared', 'r-submitter', 'r-inactive', 'r-full']);
+    seedRoster([
+      'r-health-free',
+      'r-gov-free',
+      'r-unair',
+      'r-declared',
+      'r-submitter',
+      'r-inactive',
+      'r-full',
+    ]);
     const result = await handler({ proposalId: PROPOSAL_ID }, lambdaContext('assign'));
 
     expect(result.complete).toBe(false);

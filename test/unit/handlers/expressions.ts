@@ -208,7 +208,8 @@ class Parser {
       return options.some((option) => same(value, evaluate(option, item)));
     }
     const op = this.next();
-    if (op.kind !== 'op') throw new ExpressionError(`Expected a comparison but found "${op.text}" in ${this.source}`);
+    if (op.kind !== 'op')
+      throw new ExpressionError(`Expected a comparison but found "${op.text}" in ${this.source}`);
     const a = evaluate(left, item);
     const b = evaluate(this.operand(), item);
     switch (op.text) {
@@ -283,7 +284,8 @@ function evaluate(operand: Operand, item: Item): unknown {
         case 'list_append': {
           const a = first ? evaluate(first, item) : undefined;
           const b = second ? evaluate(second, item) : undefined;
-          if (!Array.isArray(a) || !Array.isArray(b)) throw new ExpressionError('list_append needs two lists');
+          if (!Array.isArray(a) || !Array.isArray(b))
+            throw new ExpressionError('list_append needs two lists');
           return [...a, ...b];
         }
         default:
@@ -294,7 +296,11 @@ function evaluate(operand: Operand, item: Item): unknown {
 }
 
 /** Whether `item` (undefined when absent) satisfies a condition or key-condition expression. */
-export function matches(expression: string | undefined, item: Item | undefined, context: ExpressionContext): boolean {
+export function matches(
+  expression: string | undefined,
+  item: Item | undefined,
+  context: ExpressionContext,
+): boolean {
   if (!expression) return true;
   const parser = new Parser(tokenize(expression), context, expression);
   const result = parser.condition(item ?? {});

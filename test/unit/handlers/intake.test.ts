@@ -27,16 +27,18 @@ afterAll(restoreHandlerEnv);
 
 beforeEach(() => {
   table = freshMocks();
-  sfn
-    .on(StartExecutionCommand)
-    .callsFake(async (input) => ({
-      executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${input.name}`,
-      startDate: new Date(),
-    }));
+  sfn.on(StartExecutionCommand).callsFake(async (input) => ({
+    executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${input.name}`,
+    startDate: new Date(),
+  }));
 });
 
 /** One S3 object-created record as S3 writes it (the key URL-encoded, `+` for a space). */
-function s3Record(encodedKey: string, versionId = '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY', eventName = 'ObjectCreated:Put') {
+function s3Record(
+  encodedKey: string,
+  versionId = '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY',
+  eventName = 'ObjectCreated:Put',
+) {
   return {
     eventVersion: '2.1',
     eventSource: 'aws:s3',
@@ -46,7 +48,13 @@ function s3Record(encodedKey: string, versionId = '3HL4kqtJlcpXroDTDmJ.rmSpXd3dI
     s3: {
       s3SchemaVersion: '1.0',
       bucket: { name: BUCKET, arn: `arn:aws:s3:::${BUCKET}` },
-      object: { key: encodedKey, size: 48_213, eTag: 'd41d8cd98f00b204e9800998ecf8427e', versionId, sequencer: '0065F1A2B3C4D5E6F7' },
+      object: {
+        key: encodedKey,
+        size: 48_213,
+        eTag: 'd41d8cd98f00b204e9800998ecf8427e',
+        versionId,
+        sequencer: '0065F1A2B3C4D5E6F7',
+      },
     },
   };
 }
@@ -72,7 +80,8 @@ function message(body: unknown): SQSRecord {
   };
 }
 
-const upload = (encodedKey: string, versionId?: string) => message({ Records: [s3Record(encodedKey, versionId)] });
+const upload = (encodedKey: string, versionId?: string) =>
+  message({ Records: [s3Record(encodedKey, versionId)] });
 const sqs = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 const starts = () => sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
 
@@ -86,7 +95,12 @@ describe('intake of an uploaded proposal', () => {
     const [register] = ddb.commandCalls(TransactWriteCommand).map((call) => call.args[0].input);
     const put = register?.TransactItems?.[0]?.Put;
     expect(put?.ConditionExpression).toBe('attribute_not_exists(PK)');
-    expect(put?.Item).toMatchObject({ PK: `PROPOSAL#${id}`, SK: 'META', status: 'RECEIVED', agency: 'pemkot-surabaya' });
+    expect(put?.Item).toMatchObject({
+      PK: `PROPOSAL#${id}`,
+      SK: 'META',
+      status: 'RECEIVED',
+      agency: 'pemkot-surabaya',
+    });
 
     expect(starts()).toHaveLength(1);
     const start = starts()[0]!;
@@ -101,7 +115,9 @@ describe('intake of an uploaded proposal', () => {
     });
     const stored = table.proposal(id);
     expect(stored.status).toBe('RECEIVED');
-    expect(stored.executionArn).toBe(`arn:aws:states:ap-southeast-3:123456789012:execution:proposal-review:${id}`);
+    expect(stored.executionArn).toBe(
+      `arn:aws:states:ap-southeast-3:123456789012:execution:proposal-review:${id}`,
+    );
     expect(table.history(id)).toEqual([{ status: 'RECEIVED', note: 'Upload received' }]);
   });
 
@@ -120,7 +136,10 @@ describe('intake of an uploaded proposal', () => {
     const key = 'incoming/pemkab-sleman/proposal.docx';
     await handler(sqs(upload(key, 'v-1'), upload(key, 'v-2')), lambdaContext('intake'));
 
-    expect(starts().map((s) => s.name)).toEqual([proposalIdFor(BUCKET, key, 'v-1'), proposalIdFor(BUCKET, key, 'v-2')]);
+    expect(starts().map((s) => s.name)).toEqual([
+      proposalIdFor(BUCKET, key, 'v-1'),
+      proposalIdFor(BUCKET, key, 'v-2'),
+    ]);
   });
 
   it('treats an execution that already exists as started (no failure, the proposal keeps its ARN)', async () => {
@@ -132,7 +151,9 @@ describe('intake of an uploaded proposal', () => {
 
     expect(result.batchItemFailures).toEqual([]);
     const id = proposalIdFor(BUCKET, key, 'v-1');
-    expect(table.proposal(id).executionArn).toBe(`${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${id}`);
+    expect(table.proposal(id).executionArn).toBe(
+      `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${id}`,
+    );
   });
 
   it.each([
@@ -141,7 +162,11 @@ describe('intake of an uploaded proposal', () => {
     ['in a sub-folder', 'incoming/pemkot-surabaya/2025/proposal.pdf', /one agency folder/],
     ['with ..', 'incoming/pemkot-surabaya/../pemkot-bandung/proposal.pdf', /"\.\."/],
     ['with an encoded ..', 'incoming/pemkot-surabaya/%2E%2E/proposal.pdf', /"\.\."/],
-    ['with an upper-case agency code', 'incoming/Pemkot_Surabaya/proposal.pdf', /agency code "Pemkot_Surabaya"/],
+    [
+      'with an upper-case agency code',
+      'incoming/Pemkot_Surabaya/proposal.pdf',
+      /agency code "Pemkot_Surabaya"/,
+    ],
   ])('records an upload %s as REJECTED with the reason and starts nothing', async (_, encodedKey, reason) => {
     const result = await handler(sqs(upload(encodedKey, 'v-1')), lambdaContext('intake'));
 
@@ -155,8 +180,16 @@ describe('intake of an uploaded proposal', () => {
   });
 
   it.each([
-    ['+ for spaces', 'incoming/pemkot-bandung/Proposal+KIPP+2025.pdf', 'incoming/pemkot-bandung/Proposal KIPP 2025.pdf'],
-    ['%20 for spaces', 'incoming/pemkot-bandung/Proposal%20KIPP.pdf', 'incoming/pemkot-bandung/Proposal KIPP.pdf'],
+    [
+      '+ for spaces',
+      'incoming/pemkot-bandung/Proposal+KIPP+2025.pdf',
+      'incoming/pemkot-bandung/Proposal KIPP 2025.pdf',
+    ],
+    [
+      '%20 for spaces',
+      'incoming/pemkot-bandung/Proposal%20KIPP.pdf',
+      'incoming/pemkot-bandung/Proposal KIPP.pdf',
+    ],
     ['an encoded plus sign', 'incoming/pemkot-bandung/A%2BB.md', 'incoming/pemkot-bandung/A+B.md'],
     [
       'unicode',
@@ -173,7 +206,14 @@ describe('intake of an uploaded proposal', () => {
 
   it('ignores the test event S3 sends when the notification is configured', async () => {
     const result = await handler(
-      sqs(message({ Service: 'Amazon S3', Event: 's3:TestEvent', Time: '2025-06-01T00:00:00.000Z', Bucket: BUCKET })),
+      sqs(
+        message({
+          Service: 'Amazon S3',
+          Event: 's3:TestEvent',
+          Time: '2025-06-01T00:00:00.000Z',
+          Bucket: BUCKET,
+        }),
+      ),
       lambdaContext('intake'),
     );
 
@@ -183,7 +223,9 @@ describe('intake of an uploaded proposal', () => {
   });
 
   it('ignores events other than object creation', async () => {
-    const removed = message({ Records: [s3Record('incoming/pemkot-surabaya/a.pdf', 'v-1', 'ObjectRemoved:Delete')] });
+    const removed = message({
+      Records: [s3Record('incoming/pemkot-surabaya/a.pdf', 'v-1', 'ObjectRemoved:Delete')],
+    });
     const result = await handler(sqs(removed), lambdaContext('intake'));
 
     expect(result.batchItemFailures).toEqual([]);
@@ -216,6 +258,8 @@ describe('intake of an uploaded proposal', () => {
     const result = await handler(sqs(throttled, fine), lambdaContext('intake'));
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: throttled.messageId }]);
-    expect(starts().map((s) => JSON.parse(s.input ?? '{}').key)).toEqual(['incoming/pemkot-surabaya/proposal.pdf']);
+    expect(starts().map((s) => JSON.parse(s.input ?? '{}').key)).toEqual([
+      'incoming/pemkot-surabaya/proposal.pdf',
+    ]);
   });
 });

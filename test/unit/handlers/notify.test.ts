@@ -117,7 +117,9 @@ describe('telling the result', () => {
   it('refuses to send a result the proposal does not have', async () => {
     table.seed(proposalItem({ status: 'IN_REVIEW', contactEmail: SUBMITTER }));
 
-    await expect(handler({ kind: 'result', proposalId: PROPOSAL_ID }, lambdaContext('notify'))).rejects.toMatchObject({
+    await expect(
+      handler({ kind: 'result', proposalId: PROPOSAL_ID }, lambdaContext('notify')),
+    ).rejects.toMatchObject({
       name: 'BadInputError',
     });
     expect(sentEmails()).toEqual([]);
@@ -125,7 +127,9 @@ describe('telling the result', () => {
 });
 
 it('refuses an unknown kind of notice', async () => {
-  await expect(handler({ kind: 'shortlisted', proposalId: PROPOSAL_ID }, lambdaContext('notify'))).rejects.toMatchObject({
+  await expect(
+    handler({ kind: 'shortlisted', proposalId: PROPOSAL_ID }, lambdaContext('notify')),
+  ).rejects.toMatchObject({
     name: 'BadInputError',
   });
 });

@@ -53,7 +53,10 @@ describe('recording a technical failure', () => {
   it('keeps a plain-text cause, shortened to 500 characters', async () => {
     table.seed(proposalItem({ status: 'VALIDATING' }));
     const cause = `Lambda timed out ${'x'.repeat(800)}`;
-    await handler({ proposalId: PROPOSAL_ID, error: { Error: 'States.Timeout', Cause: cause } }, lambdaContext('f'));
+    await handler(
+      { proposalId: PROPOSAL_ID, error: { Error: 'States.Timeout', Cause: cause } },
+      lambdaContext('f'),
+    );
 
     const reason = table.proposal(PROPOSAL_ID).reason;
     expect(reason.startsWith('Technical failure (States.Timeout): Lambda timed out x')).toBe(true);
@@ -85,7 +88,9 @@ describe('recording a technical failure', () => {
   );
 
   it('keeps the reason a rejected proposal ended with, so people still see why it was rejected', async () => {
-    table.seed(proposalItem({ status: 'REJECTED', reason: '1 masalah: bagian Signifikansi tidak ditemukan' }));
+    table.seed(
+      proposalItem({ status: 'REJECTED', reason: '1 masalah: bagian Signifikansi tidak ditemukan' }),
+    );
     await handler({ proposalId: PROPOSAL_ID, error: lambdaFailure }, lambdaContext('record-failure'));
 
     expect(table.proposal(PROPOSAL_ID).reason).toBe('1 masalah: bagian Signifikansi tidak ditemukan');

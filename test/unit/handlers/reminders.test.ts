@@ -70,7 +70,9 @@ describe('the reminder sweep', () => {
     expect(email?.to).toEqual(['wahyu@example.ac.id']);
     expect(email?.text).not.toContain('token-wahyu');
     const link = firstLink(email?.text ?? '');
-    expect(verifyReviewLink(Object.fromEntries(link.searchParams), SIGNING_SECRET, new Date(at(-2)))).toMatchObject({
+    expect(
+      verifyReviewLink(Object.fromEntries(link.searchParams), SIGNING_SECRET, new Date(at(-2))),
+    ).toMatchObject({
       ok: true,
       reviewId: reviewIdFor('r-health-free'),
     });
@@ -84,7 +86,7 @@ describe('the reminder sweep', () => {
 
   it('sends nothing on a second sweep for a reminder already sent', async () => {
     await sweep(at(-2));
-    const again = await sweep(at(-2) .replace('T00', 'T01'));
+    const again = await sweep(at(-2).replace('T00', 'T01'));
 
     expect(again).toEqual({ checked: 1, reminded: 0, timedOut: 0 });
     expect(sentEmails()).toHaveLength(1);
@@ -121,7 +123,10 @@ describe('the reminder sweep', () => {
     expect(result).toEqual({ checked: 1, reminded: 0, timedOut: 1 });
     const [release] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems ?? []);
     expect(release?.map((item) => item.Update?.Key?.SK)).toEqual(['REVIEW#r-health-free', 'PROFILE']);
-    expect(table.task(PROPOSAL_ID, 'r-health-free')).toMatchObject({ status: 'TIMED_OUT', decidedAt: at(2.01) });
+    expect(table.task(PROPOSAL_ID, 'r-health-free')).toMatchObject({
+      status: 'TIMED_OUT',
+      decidedAt: at(2.01),
+    });
     expect(table.task(PROPOSAL_ID, 'r-health-free')?.token).toBeUndefined();
     expect(table.reviewer('r-health-free')?.load).toBe(load - 1);
     expect(sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input)).toEqual([
@@ -138,7 +143,9 @@ describe('the reminder sweep', () => {
   });
 
   it('finishes the sweep when the execution no longer waits for a timed-out task', async () => {
-    sfn.on(SendTaskFailureCommand).rejects(new TaskDoesNotExist({ message: 'Task does not exist', $metadata: {} }));
+    sfn
+      .on(SendTaskFailureCommand)
+      .rejects(new TaskDoesNotExist({ message: 'Task does not exist', $metadata: {} }));
     table.seed(taskItem('r-gov-free', { dueAt: at(1), token: 'token-tri' }));
 
     const result = await sweep(at(3.5));

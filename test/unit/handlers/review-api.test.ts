@@ -33,7 +33,9 @@ afterAll(restoreHandlerEnv);
 const REVIEWER = 'r-health-free';
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAf0pqkXs-review-task-token';
 const HOUR = 3_600_000;
-const hostile = JSON.parse(readFixture('test/fixtures/review/hostile.json').toString('utf8')) as { title: string };
+const hostile = JSON.parse(readFixture('test/fixtures/review/hostile.json').toString('utf8')) as {
+  title: string;
+};
 
 beforeEach(() => {
   table = freshMocks();
@@ -48,7 +50,11 @@ beforeEach(() => {
 });
 
 /** The query string of a link as the email carries it. */
-function link(reviewerId = REVIEWER, expiresAt = new Date(Date.now() + 24 * HOUR), secret = SIGNING_SECRET): string {
+function link(
+  reviewerId = REVIEWER,
+  expiresAt = new Date(Date.now() + 24 * HOUR),
+  secret = SIGNING_SECRET,
+): string {
   return signReviewLink(reviewIdFor(reviewerId), expiresAt, secret);
 }
 
@@ -64,14 +70,23 @@ function request(
     routeKey: '$default',
     rawPath: '/review',
     rawQueryString: query,
-    headers: { host: 'review.kipp.example.go.id', ...(body !== undefined ? { 'content-type': contentType } : {}) },
+    headers: {
+      host: 'review.kipp.example.go.id',
+      ...(body !== undefined ? { 'content-type': contentType } : {}),
+    },
     queryStringParameters: query ? params : undefined,
     requestContext: {
       accountId: '123456789012',
       apiId: 'abc123',
       domainName: 'review.kipp.example.go.id',
       domainPrefix: 'review',
-      http: { method, path: '/review', protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'Mozilla/5.0' },
+      http: {
+        method,
+        path: '/review',
+        protocol: 'HTTP/1.1',
+        sourceIp: '203.0.113.7',
+        userAgent: 'Mozilla/5.0',
+      },
       requestId: 'req-1',
       routeKey: '$default',
       stage: '$default',
@@ -87,7 +102,10 @@ const call = async (event: APIGatewayProxyEventV2) =>
   (await handler(event, lambdaContext('review-api'))) as APIGatewayProxyStructuredResultV2;
 
 const SCORES = { kebaruan: 8, efektivitas: 7, kemanfaatan: 9, adaptabilitas: 6, keberlanjutan: 7 };
-const submitBody = (scores: Record<string, number | string> = SCORES, comment = 'Inovasi yang matang dan terukur.') =>
+const submitBody = (
+  scores: Record<string, number | string> = SCORES,
+  comment = 'Inovasi yang matang dan terukur.',
+) =>
   new URLSearchParams({
     action: 'submit',
     ...Object.fromEntries(Object.entries(scores).map(([k, v]) => [`scores.${k}`, String(v)])),
@@ -102,8 +120,16 @@ const writes = () => [
 
 describe('links that cannot be trusted', () => {
   it.each([
-    ['forged (signed with another secret)', () => link(REVIEWER, new Date(Date.now() + HOUR), 'an-attackers-secret-of-32-characters-at-least'), 403],
-    ['altered (review id swapped)', () => link().replace(reviewIdFor(REVIEWER), reviewIdFor('r-health-busy')), 403],
+    [
+      'forged (signed with another secret)',
+      () => link(REVIEWER, new Date(Date.now() + HOUR), 'an-attackers-secret-of-32-characters-at-least'),
+      403,
+    ],
+    [
+      'altered (review id swapped)',
+      () => link().replace(reviewIdFor(REVIEWER), reviewIdFor('r-health-busy')),
+      403,
+    ],
     ['expired', () => link(REVIEWER, new Date(Date.now() - HOUR)), 410],
     ['malformed (no signature)', () => link().replace(/&s=[^&]+/, ''), 400],
     ['empty', () => '', 400],
@@ -202,7 +228,9 @@ describe('answering the task', () => {
 
   it('declines by releasing the seat in one transaction and failing the task with ReviewDeclined', async () => {
     const reason = 'Saya pernah menjadi konsultan dinas ini (konflik kepentingan).';
-    const response = await call(request('POST', link(), new URLSearchParams({ action: 'decline', reason }).toString()));
+    const response = await call(
+      request('POST', link(), new URLSearchParams({ action: 'decline', reason }).toString()),
+    );
 
     expect(response.statusCode).toBe(303);
     const [release] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems ?? []);
@@ -224,8 +252,7 @@ describe('answering the task', () => {
 
     expect(response.statusCode).toBe(303);
     // KIPP weights 25/20/25/15/15 on a 1-10 scale.
-    const expected =
-      Math.round(((25 * 7 + 20 * 6 + 25 * 8 + 15 * 5 + 15 * 6) / 9 / 100) * 100 * 100) / 100;
+    const expected = Math.round(((25 * 7 + 20 * 6 + 25 * 8 + 15 * 5 + 15 * 6) / 9 / 100) * 100 * 100) / 100;
     const [update] = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
     expect(update?.ConditionExpression).toBe('#status IN (:pending, :accepted)');
     expect(update?.ExpressionAttributeValues).toMatchObject({ ':scores': SCORES, ':score': expected });
@@ -239,7 +266,11 @@ describe('answering the task', () => {
     const successes = sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input);
     expect(successes).toHaveLength(1);
     expect(successes[0]?.taskToken).toBe(TOKEN);
-    expect(JSON.parse(successes[0]?.output ?? '{}')).toEqual({ reviewerId: REVIEWER, status: 'SUBMITTED', score: 73.33 });
+    expect(JSON.parse(successes[0]?.output ?? '{}')).toEqual({
+      reviewerId: REVIEWER,
+      status: 'SUBMITTED',
+      score: 73.33,
+    });
   });
 
   it('shows the receipt when the link is opened after submitting', async () => {

@@ -69,7 +69,9 @@ describe('sending a review task', () => {
     expect(verified).toMatchObject({ ok: true, reviewId: reviewIdFor('r-health-free') });
     // Valid through the due date and the grace period (2 days), plus one day.
     expect(verified.ok && verified.expiresAt.toISOString()).toBe('2025-07-18T00:00:00.000Z');
-    expect(verifyReviewLink(params, 'another-secret-of-at-least-32-characters', new Date('2025-07-10'))).toEqual({
+    expect(
+      verifyReviewLink(params, 'another-secret-of-at-least-32-characters', new Date('2025-07-10')),
+    ).toEqual({
       ok: false,
       reason: 'forged',
     });
@@ -85,7 +87,10 @@ describe('sending a review task', () => {
   it('records in the history that the task was sent', async () => {
     await handler(event(), lambdaContext('send-review-task'));
 
-    expect(table.history(PROPOSAL_ID).at(-1)).toEqual({ status: 'IN_REVIEW', note: 'Review task sent to r-health-free' });
+    expect(table.history(PROPOSAL_ID).at(-1)).toEqual({
+      status: 'IN_REVIEW',
+      note: 'Review task sent to r-health-free',
+    });
   });
 
   it.each(['DECLINED', 'SUBMITTED', 'TIMED_OUT', 'REASSIGNED'] as const)(

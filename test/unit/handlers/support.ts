@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import {
   BatchGetCommand,
@@ -158,8 +158,12 @@ export class FakeTable {
   private faults: Fault[] = [];
 
   install(): void {
-    ddb.on(GetCommand).callsFake(async (input: GetCommandInput) => this.run('Get', input, () => this.get(input)));
-    ddb.on(PutCommand).callsFake(async (input: PutCommandInput) => this.run('Put', input, () => this.put(input)));
+    ddb
+      .on(GetCommand)
+      .callsFake(async (input: GetCommandInput) => this.run('Get', input, () => this.get(input)));
+    ddb
+      .on(PutCommand)
+      .callsFake(async (input: PutCommandInput) => this.run('Put', input, () => this.put(input)));
     ddb
       .on(UpdateCommand)
       .callsFake(async (input: UpdateCommandInput) => this.run('Update', input, () => this.update(input)));
@@ -171,7 +175,9 @@ export class FakeTable {
       .callsFake(async (input: QueryCommandInput) => this.run('Query', input, () => this.query(input)));
     ddb
       .on(BatchGetCommand)
-      .callsFake(async (input: BatchGetCommandInput) => this.run('BatchGet', input, () => this.batchGet(input)));
+      .callsFake(async (input: BatchGetCommandInput) =>
+        this.run('BatchGet', input, () => this.batchGet(input)),
+      );
     ddb
       .on(TransactWriteCommand)
       .callsFake(async (input: TransactWriteCommandInput) =>
@@ -231,7 +237,10 @@ export class FakeTable {
   }
 
   private check(condition: string | undefined, current: Item | undefined, ctx: ExpressionCtx): boolean {
-    return matches(condition, current, { names: ctx.ExpressionAttributeNames, values: ctx.ExpressionAttributeValues });
+    return matches(condition, current, {
+      names: ctx.ExpressionAttributeNames,
+      values: ctx.ExpressionAttributeValues,
+    });
   }
 
   private put(input: PutCommandInput) {
@@ -270,7 +279,13 @@ export class FakeTable {
   private query(input: QueryCommandInput) {
     const ctx = { names: input.ExpressionAttributeNames, values: input.ExpressionAttributeValues };
     const sortKey =
-      input.IndexName === undefined ? 'SK' : input.IndexName === 'GSI1' ? 'GSI1SK' : input.IndexName === 'GSI2' ? 'GSI2SK' : 'SK';
+      input.IndexName === undefined
+        ? 'SK'
+        : input.IndexName === 'GSI1'
+          ? 'GSI1SK'
+          : input.IndexName === 'GSI2'
+            ? 'GSI2SK'
+            : 'SK';
     const found = [...this.items.values()]
       .filter((item) => matches(input.KeyConditionExpression, item, ctx))
       .filter((item) => matches(input.FilterExpression, item, ctx))
@@ -318,7 +333,11 @@ interface ExpressionCtx {
 
 /** An error as the SDK raises it for a throttled or failing service call. */
 export function awsError(name: string, httpStatusCode = 400): Error {
-  return Object.assign(new Error(`${name}: simulated`), { name, $metadata: { httpStatusCode }, $fault: 'client' });
+  return Object.assign(new Error(`${name}: simulated`), {
+    name,
+    $metadata: { httpStatusCode },
+    $fault: 'client',
+  });
 }
 
 // --------------------------------------------------------------------------------------------- fixtures
@@ -328,7 +347,9 @@ export const fixturePath = (path: string) => new URL(path, root);
 export const readFixture = (path: string) => readFileSync(fixturePath(path));
 
 /** The roster fixture (10 reviewers: free, busy, full, inactive, conflicted). */
-export const roster: Reviewer[] = JSON.parse(readFixture('test/fixtures/rosters/small.json').toString('utf8'));
+export const roster: Reviewer[] = JSON.parse(
+  readFixture('test/fixtures/rosters/small.json').toString('utf8'),
+);
 
 export function reviewerItem(id: string, overrides: Partial<Reviewer> = {}): Item {
   const reviewer = roster.find((r) => r.id === id);

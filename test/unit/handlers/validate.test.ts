@@ -50,11 +50,15 @@ function uploaded(id: string, fileName: string, bytes: Uint8Array, agency = 'pem
     }),
   );
   s3.on(HeadObjectCommand, { Key: key }).resolves({ ContentLength: bytes.length });
-  s3.on(GetObjectCommand, { Key: key }).callsFake(async () => ({ Body: objectBody(bytes), ContentLength: bytes.length }));
+  s3.on(GetObjectCommand, { Key: key }).callsFake(async () => ({
+    Body: objectBody(bytes),
+    ContentLength: bytes.length,
+  }));
   return { proposalId: id, bucket: BUCKET, key, versionId: 'v-1' };
 }
 
-const issueCodes = (id: string) => (table.proposal(id).validation as ValidationReport).issues.map((i) => i.code);
+const issueCodes = (id: string) =>
+  (table.proposal(id).validation as ValidationReport).issues.map((i) => i.code);
 
 describe('validating an uploaded proposal', () => {
   it('accepts a complete proposal: it stays VALIDATING with its report, identity and reason stored', async () => {
@@ -81,7 +85,12 @@ describe('validating an uploaded proposal', () => {
     await handler(input, lambdaContext('validate'));
 
     const [get] = s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input);
-    expect(get).toMatchObject({ Bucket: BUCKET, Key: input.key, VersionId: 'v-1', Range: `bytes=0-${MAX_BYTES}` });
+    expect(get).toMatchObject({
+      Bucket: BUCKET,
+      Key: input.key,
+      VersionId: 'v-1',
+      Range: `bytes=0-${MAX_BYTES}`,
+    });
   });
 
   it('rejects a file over the size limit as FILE_TOO_LARGE without downloading it', async () => {
@@ -96,9 +105,33 @@ describe('validating an uploaded proposal', () => {
     expect(table.proposal('p-huge').reason).toMatch(/terlalu besar \(12(\.0)? MB; maksimal 10(\.0)? MB\)/);
   });
 
+  it('rejects an empty upload as FILE_EMPTY instead of failing on the download', async () => {
+    const input = uploaded('p-empty', 'proposal.docx', new Uint8Array());
+    // As AWS S3 answers it: a ranged GET of a 0-byte object is 416 InvalidRange; a plain GET is an empty body.
+    s3.on(GetObjectCommand, { Key: input.key }).callsFake(async (request) => {
+      if (request.Range) throw awsError('InvalidRange', 416);
+      return { Body: objectBody(new Uint8Array()), ContentLength: 0 };
+    });
+    const result = await handler(input, lambdaContext('validate'));
+
+    expect(result.valid).toBe(false);
+    expect(table.proposal('p-empty').status).toBe('REJECTED');
+    expect(issueCodes('p-empty')).toEqual(['FILE_EMPTY']);
+  });
+
   it.each([
-    ['a missing required section', '05-dkp-makassar-tanpa-signifikansi.docx', 'SECTION_MISSING', /Signifikansi/],
-    ['a Ringkasan over 200 words', '06-dp3a-bandung-ringkasan-panjang.md', 'WORD_LIMIT_EXCEEDED', /Ringkasan/],
+    [
+      'a missing required section',
+      '05-dkp-makassar-tanpa-signifikansi.docx',
+      'SECTION_MISSING',
+      /Signifikansi/,
+    ],
+    [
+      'a Ringkasan over 200 words',
+      '06-dp3a-bandung-ringkasan-panjang.md',
+      'WORD_LIMIT_EXCEEDED',
+      /Ringkasan/,
+    ],
     ['a legacy .doc file', '08-disdukcapil-medan-format-lama.doc', 'FORMAT_UNSUPPORTED', /Word 97-2003/],
   ])('rejects a proposal with %s and says why in Bahasa Indonesia', async (_, file, code, reason) => {
     const input = uploaded('p-bad', file, example(file));
@@ -116,7 +149,10 @@ describe('validating an uploaded proposal', () => {
   it('rejects a second proposal with a title another proposal holds as DUPLICATE_TITLE', async () => {
     const bytes = example('01-dinkes-surabaya-umum.md');
     await handler(uploaded('p-first', 'sehati.md', bytes), lambdaContext('validate'));
-    const result = await handler(uploaded('p-second', 'sehati-copy.md', bytes, 'pemkot-bandung'), lambdaContext('validate'));
+    const result = await handler(
+      uploaded('p-second', 'sehati-copy.md', bytes, 'pemkot-bandung'),
+      lambdaContext('validate'),
+    );
 
     expect(result.valid).toBe(false);
     expect(table.proposal('p-second').status).toBe('REJECTED');
@@ -141,7 +177,9 @@ describe('validating an uploaded proposal', () => {
     expect(table.proposal('p-duplicate').status).toBe('REJECTED');
     // Only the accepted proposal holds a place; the rejected one must not use up the institution's quota.
     expect(table.read({ PK: 'QUOTA#dinas kesehatan kota surabaya#umum', SK: 'COUNT' })?.used).toBe(1);
-    expect(table.read({ PK: 'QUOTA#dinas kesehatan kota surabaya#umum', SK: 'PROPOSAL#p-duplicate' })).toBeUndefined();
+    expect(
+      table.read({ PK: 'QUOTA#dinas kesehatan kota surabaya#umum', SK: 'PROPOSAL#p-duplicate' }),
+    ).toBeUndefined();
   });
 
   it('rejects a proposal over its institution quota as QUOTA_EXCEEDED and frees its title', async () => {
@@ -167,7 +205,9 @@ describe('validating an uploaded proposal', () => {
   });
 
   it('refuses an input without a proposal id with a BadInputError and writes nothing', async () => {
-    await expect(handler({ bucket: BUCKET, key: 'incoming/x/y.md' }, lambdaContext('validate'))).rejects.toMatchObject({
+    await expect(
+      handler({ bucket: BUCKET, key: 'incoming/x/y.md' }, lambdaContext('validate')),
+    ).rejects.toMatchObject({
       name: 'BadInputError',
     });
     expect(table.items.size).toBe(0);
