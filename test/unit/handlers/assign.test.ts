@@ -9,6 +9,7 @@ import {
   reviewerItem,
   roster,
   stubHandlerEnv,
+  taskItem,
 } from './support';
 
 let handler: typeof import('../../../functions/assign').handler;
@@ -69,6 +70,26 @@ describe('assigning reviewers', () => {
       new Set(first.tasks.map((t) => t.reviewerId)),
     );
     expect(roster.map((r) => loadOf(r.id))).toEqual(loads);
+  });
+
+  it('on a second round sends only the seats never handed to a reviewer, not the tasks already waiting', async () => {
+    seedRoster(roster.map((r) => r.id));
+    // Round one: r-health-free's task was sent (token stored) and waits; r-health-busy submitted; r-edu-half declined.
+    table.seed(
+      proposalItem({ status: 'IN_REVIEW', reviewersNeeded: 3 }),
+      taskItem('r-health-free', { status: 'PENDING', token: 'token-waiting-in-the-map' }),
+      taskItem('r-health-busy', { status: 'SUBMITTED', score: 80 }),
+      taskItem('r-edu-half', { status: 'DECLINED' }),
+    );
+    const result = await handler({ proposalId: PROPOSAL_ID }, lambdaContext('assign'));
+
+    expect(result.complete).toBe(true);
+    const sent = result.tasks.map((t) => t.reviewerId);
+    // Sending r-health-free again would email a second link and orphan the token the first branch waits on.
+    expect(sent).not.toContain('r-health-free');
+    expect(sent).not.toContain('r-health-busy');
+    expect(sent).toHaveLength(1);
+    expect(table.task(PROPOSAL_ID, sent[0] ?? '')).toMatchObject({ status: 'PENDING' });
   });
 
   it('moves a proposal short of reviewers to NEEDS_REVIEWERS and says what is missing in both languages', async () => {
