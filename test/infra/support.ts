@@ -15,10 +15,13 @@ export interface BuiltApp extends ReturnType<typeof createApp> {
   logicTemplate: Template;
 }
 
+/** The app's construct tree only (synthesis happens on demand); cdk-nag off unless asked for. */
+export function newApp(context: Record<string, unknown> = {}): ReturnType<typeof createApp> {
+  return createApp({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], nag: false, ...context } });
+}
+
 export function buildApp(context: Record<string, unknown> = {}): BuiltApp {
-  const built = createApp({
-    context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], nag: false, ...context },
-  });
+  const built = newApp(context);
   return {
     ...built,
     dataTemplate: Template.fromStack(built.data),
