@@ -23,16 +23,29 @@ export const handler = lambda(async (event: unknown) => {
   withProposal(proposalId);
   const profile = activeProfile();
   const tasks = await readProposalTasks(dynamo, table, proposalId);
-  const scores = tasks.filter((t) => t.status === 'SUBMITTED' && typeof t.score === 'number').map((t) => t.score as number);
+  const scores = tasks
+    .filter((t) => t.status === 'SUBMITTED' && typeof t.score === 'number')
+    .map((t) => t.score as number);
   if (scores.length < profile.review.minReviews) {
-    await store.note(proposalId, `${scores.length} review(s) in, ${profile.review.minReviews} needed; assigning more reviewers`);
+    await store.note(
+      proposalId,
+      `${scores.length} review(s) in, ${profile.review.minReviews} needed; assigning more reviewers`,
+    );
     return { enough: false, reviews: scores.length };
   }
   const result = aggregate(scores, profile);
   const summary = `Reviewed: score ${result.score} from ${result.reviews} review(s)${result.disagreement ? `, reviewers disagree (spread ${result.spread})` : ''}`;
   await store.transition(proposalId, 'REVIEWED', summary, {
     from: ['IN_REVIEW', 'ASSIGNING', 'NEEDS_REVIEWERS'],
-    fields: { result: { score: result.score, mean: result.mean, spread: result.spread, reviews: result.reviews, disagreement: result.disagreement } },
+    fields: {
+      result: {
+        score: result.score,
+        mean: result.mean,
+        spread: result.spread,
+        reviews: result.reviews,
+        disagreement: result.disagreement,
+      },
+    },
     remove: ['opsToken'],
   });
   metrics.addMetric('ProposalsReviewed', 'Count', 1);

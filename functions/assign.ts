@@ -45,11 +45,14 @@ export const handler = lambda(async (event: unknown): Promise<AssignOutput> => {
     profile,
     new Date(),
   );
-  // Only tasks not yet sent: on a second round (after declines) the submitted ones are already done.
-  const toSend = result.tasks
-    .filter((task) => task.status === 'PENDING')
-    .map((task) => ({ proposalId, reviewerId: task.reviewerId }));
-  logger.info('Assignment', { assigned: result.tasks.length, toSend: toSend.length, missing: result.missing, ...result.stats });
+  // Only tasks not sent yet (no task token stored): on a later round the others are done or already waiting.
+  const toSend = result.unsent.map((reviewerId) => ({ proposalId, reviewerId }));
+  logger.info('Assignment', {
+    assigned: result.tasks.length,
+    toSend: toSend.length,
+    missing: result.missing,
+    ...result.stats,
+  });
   if (result.missing > 0) {
     const gap = result.gap ?? { id: 'Penelaah tidak cukup', en: 'Not enough reviewers' };
     await store.transition(proposalId, 'NEEDS_REVIEWERS', gap.en, {
@@ -62,7 +65,10 @@ export const handler = lambda(async (event: unknown): Promise<AssignOutput> => {
     proposalId,
     'IN_REVIEW',
     `${result.tasks.length} reviewer(s) assigned: ${result.tasks.map((t) => t.reviewerId).join(', ')}`,
-    { from: ['ASSIGNING'], fields: { alternates: result.alternates, reviewersNeeded: profile.review.reviewersPerProposal } },
+    {
+      from: ['ASSIGNING'],
+      fields: { alternates: result.alternates, reviewersNeeded: profile.review.reviewersPerProposal },
+    },
   );
   metrics.addMetric('ReviewTasksAssigned', 'Count', toSend.length);
   return { complete: true, tasks: toSend, missing: 0 };

@@ -6,7 +6,13 @@ import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { ProposalStore } from './lib/proposals';
-import { decodeS3Key, parseUploadKey, proposalIdFor, type S3Record, s3NotificationSchema } from './lib/uploads';
+import {
+  decodeS3Key,
+  parseUploadKey,
+  proposalIdFor,
+  type S3Record,
+  s3NotificationSchema,
+} from './lib/uploads';
 
 const store = new ProposalStore(dynamo, requireEnv('TABLE_NAME'));
 const stateMachineArn = requireEnv('STATE_MACHINE_ARN');
@@ -45,7 +51,13 @@ async function intakeRecord(record: S3Record): Promise<void> {
       new StartExecutionCommand({
         stateMachineArn,
         name: id,
-        input: JSON.stringify({ proposalId: id, bucket, key, versionId: base.versionId ?? null, agency: base.agency }),
+        input: JSON.stringify({
+          proposalId: id,
+          bucket,
+          key,
+          versionId: base.versionId ?? null,
+          agency: base.agency,
+        }),
       }),
     );
     executionArn = out.executionArn;
@@ -81,7 +93,9 @@ async function intakeMessage(message: SQSRecord): Promise<void> {
   }
   const parsed = s3NotificationSchema.safeParse(body);
   if (!parsed.success) {
-    throw new BadInputError('Message is not an S3 notification; it goes to the dead-letter queue after the retries');
+    throw new BadInputError(
+      'Message is not an S3 notification; it goes to the dead-letter queue after the retries',
+    );
   }
   if (!('Records' in parsed.data)) return; // s3:TestEvent
   for (const record of parsed.data.Records) await intakeRecord(record);

@@ -41,19 +41,33 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
 
   if (!proposal.result) throw new BadInputError(`Proposal ${proposalId} has no result to send`);
   if (proposal.contactEmail) {
-    const email = submitterResultEmail({ profile, lang, proposal: info, result: proposal.result, status: proposal.status });
+    const email = submitterResultEmail({
+      profile,
+      lang,
+      proposal: info,
+      result: proposal.result,
+      status: proposal.status,
+    });
     await sendEmail({ to: proposal.contactEmail, ...email });
   } else {
     logger.warn('No contact email; submitter not told');
   }
   const tasks = (await readProposalTasks(dynamo, table, proposalId)).filter((t) => t.status === 'SUBMITTED');
-  const names = await getReviewers(dynamo, table, tasks.map((t) => t.reviewerId));
+  const names = await getReviewers(
+    dynamo,
+    table,
+    tasks.map((t) => t.reviewerId),
+  );
   const email = opsReviewedEmail({
     profile,
     lang,
     proposal: info,
     result: proposal.result,
-    reviews: tasks.map((t) => ({ reviewerName: names.get(t.reviewerId)?.name ?? t.reviewerId, score: t.score ?? 0, comment: t.comment })),
+    reviews: tasks.map((t) => ({
+      reviewerName: names.get(t.reviewerId)?.name ?? t.reviewerId,
+      score: t.score ?? 0,
+      comment: t.comment,
+    })),
   });
   await sendEmail({ to: opsEmail, ...email });
   await store.note(proposalId, 'Submitter and ops told the result');

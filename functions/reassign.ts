@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { readProposalTasks, ReviewerUnavailableError, releaseReviewer, reserveReviewer } from './lib/assignment';
+import {
+  ReviewerUnavailableError,
+  readProposalTasks,
+  releaseReviewer,
+  reserveReviewer,
+} from './lib/assignment';
 import { dynamo } from './lib/aws/dynamodb';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
@@ -22,54 +27,70 @@ const inputSchema = z.object({
  * A reviewer declined or ran out of time: free their seat (idempotent), then reserve the next alternate.
  * Attempts are bounded by the profile; when no one is left, ops are told and the branch ends unfilled.
  */
-export const handler = lambda(async (event: unknown): Promise<{ proposalId: string; reviewerId?: string }> => {
-  const parsed = inputSchema.safeParse(event);
-  if (!parsed.success) throw new BadInputError(`Reassign: bad input: ${parsed.error.message}`);
-  const { proposalId, reviewerId, error } = parsed.data;
-  withProposal(proposalId);
-  const profile = activeProfile();
-  const declined = error.Error === 'ReviewDeclined';
-  const { released } = await releaseReviewer(dynamo, table, proposalId, reviewerId, declined ? 'DECLINED' : 'TIMED_OUT');
-  if (released) metrics.addMetric(declined ? 'ReviewTasksDeclined' : 'ReviewTasksTimedOut', 'Count', 1);
-  await store.note(proposalId, `${reviewerId} ${declined ? 'declined' : 'did not answer in time'}; looking for a replacement`);
+export const handler = lambda(
+  async (event: unknown): Promise<{ proposalId: string; reviewerId?: string }> => {
+    const parsed = inputSchema.safeParse(event);
+    if (!parsed.success) throw new BadInputError(`Reassign: bad input: ${parsed.error.message}`);
+    const { proposalId, reviewerId, error } = parsed.data;
+    withProposal(proposalId);
+    const profile = activeProfile();
+    const declined = error.Error === 'ReviewDeclined';
+    const { released } = await releaseReviewer(
+      dynamo,
+      table,
+      proposalId,
+      reviewerId,
+      declined ? 'DECLINED' : 'TIMED_OUT',
+    );
+    if (released) metrics.addMetric(declined ? 'ReviewTasksDeclined' : 'ReviewTasksTimedOut', 'Count', 1);
+    await store.note(
+      proposalId,
+      `${reviewerId} ${declined ? 'declined' : 'did not answer in time'}; looking for a replacement`,
+    );
 
-  const proposal = await store.require(proposalId);
-  const tasks = await readProposalTasks(dynamo, table, proposalId);
-  const replacements = tasks.length - (proposal.reviewersNeeded ?? profile.review.reviewersPerProposal);
-  const held = new Set(tasks.map((task) => task.reviewerId));
-  if (replacements < profile.review.maxReassignments && proposal.institution && proposal.category) {
-    for (const candidate of proposal.alternates ?? []) {
-      if (held.has(candidate)) continue;
-      try {
-        await reserveReviewer(
-          dynamo,
-          table,
-          {
-            id: proposalId,
-            institution: proposal.institution,
-            agency: proposal.agency,
-            category: proposal.category,
-            contactEmail: proposal.contactEmail,
-          },
-          candidate,
-          profile,
-          new Date(),
-          replacements + 2,
-        );
-        await store.note(proposalId, `Reassigned to ${candidate}`);
-        return { proposalId, reviewerId: candidate };
-      } catch (err) {
-        if (!(err instanceof ReviewerUnavailableError)) throw err;
-        logger.info('Alternate unavailable', { candidate, reason: err.message });
+    const proposal = await store.require(proposalId);
+    const tasks = await readProposalTasks(dynamo, table, proposalId);
+    const replacements = tasks.length - (proposal.reviewersNeeded ?? profile.review.reviewersPerProposal);
+    const held = new Set(tasks.map((task) => task.reviewerId));
+    if (replacements < profile.review.maxReassignments && proposal.institution && proposal.category) {
+      for (const candidate of proposal.alternates ?? []) {
+        if (held.has(candidate)) continue;
+        try {
+          await reserveReviewer(
+            dynamo,
+            table,
+            {
+              id: proposalId,
+              institution: proposal.institution,
+              agency: proposal.agency,
+              category: proposal.category,
+              contactEmail: proposal.contactEmail,
+            },
+            candidate,
+            profile,
+            new Date(),
+            replacements + 2,
+          );
+          await store.note(proposalId, `Reassigned to ${candidate}`);
+          return { proposalId, reviewerId: candidate };
+        } catch (err) {
+          if (!(err instanceof ReviewerUnavailableError)) throw err;
+          logger.info('Alternate unavailable', { candidate, reason: err.message });
+        }
       }
     }
-  }
-  const gap = {
-    id: `Tidak ada penelaah pengganti untuk ${reviewerId} (batas penggantian ${profile.review.maxReassignments})`,
-    en: `No replacement reviewer for ${reviewerId} (reassignment limit ${profile.review.maxReassignments})`,
-  };
-  const email = opsNeedsReviewersEmail({ profile, lang: profile.language, proposal: { ...proposal, id: proposalId }, gap });
-  await sendEmail({ to: opsEmail, ...email });
-  await store.note(proposalId, gap.en);
-  return { proposalId };
-});
+    const gap = {
+      id: `Tidak ada penelaah pengganti untuk ${reviewerId} (batas penggantian ${profile.review.maxReassignments})`,
+      en: `No replacement reviewer for ${reviewerId} (reassignment limit ${profile.review.maxReassignments})`,
+    };
+    const email = opsNeedsReviewersEmail({
+      profile,
+      lang: profile.language,
+      proposal: { ...proposal, id: proposalId },
+      gap,
+    });
+    await sendEmail({ to: opsEmail, ...email });
+    await store.note(proposalId, gap.en);
+    return { proposalId };
+  },
+);

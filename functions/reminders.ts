@@ -63,15 +63,34 @@ export const handler = lambda(async (event: unknown): Promise<SweepResult> => {
       result.checked += 1;
       const due = new Date(task.dueAt).getTime();
       if (now.getTime() > due + profile.review.graceDays * DAY) {
-        const { released } = await releaseReviewer(dynamo, table, task.proposalId, task.reviewerId, 'TIMED_OUT', { at: now });
+        const { released } = await releaseReviewer(
+          dynamo,
+          table,
+          task.proposalId,
+          task.reviewerId,
+          'TIMED_OUT',
+          { at: now },
+        );
         if (!released) continue;
         result.timedOut += 1;
         metrics.addMetric('ReviewTasksTimedOut', 'Count', 1);
-        await store.note(task.proposalId, `${task.reviewerId} passed the due date and grace period; task timed out`);
+        await store.note(
+          task.proposalId,
+          `${task.reviewerId} passed the due date and grace period; task timed out`,
+        );
         try {
-          await sfn.send(new SendTaskFailureCommand({ taskToken: task.token, error: 'ReviewTimedOut', cause: `Due ${task.dueAt}` }));
+          await sfn.send(
+            new SendTaskFailureCommand({
+              taskToken: task.token,
+              error: 'ReviewTimedOut',
+              cause: `Due ${task.dueAt}`,
+            }),
+          );
         } catch (error) {
-          logger.warn('The execution no longer waits for this task', { proposalId: task.proposalId, error: (error as Error).name });
+          logger.warn('The execution no longer waits for this task', {
+            proposalId: task.proposalId,
+            error: (error as Error).name,
+          });
         }
         continue;
       }
@@ -87,19 +106,34 @@ export const handler = lambda(async (event: unknown): Promise<SweepResult> => {
             TableName: table,
             Key: { PK: item.PK, SK: item.SK },
             UpdateExpression: 'SET remindedAt = list_append(if_not_exists(remindedAt, :empty), :marker)',
-            ConditionExpression: '(attribute_not_exists(remindedAt) OR NOT contains(remindedAt, :m)) AND #status IN (:pending, :accepted)',
+            ConditionExpression:
+              '(attribute_not_exists(remindedAt) OR NOT contains(remindedAt, :m)) AND #status IN (:pending, :accepted)',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':empty': [], ':marker': [marker], ':m': marker, ':pending': 'PENDING', ':accepted': 'ACCEPTED' },
+            ExpressionAttributeValues: {
+              ':empty': [],
+              ':marker': [marker],
+              ':m': marker,
+              ':pending': 'PENDING',
+              ':accepted': 'ACCEPTED',
+            },
           }),
         );
       } catch (error) {
         if ((error as Error).name === 'ConditionalCheckFailedException') continue;
         throw error;
       }
-      const [proposal, reviewers] = await Promise.all([store.require(task.proposalId), getReviewers(dynamo, table, [task.reviewerId])]);
+      const [proposal, reviewers] = await Promise.all([
+        store.require(task.proposalId),
+        getReviewers(dynamo, table, [task.reviewerId]),
+      ]);
       const reviewer = reviewers.get(task.reviewerId);
       if (!reviewer) continue;
-      const link = buildReviewUrl(baseUrl, task.reviewId, reviewLinkExpiry(new Date(task.dueAt), profile.review.graceDays), secret);
+      const link = buildReviewUrl(
+        baseUrl,
+        task.reviewId,
+        reviewLinkExpiry(new Date(task.dueAt), profile.review.graceDays),
+        secret,
+      );
       const email = reminderEmail({
         profile,
         lang: reviewer.language,
@@ -114,7 +148,10 @@ export const handler = lambda(async (event: unknown): Promise<SweepResult> => {
       await sendEmail({ to: reviewer.email, ...email });
       result.reminded += 1;
       metrics.addMetric('RemindersSent', 'Count', 1);
-      await store.note(task.proposalId, `Reminder (${latest < 0 ? `${-latest} day(s) before` : `${latest} day(s) after`} the due date) sent to ${task.reviewerId}`);
+      await store.note(
+        task.proposalId,
+        `Reminder (${latest < 0 ? `${-latest} day(s) before` : `${latest} day(s) after`} the due date) sent to ${task.reviewerId}`,
+      );
     }
   }
   logger.info('Reminder sweep', { ...result, now: now.toISOString() });

@@ -38,7 +38,11 @@ const DOWNLOAD_SECONDS = 15 * 60;
 type Response = APIGatewayProxyStructuredResultV2;
 type StoredTask = ReviewTask & { token?: string };
 
-const toResponse = (page: RenderedPage): Response => ({ statusCode: page.statusCode, headers: page.headers, body: page.body });
+const toResponse = (page: RenderedPage): Response => ({
+  statusCode: page.statusCode,
+  headers: page.headers,
+  body: page.body,
+});
 
 function errorPage(kind: ErrorKind, lang: 'id' | 'en' = activeProfile().language): Response {
   return toResponse(renderErrorPage({ kind, lang, profile: activeProfile() }));
@@ -57,7 +61,11 @@ async function findTask(reviewId: string): Promise<StoredTask | undefined> {
   if (!hit) return undefined;
   // The index is eventually consistent: read the task itself.
   const item = await dynamo.send(
-    new GetCommand({ TableName: table, Key: keys.review(String(hit.proposalId), String(hit.reviewerId)), ConsistentRead: true }),
+    new GetCommand({
+      TableName: table,
+      Key: keys.review(String(hit.proposalId), String(hit.reviewerId)),
+      ConsistentRead: true,
+    }),
   );
   return item.Item as StoredTask | undefined;
 }
@@ -74,14 +82,23 @@ function pageProposal(proposal: Proposal) {
 }
 
 /** Renders what the link shows now, from the task's status. */
-async function show(task: StoredTask, proposal: Proposal, actionUrl: string, lang: 'id' | 'en', errors?: FieldError[], values?: { reason?: string; scores?: Record<string, string>; comment?: string }): Promise<Response> {
+async function show(
+  task: StoredTask,
+  proposal: Proposal,
+  actionUrl: string,
+  lang: 'id' | 'en',
+  errors?: FieldError[],
+  values?: { reason?: string; scores?: Record<string, string>; comment?: string },
+): Promise<Response> {
   const profile = activeProfile();
   const common = { profile, lang, proposal: pageProposal(proposal) };
   const dueAt = new Date(task.dueAt);
   switch (task.status) {
     case 'PENDING': {
       const downloadUrl = await presign(proposal);
-      return toResponse(renderInvitePage({ ...common, downloadUrl, dueAt, actionUrl, errors, reason: values?.reason }));
+      return toResponse(
+        renderInvitePage({ ...common, downloadUrl, dueAt, actionUrl, errors, reason: values?.reason }),
+      );
     }
     case 'ACCEPTED': {
       const downloadUrl = await presign(proposal);
@@ -91,12 +108,25 @@ async function show(task: StoredTask, proposal: Proposal, actionUrl: string, lan
       return toResponse(
         renderReceipt({
           ...common,
-          decision: { action: 'submit', at: new Date(task.decidedAt ?? Date.now()), scores: task.scores ?? {}, comment: task.comment, weightedScore: task.score },
+          decision: {
+            action: 'submit',
+            at: new Date(task.decidedAt ?? Date.now()),
+            scores: task.scores ?? {},
+            comment: task.comment,
+            weightedScore: task.score,
+          },
         }),
       );
     case 'DECLINED':
       return toResponse(
-        renderReceipt({ ...common, decision: { action: 'decline', at: new Date(task.decidedAt ?? Date.now()), reason: task.declineReason ?? '' } }),
+        renderReceipt({
+          ...common,
+          decision: {
+            action: 'decline',
+            at: new Date(task.decidedAt ?? Date.now()),
+            reason: task.declineReason ?? '',
+          },
+        }),
       );
     default:
       return errorPage('closed', lang);
@@ -111,15 +141,33 @@ async function presign(proposal: Proposal): Promise<string> {
   );
 }
 
-const seeOther = (location: string): Response => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' });
+const seeOther = (location: string): Response => ({
+  statusCode: 303,
+  headers: { location, 'cache-control': 'no-store' },
+  body: '',
+});
 
 /** Applies a decision once: a conditional update of the task, then the task token is answered. */
-async function decide(event: APIGatewayProxyEventV2, task: StoredTask, proposal: Proposal, actionUrl: string, lang: 'id' | 'en'): Promise<Response> {
+async function decide(
+  event: APIGatewayProxyEventV2,
+  task: StoredTask,
+  proposal: Proposal,
+  actionUrl: string,
+  lang: 'id' | 'en',
+): Promise<Response> {
   const profile = activeProfile();
-  const body = event.body && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const body =
+    event.body && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   const parsed = parseDecision(body, event.headers['content-type'], profile);
   if (!parsed.ok) {
-    return show(task, proposal, actionUrl, lang, parsed.errors, decisionFormValues(body, event.headers['content-type']));
+    return show(
+      task,
+      proposal,
+      actionUrl,
+      lang,
+      parsed.errors,
+      decisionFormValues(body, event.headers['content-type']),
+    );
   }
   const { decision } = parsed;
   const now = new Date().toISOString();
@@ -145,10 +193,23 @@ async function decide(event: APIGatewayProxyEventV2, task: StoredTask, proposal:
   }
   if (decision.action === 'decline') {
     const token = task.token;
-    const { released } = await releaseReviewer(dynamo, table, task.proposalId, task.reviewerId, 'DECLINED', { declineReason: decision.reason });
+    const { released } = await releaseReviewer(dynamo, table, task.proposalId, task.reviewerId, 'DECLINED', {
+      declineReason: decision.reason,
+    });
     if (!released) return errorPage('used', lang);
     metrics.addMetric('ReviewTasksDeclined', 'Count', 1);
-    if (token) await answer(() => sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'ReviewDeclined', cause: decision.reason.slice(0, 256) })), where);
+    if (token)
+      await answer(
+        () =>
+          sfn.send(
+            new SendTaskFailureCommand({
+              taskToken: token,
+              error: 'ReviewDeclined',
+              cause: decision.reason.slice(0, 256),
+            }),
+          ),
+        where,
+      );
     return seeOther(actionUrl);
   }
   const score = weightedScore(decision.scores, profile);
@@ -158,7 +219,8 @@ async function decide(event: APIGatewayProxyEventV2, task: StoredTask, proposal:
       new UpdateCommand({
         TableName: table,
         Key: keys.review(task.proposalId, task.reviewerId),
-        UpdateExpression: 'SET #status = :submitted, scores = :scores, score = :score, #comment = :comment, decidedAt = :now REMOVE #token, GSI2PK, GSI2SK',
+        UpdateExpression:
+          'SET #status = :submitted, scores = :scores, score = :score, #comment = :comment, decidedAt = :now REMOVE #token, GSI2PK, GSI2SK',
         ConditionExpression: '#status IN (:pending, :accepted)',
         ExpressionAttributeNames: { '#status': 'status', '#token': 'token', '#comment': 'comment' },
         ExpressionAttributeValues: {
@@ -183,7 +245,13 @@ async function decide(event: APIGatewayProxyEventV2, task: StoredTask, proposal:
   if (old.token) {
     const token = old.token;
     await answer(
-      () => sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ reviewerId: task.reviewerId, status: 'SUBMITTED', score }) })),
+      () =>
+        sfn.send(
+          new SendTaskSuccessCommand({
+            taskToken: token,
+            output: JSON.stringify({ reviewerId: task.reviewerId, status: 'SUBMITTED', score }),
+          }),
+        ),
       where,
     );
   }
@@ -208,12 +276,19 @@ async function answer(send: () => Promise<unknown>, where: Record<string, string
 export const handler = lambda(async (event: APIGatewayProxyEventV2): Promise<Response> => {
   const method = event.requestContext.http.method;
   if (method !== 'GET' && method !== 'POST') return errorPage('method');
-  const verified = verifyReviewLink(event.queryStringParameters ?? {}, await getSecret(secretArn), new Date());
+  const verified = verifyReviewLink(
+    event.queryStringParameters ?? {},
+    await getSecret(secretArn),
+    new Date(),
+  );
   if (!verified.ok) return errorPage(verified.reason);
   const task = await findTask(verified.reviewId);
   if (!task) return errorPage('not-found');
   withProposal(task.proposalId);
-  const [proposal, reviewers] = await Promise.all([store.require(task.proposalId), getReviewers(dynamo, table, [task.reviewerId])]);
+  const [proposal, reviewers] = await Promise.all([
+    store.require(task.proposalId),
+    getReviewers(dynamo, table, [task.reviewerId]),
+  ]);
   const lang = reviewers.get(task.reviewerId)?.language ?? activeProfile().language;
   const actionUrl = `?${event.rawQueryString}`;
   if (method === 'GET') return show(task, proposal, actionUrl, lang);

@@ -41,7 +41,12 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
         UpdateExpression: 'SET #token = :token, sentAt = :now',
         ConditionExpression: '#status IN (:pending, :accepted)',
         ExpressionAttributeNames: { '#token': 'token', '#status': 'status' },
-        ExpressionAttributeValues: { ':token': taskToken, ':now': new Date().toISOString(), ':pending': 'PENDING', ':accepted': 'ACCEPTED' },
+        ExpressionAttributeValues: {
+          ':token': taskToken,
+          ':now': new Date().toISOString(),
+          ':pending': 'PENDING',
+          ':accepted': 'ACCEPTED',
+        },
         ReturnValues: 'ALL_NEW',
       }),
     );

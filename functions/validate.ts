@@ -34,7 +34,8 @@ export interface ValidateResult {
 async function readBounded(bucket: string, key: string, versionId: string | undefined, limit: number) {
   const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
   const size = head.ContentLength ?? 0;
-  if (size > limit) return { size, bytes: new Uint8Array() };
+  // Over the limit: not read at all. Empty: nothing to read (a ranged GET of 0 bytes is a 416 in S3).
+  if (size > limit || size === 0) return { size, bytes: new Uint8Array() };
   const out = await s3.send(
     new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, Range: `bytes=0-${limit}` }),
   );
@@ -51,8 +52,17 @@ async function checkEligibility(proposalId: string, report: ValidationReport): P
   if (!title || !institution || !group) return report;
   let sameTitleCount = 0;
   let institutionGroupCount = 0;
-  const titleHeld = profile.eligibility.duplicateTitles === 'allow' ? { ok: true as const } : await claimTitle(dynamo, table, proposalId, title);
+  const titleHeld =
+    profile.eligibility.duplicateTitles === 'allow'
+      ? { ok: true as const }
+      : await claimTitle(dynamo, table, proposalId, title);
   if (!titleHeld.ok) sameTitleCount = 1;
+  if (!titleHeld.ok && profile.eligibility.duplicateTitles === 'error') {
+    // Rejected for its title: it takes no place in the institution's quota.
+    const issues = eligibilityIssues({ sameTitleCount, institutionGroupCount: 0 }, report, profile);
+    const all = [...report.issues, ...issues];
+    return { ...report, issues: all, valid: !all.some((issue) => issue.severity === 'error') };
+  }
   const quota = await claimQuota(dynamo, table, proposalId, institution, group.id, group.quotaPerInstitution);
   if (!quota.ok) {
     institutionGroupCount = quota.used;

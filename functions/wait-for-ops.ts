@@ -34,7 +34,10 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
     proposal: { ...proposal, id: proposalId },
     gap: gap ?? { id: proposal.reason, en: proposal.reason },
     needed: proposal.reviewersNeeded,
-    commands: [`npx proposals assign ${proposalId} --reviewer <REVIEWER_ID>`, `npx proposals resume ${proposalId}`],
+    commands: [
+      `npx proposals assign ${proposalId} --reviewer <REVIEWER_ID>`,
+      `npx proposals resume ${proposalId}`,
+    ],
   });
   await sendEmail({ to: opsEmail, ...email });
   await store.note(proposalId, 'Ops asked to find reviewers');

@@ -45,7 +45,9 @@ export function readStageConfig(context: ContextReader): StageConfig {
   };
   const parsed = stageConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
     throw new Error(`Invalid deployment settings (cdk context):\n${problems.join('\n')}`);
   }
   return parsed.data;

@@ -85,13 +85,19 @@ export class StatefulStack extends Stack {
     });
 
     this.signingSecret = new Secret(this, 'LinkSigningSecret', {
-      description: 'HMAC key that signs reviewers\' review links',
+      description: "HMAC key that signs reviewers' review links",
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy,
     });
 
-    new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName, description: 'Upload proposals here' });
-    new CfnOutput(this, 'UploadPrefix', { value: UPLOAD_PREFIX, description: 'Key prefix that starts the pipeline' });
+    new CfnOutput(this, 'BucketName', {
+      value: this.bucket.bucketName,
+      description: 'Upload proposals here',
+    });
+    new CfnOutput(this, 'UploadPrefix', {
+      value: UPLOAD_PREFIX,
+      description: 'Key prefix that starts the pipeline',
+    });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'IntakeDlqUrl', { value: this.intakeDlq.queueUrl });
     new CfnOutput(this, 'IntakeQueueUrl', { value: this.intakeQueue.queueUrl });

@@ -78,16 +78,26 @@ export async function startHttpApi(
       isBase64Encoded: body.length > 0 && !textual,
     };
     try {
-      const result = (await invoke(route.functionArn, event)) as APIGatewayProxyStructuredResultV2 | string | null;
+      const result = (await invoke(route.functionArn, event)) as
+        | APIGatewayProxyStructuredResultV2
+        | string
+        | null;
       const structured: APIGatewayProxyStructuredResultV2 =
         typeof result === 'object' && result !== null && 'statusCode' in result
           ? result
-          : { statusCode: 200, body: typeof result === 'string' ? result : JSON.stringify(result), headers: { 'content-type': 'application/json' } };
+          : {
+              statusCode: 200,
+              body: typeof result === 'string' ? result : JSON.stringify(result),
+              headers: { 'content-type': 'application/json' },
+            };
       const responseHeaders: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(structured.headers ?? {})) responseHeaders[name] = String(value);
+      for (const [name, value] of Object.entries(structured.headers ?? {}))
+        responseHeaders[name] = String(value);
       if (structured.cookies?.length) responseHeaders['set-cookie'] = structured.cookies;
       res.writeHead(structured.statusCode ?? 200, responseHeaders);
-      res.end(structured.isBase64Encoded ? Buffer.from(structured.body ?? '', 'base64') : (structured.body ?? ''));
+      res.end(
+        structured.isBase64Encoded ? Buffer.from(structured.body ?? '', 'base64') : (structured.body ?? ''),
+      );
     } catch {
       // What API Gateway answers when the integration fails.
       res.writeHead(500, { 'content-type': 'application/json' });

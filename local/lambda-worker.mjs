@@ -1,7 +1,8 @@
 // Runs one Lambda bundle in a worker thread with its own process.env (the template's environment).
 // Messages in: { id, event, requestId, deadline }. Messages out: { id, ok, result | error, ms }.
-import { parentPort, workerData } from 'node:worker_threads';
+
 import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
 
 process.setSourceMapsEnabled?.(true);
 const { file, handlerName, functionName, memorySize } = workerData;
@@ -31,7 +32,13 @@ parentPort.on('message', async ({ id, event, requestId, deadline }) => {
       succeed() {},
     };
     const result = await handler(event, context);
-    parentPort.postMessage({ id, ok: true, result: result === undefined ? null : result, ms: performance.now() - t0, initMs });
+    parentPort.postMessage({
+      id,
+      ok: true,
+      result: result === undefined ? null : result,
+      ms: performance.now() - t0,
+      initMs,
+    });
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
     parentPort.postMessage({

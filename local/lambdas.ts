@@ -72,7 +72,12 @@ export class LambdaHost {
     if (existing) return existing;
     if (!existsSync(fn.file)) throw new Error(`Bundle of ${fn.logicalId} not found: ${fn.file}`);
     const worker = new Worker(WORKER_FILE, {
-      workerData: { file: fn.file, handlerName: fn.handlerName, functionName: fn.name, memorySize: fn.memorySize },
+      workerData: {
+        file: fn.file,
+        handlerName: fn.handlerName,
+        functionName: fn.name,
+        memorySize: fn.memorySize,
+      },
       env: { ...fn.environment, ...this.sharedEnv, AWS_LAMBDA_FUNCTION_NAME: fn.name },
       stdout: true,
       stderr: true,
@@ -93,22 +98,32 @@ export class LambdaHost {
     };
     forward(worker.stdout);
     forward(worker.stderr);
-    worker.on('message', (message: { id: string; ok: boolean; result?: unknown; error?: { name: string; message: string; stack?: string }; ms: number; initMs?: number }) => {
-      const entry = pending.get(message.id);
-      if (!entry) return;
-      pending.delete(message.id);
-      clearTimeout(entry.timer);
-      const stats = this.statsOf(fn.name);
-      stats.invocations += 1;
-      stats.handlerMs += message.ms;
-      if (message.initMs && stats.initMs === 0) stats.initMs = message.initMs;
-      if (message.ok) entry.resolve(message.result);
-      else {
-        stats.errors += 1;
-        const error = message.error ?? { name: 'Error', message: 'unknown error' };
-        entry.reject(new LambdaError(error.name, error.message, fn.name, error.stack));
-      }
-    });
+    worker.on(
+      'message',
+      (message: {
+        id: string;
+        ok: boolean;
+        result?: unknown;
+        error?: { name: string; message: string; stack?: string };
+        ms: number;
+        initMs?: number;
+      }) => {
+        const entry = pending.get(message.id);
+        if (!entry) return;
+        pending.delete(message.id);
+        clearTimeout(entry.timer);
+        const stats = this.statsOf(fn.name);
+        stats.invocations += 1;
+        stats.handlerMs += message.ms;
+        if (message.initMs && stats.initMs === 0) stats.initMs = message.initMs;
+        if (message.ok) entry.resolve(message.result);
+        else {
+          stats.errors += 1;
+          const error = message.error ?? { name: 'Error', message: 'unknown error' };
+          entry.reject(new LambdaError(error.name, error.message, fn.name, error.stack));
+        }
+      },
+    );
     worker.on('error', (error) => {
       for (const entry of pending.values()) {
         clearTimeout(entry.timer);
@@ -134,17 +149,27 @@ export class LambdaHost {
   /** Invokes a function with an event; rejects with a LambdaError named like the handler's error. */
   invoke(nameOrArn: string, event: unknown): Promise<unknown> {
     const fn = this.find(nameOrArn);
-    if (!fn) return Promise.reject(new LambdaError('ResourceNotFoundException', `No function ${nameOrArn}`, nameOrArn));
+    if (!fn)
+      return Promise.reject(
+        new LambdaError('ResourceNotFoundException', `No function ${nameOrArn}`, nameOrArn),
+      );
     const { worker, pending } = this.start(fn);
     const id = randomUUID();
     const timeoutMs = fn.timeoutSeconds * 1000;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         pending.delete(id);
-        reject(new LambdaError('Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds} seconds`, fn.name));
+        reject(
+          new LambdaError('Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds} seconds`, fn.name),
+        );
       }, timeoutMs);
       pending.set(id, { resolve, reject, timer });
-      worker.postMessage({ id, event: JSON.parse(JSON.stringify(event ?? null)), requestId: id, deadline: Date.now() + timeoutMs });
+      worker.postMessage({
+        id,
+        event: JSON.parse(JSON.stringify(event ?? null)),
+        requestId: id,
+        deadline: Date.now() + timeoutMs,
+      });
     });
   }
 
@@ -155,7 +180,11 @@ export class LambdaHost {
   }
 }
 
-export function bundleFile(assemblyDir: string, assetPath: string, handler: string): { file: string; handlerName: string } {
+export function bundleFile(
+  assemblyDir: string,
+  assetPath: string,
+  handler: string,
+): { file: string; handlerName: string } {
   const [base = 'index', handlerName = 'handler'] = handler.split('.');
   const dir = join(assemblyDir, assetPath);
   const file = ['.mjs', '.js', '.cjs'].map((ext) => join(dir, `${base}${ext}`)).find((f) => existsSync(f));

@@ -113,7 +113,9 @@ export class LocalQueue {
       if (!failed.has(message.messageId)) continue;
       if (message.receiveCount >= this.options.maxReceiveCount) {
         this.deadLetters.push(message);
-        this.options.onLog?.(`[${this.options.name}] message ${message.messageId} moved to the dead-letter queue`);
+        this.options.onLog?.(
+          `[${this.options.name}] message ${message.messageId} moved to the dead-letter queue`,
+        );
         continue;
       }
       this.delayed += 1;

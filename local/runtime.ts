@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { encodeS3Key } from '../functions/lib/uploads';
 import { type AwsApi, startAwsApi } from './emulators/aws-api';
-import { type RunningDynamoDb, startDynamoDbLocal } from './emulators/dynamodb';
+import { startDynamoDbLocal } from './emulators/dynamodb';
 import { freePort } from './emulators/ports';
 import { type RunningS3, type S3ObjectEvent, startS3 } from './emulators/s3';
 import { type RunningSes, startSes } from './emulators/ses';
@@ -17,7 +17,7 @@ import { bundleFile, LambdaHost, type LocalFunction } from './lambdas';
 import { LocalQueue } from './queue';
 import { LocalStepFunctions } from './stepfunctions';
 import { synthesize } from './synth';
-import { loadAssembly, LOCAL_REGION, type StackTemplate, TemplateResolver } from './template';
+import { LOCAL_REGION, loadAssembly, type StackTemplate, TemplateResolver } from './template';
 
 export interface RuntimeOptions {
   /** cdk context for the synth (e.g. { stage: 'local' }). */
@@ -87,10 +87,17 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
 
     log('Starting DynamoDB Local (Java) ...');
     const [dynamo, ses] = await Promise.all([startDynamoDbLocal(log), startSes()]);
-    stops.push(() => dynamo.stop(), () => ses.stop());
+    stops.push(
+      () => dynamo.stop(),
+      () => ses.stop(),
+    );
 
     // Tables, as declared.
-    const ddb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const ddb = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
     stops.push(() => ddb.destroy());
     const tables: string[] = [];
     for (const { stack, logicalId, resource } of resolver.resourcesOfType('AWS::DynamoDB::Table')) {
@@ -113,7 +120,9 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     });
     stops.push(() => sfn.stop());
     const machines: string[] = [];
-    for (const { stack, logicalId, resource } of resolver.resourcesOfType('AWS::StepFunctions::StateMachine')) {
+    for (const { stack, logicalId, resource } of resolver.resourcesOfType(
+      'AWS::StepFunctions::StateMachine',
+    )) {
       const definitionString = resolver.resolve(stack, resource.Properties?.DefinitionString) as string;
       const arn = resolver.ref(stack, logicalId);
       const clamped = sfn.register(arn, JSON.parse(definitionString));
@@ -135,7 +144,9 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
         queue.send(JSON.stringify(s3Notification(event)));
       }
     };
-    const buckets = resolver.resourcesOfType('AWS::S3::Bucket').map(({ stack, logicalId }) => resolver.name(stack, logicalId));
+    const buckets = resolver
+      .resourcesOfType('AWS::S3::Bucket')
+      .map(({ stack, logicalId }) => resolver.name(stack, logicalId));
     const s3: RunningS3 = await startS3(buckets, onS3Event);
     stops.push(() => s3.stop());
 
@@ -161,7 +172,10 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       const assetPath = resource.Metadata?.['aws:asset:path'] as string | undefined;
       const props = resource.Properties ?? {};
       if (!assetPath || !String(props.Runtime ?? '').startsWith('nodejs')) continue;
-      const env = resolver.resolve(stack, (props.Environment as { Variables?: unknown } | undefined)?.Variables ?? {});
+      const env = resolver.resolve(
+        stack,
+        (props.Environment as { Variables?: unknown } | undefined)?.Variables ?? {},
+      );
       functions.push({
         name: resolver.name(stack, logicalId),
         logicalId,
@@ -183,9 +197,14 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       const queueArn = String(props.EventSourceArn);
       const queueEntry = resolver
         .resourcesOfType('AWS::SQS::Queue')
-        .find(({ stack: s, logicalId }) => resolver.arn('AWS::SQS::Queue', resolver.name(s, logicalId)) === queueArn);
+        .find(
+          ({ stack: s, logicalId }) =>
+            resolver.arn('AWS::SQS::Queue', resolver.name(s, logicalId)) === queueArn,
+        );
       const redrive = queueEntry
-        ? (resolver.resolve(queueEntry.stack, queueEntry.resource.Properties?.RedrivePolicy ?? {}) as { maxReceiveCount?: number })
+        ? (resolver.resolve(queueEntry.stack, queueEntry.resource.Properties?.RedrivePolicy ?? {}) as {
+            maxReceiveCount?: number;
+          })
         : {};
       const functionName = String(props.FunctionName);
       const queue = new LocalQueue({
@@ -209,7 +228,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
         (resolver.resolve(stack, props.Target) as string).replace(/^integrations\//, ''),
       );
       const integration = Object.entries(stack.resources).find(
-        ([id, r]) => r.Type === 'AWS::ApiGatewayV2::Integration' && resolver.name(stack, id) === integrationId,
+        ([id, r]) =>
+          r.Type === 'AWS::ApiGatewayV2::Integration' && resolver.name(stack, id) === integrationId,
       );
       if (!integration) continue;
       const functionArn = String(resolver.resolve(stack, integration[1].Properties?.IntegrationUri));
@@ -219,7 +239,10 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     // Scheduled rules -> functions to run on demand (and hourly while `start` runs).
     const schedules: string[] = [];
     for (const { stack, resource } of resolver.resourcesOfType('AWS::Events::Rule')) {
-      const props = resolver.resolve(stack, resource.Properties ?? {}) as { ScheduleExpression?: string; Targets?: Array<{ Arn: string }> };
+      const props = resolver.resolve(stack, resource.Properties ?? {}) as {
+        ScheduleExpression?: string;
+        Targets?: Array<{ Arn: string }>;
+      };
       if (!props.ScheduleExpression) continue;
       for (const target of props.Targets ?? []) schedules.push(target.Arn);
     }
@@ -228,10 +251,23 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const sendReviewTask = functions.find((fn) => fn.environment.REVIEW_BASE_URL);
     const intakeQueue = [...queues.values()][0];
     if (!intakeQueue) throw new Error('The templates declare no SQS event source for the intake');
-    const env = { ...clientEnv, PROPOSALS_STAGE: options.context?.stage ?? 'local' };
+    const env = {
+      ...clientEnv,
+      PROPOSALS_STAGE: options.context?.stage ?? 'local',
+      PROPOSALS_TABLE: tables[0] ?? '',
+      PROPOSALS_BUCKET: bucketName,
+      PROPOSALS_STATE_MACHINE_ARN: machines[0] ?? '',
+      PROPOSALS_REVIEW_URL: sendReviewTask?.environment.REVIEW_BASE_URL ?? `${http.endpoint}/review`,
+    };
     return {
       env,
-      endpoints: { s3: s3.endpoint, dynamodb: dynamo.endpoint, ses: ses.endpoint, sfn: api.endpoint, api: http.endpoint },
+      endpoints: {
+        s3: s3.endpoint,
+        dynamodb: dynamo.endpoint,
+        ses: ses.endpoint,
+        sfn: api.endpoint,
+        api: http.endpoint,
+      },
       names: {
         bucket: bucketName,
         table: tables[0] ?? '',
@@ -246,7 +282,12 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       resolver,
       async runSchedules() {
         for (const arn of schedules) {
-          await host.invoke(arn, { source: 'aws.events', 'detail-type': 'Scheduled Event', time: new Date().toISOString(), detail: {} });
+          await host.invoke(arn, {
+            source: 'aws.events',
+            'detail-type': 'Scheduled Event',
+            time: new Date().toISOString(),
+            detail: {},
+          });
         }
       },
       async settle(timeoutMs = 120_000) {
@@ -284,7 +325,10 @@ function bucketNotifications(resolver: TemplateResolver): NotificationRule[] {
     const props = resolver.resolve(stack, resource.Properties ?? {}) as {
       BucketName: string;
       NotificationConfiguration?: {
-        QueueConfigurations?: Array<{ QueueArn: string; Filter?: { Key?: { FilterRules?: Array<{ Name: string; Value: string }> } } }>;
+        QueueConfigurations?: Array<{
+          QueueArn: string;
+          Filter?: { Key?: { FilterRules?: Array<{ Name: string; Value: string }> } };
+        }>;
       };
     };
     for (const config of props.NotificationConfiguration?.QueueConfigurations ?? []) {
@@ -308,7 +352,12 @@ function s3Notification(event: S3ObjectEvent) {
         s3: {
           s3SchemaVersion: '1.0',
           bucket: { name: event.bucket, arn: `arn:aws:s3:::${event.bucket}` },
-          object: { key: encodeS3Key(event.key), size: event.size, eTag: event.eTag, sequencer: event.sequencer },
+          object: {
+            key: encodeS3Key(event.key),
+            size: event.size,
+            eTag: event.eTag,
+            sequencer: event.sequencer,
+          },
         },
       },
     ],
@@ -323,7 +372,11 @@ function tableInput(name: string, props: Record<string, unknown>): CreateTableCo
     KeySchema: props.KeySchema as CreateTableCommandInput['KeySchema'],
     BillingMode: 'PAY_PER_REQUEST',
     GlobalSecondaryIndexes: gsis.length
-      ? gsis.map((gsi) => ({ IndexName: gsi.IndexName, KeySchema: gsi.KeySchema, Projection: gsi.Projection }))
+      ? gsis.map((gsi) => ({
+          IndexName: gsi.IndexName,
+          KeySchema: gsi.KeySchema,
+          Projection: gsi.Projection,
+        }))
       : undefined,
   };
 }

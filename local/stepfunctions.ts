@@ -85,7 +85,10 @@ export class LocalStepFunctions {
   /** Task invocations in flight per execution (a task waiting on a person is not counted once it was sent). */
   private readonly inflight = new Map<string, number>();
 
-  private overrides(definition: AslDefinition, executionArn: string): Record<string, (input: Json) => Promise<Json>> {
+  private overrides(
+    definition: AslDefinition,
+    executionArn: string,
+  ): Record<string, (input: Json) => Promise<Json>> {
     const handlers: Record<string, (input: Json) => Promise<Json>> = {};
     walkStates(definition, (name, state) => {
       if (state.Type !== 'Task' || !state.Resource) return;
@@ -107,7 +110,13 @@ export class LocalStepFunctions {
     return handlers;
   }
 
-  private async runTask(stateName: string, resource: string, input: Json, executionArn: string, sent: () => void): Promise<Json> {
+  private async runTask(
+    stateName: string,
+    resource: string,
+    input: Json,
+    executionArn: string,
+    sent: () => void,
+  ): Promise<Json> {
     this.transitions.set(stateName, (this.transitions.get(stateName) ?? 0) + 1);
     if (resource.startsWith('arn:aws:lambda:')) return this.options.invokeLambda(resource, input);
     if (resource === 'arn:aws:states:::lambda:invoke') {
@@ -141,7 +150,8 @@ export class LocalStepFunctions {
 
   startExecution(stateMachineArn: string, name: string, input: string): LocalExecution {
     const machine = this.machines.get(stateMachineArn);
-    if (!machine) throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    if (!machine)
+      throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new SfnApiError('InvalidName', `Invalid Name: '${name}'`);
     const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     const existing = this.executions.get(executionArn);
@@ -168,7 +178,9 @@ export class LocalStepFunctions {
         },
       },
     };
-    const sm = new StateMachine(machine.definition as never, { validationOptions: { checkArn: false, checkPaths: false } });
+    const sm = new StateMachine(machine.definition as never, {
+      validationOptions: { checkArn: false, checkPaths: false },
+    });
     const run = sm.run(parsed as never, {
       overrides: { taskResourceLocalHandlers: this.overrides(machine.definition, executionArn) as never },
       context,
@@ -247,14 +259,17 @@ export class LocalStepFunctions {
     for (const execution of this.executions.values()) {
       if (execution.status !== 'RUNNING') continue;
       running += 1;
-      if (waiting.has(execution.executionArn) && (this.inflight.get(execution.executionArn) ?? 0) === 0) waitingOnPeople += 1;
+      if (waiting.has(execution.executionArn) && (this.inflight.get(execution.executionArn) ?? 0) === 0)
+        waitingOnPeople += 1;
     }
     return { running, waitingOnPeople };
   }
 
   /** Task tokens the executions wait on, with the state that issued them (for tests and the local CLI). */
   pendingTasks(): Array<{ executionArn: string; stateName: string }> {
-    return [...this.waiters.values()].filter((w) => w.sent).map((w) => ({ executionArn: w.executionArn, stateName: w.stateName }));
+    return [...this.waiters.values()]
+      .filter((w) => w.sent)
+      .map((w) => ({ executionArn: w.executionArn, stateName: w.stateName }));
   }
 
   async stop(): Promise<void> {

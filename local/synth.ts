@@ -46,7 +46,9 @@ export async function synthesize(
   log('Synthesizing the CDK app and bundling the Lambdas (first run or sources changed) ...');
   rmSync(ASSEMBLY_DIR, { recursive: true, force: true });
   const { createApp } = await import('../infra/create-app');
-  const cdkJson = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  const cdkJson = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
   const { app } = createApp({ outdir: ASSEMBLY_DIR, context: { ...cdkJson.context, ...fullContext } });
   app.synth();
   writeFileSync(stamp, hash);

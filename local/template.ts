@@ -43,7 +43,9 @@ function physicalName(stack: StackTemplate, logicalId: string, resource: Resourc
     case 'AWS::DynamoDB::Table':
       return (props.TableName as string | undefined) ?? short;
     case 'AWS::S3::Bucket':
-      return ((props.BucketName as string | undefined) ?? short.toLowerCase()).slice(0, 63).replace(/-+$/, '');
+      return ((props.BucketName as string | undefined) ?? short.toLowerCase())
+        .slice(0, 63)
+        .replace(/-+$/, '');
     case 'AWS::SQS::Queue':
       return (props.QueueName as string | undefined) ?? short;
     case 'AWS::Lambda::Function':
@@ -198,7 +200,9 @@ export class TemplateResolver {
         case 'Fn::ImportValue':
           return this.importValue(String(this.resolve(stack, arg)));
         case 'Fn::Sub': {
-          const [text, vars] = Array.isArray(arg) ? (arg as [string, Record<string, unknown>]) : [arg as string, {}];
+          const [text, vars] = Array.isArray(arg)
+            ? (arg as [string, Record<string, unknown>])
+            : [arg as string, {}];
           return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
             if (name in vars) return String(this.resolve(stack, vars[name]));
             const [id, attr] = name.split('.');

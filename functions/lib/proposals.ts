@@ -126,6 +126,8 @@ export class ProposalStore {
       from?: readonly ProposalStatus[];
       fields?: Partial<Proposal>;
       remove?: (keyof Proposal)[];
+      /** Record `note` in the history only; the proposal keeps the reason it has (used by `note`). */
+      keepReason?: boolean;
     } = {},
   ): Promise<Proposal> {
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -145,7 +147,7 @@ export class ProposalStore {
       const fields: Record<string, unknown> = {
         ...given,
         status: to,
-        reason: note,
+        reason: options.keepReason ? current.reason : note,
         updatedAt: at,
         seq,
         ...keys.statusListing(to, current.receivedAt, id),
@@ -179,7 +181,7 @@ export class ProposalStore {
             ],
           }),
         );
-        return { ...current, ...(fields as Partial<Proposal>), status: to, reason: note, updatedAt: at, seq };
+        return { ...current, ...(fields as Partial<Proposal>), status: to, updatedAt: at, seq };
       } catch (error) {
         if (!isConditionalFailure(error)) throw asTransient(error);
         // Another writer moved the proposal in between: read again and re-check the rules.
@@ -212,7 +214,7 @@ export class ProposalStore {
 
   /** Adds a history entry without changing the status (e.g. "submitter notified"). */
   async note(id: string, note: string): Promise<void> {
-    await this.transition(id, (await this.require(id)).status, note, {});
+    await this.transition(id, (await this.require(id)).status, note, { keepReason: true, fields: {} });
   }
 
   async history(id: string): Promise<HistoryEntry[]> {

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -63,7 +63,12 @@ export class ReviewPipeline extends Construct {
     const fns = props.functions;
     const quickTask = Timeout.duration(Duration.minutes(2));
 
-    const invoke = (name: string, fn: IFunction, payload: Record<string, unknown>, resultPath: string) => {
+    const invoke = (
+      name: string,
+      fn: IFunction,
+      payload: Record<string, unknown>,
+      resultPath: string | undefined,
+    ) => {
       const task = new LambdaInvoke(this, name, {
         lambdaFunction: fn,
         payload: TaskInput.fromObject(payload),
@@ -150,11 +155,13 @@ export class ReviewPipeline extends Construct {
       backoffRate: 2,
       jitterStrategy: JitterType.FULL,
     });
+    // The result replaces the state (no ResultPath: "$" is the default; the local interpreter mishandles an
+    // explicit "$").
     const reassign = invoke(
       'Reassign',
       fns.reassign,
       { 'proposalId.$': '$.proposalId', 'reviewerId.$': '$.reviewerId', 'error.$': '$.error' },
-      '$',
+      undefined,
     );
     const unfilled = new Pass(this, 'Unfilled', {
       parameters: { 'proposalId.$': '$.proposalId', status: 'UNFILLED' },

@@ -41,7 +41,8 @@ export async function startAwsApi(sfn: LocalStepFunctions, secrets: Map<string, 
     },
     'AWSStepFunctions.DescribeExecution': (body) => {
       const execution = sfn.executions.get(String(body.executionArn));
-      if (!execution) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${body.executionArn}'`);
+      if (!execution)
+        throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${body.executionArn}'`);
       return {
         executionArn: execution.executionArn,
         stateMachineArn: execution.stateMachineArn,
@@ -73,7 +74,11 @@ export async function startAwsApi(sfn: LocalStepFunctions, secrets: Map<string, 
       return {};
     },
     'AWSStepFunctions.SendTaskFailure': (body) => {
-      sfn.sendTaskFailure(String(body.taskToken), body.error as string | undefined, body.cause as string | undefined);
+      sfn.sendTaskFailure(
+        String(body.taskToken),
+        body.error as string | undefined,
+        body.cause as string | undefined,
+      );
       return {};
     },
     'AWSStepFunctions.SendTaskHeartbeat': (body) => {
@@ -84,7 +89,10 @@ export async function startAwsApi(sfn: LocalStepFunctions, secrets: Map<string, 
       const id = String(body.SecretId);
       const value = secrets.get(id);
       if (value === undefined) {
-        throw new SfnApiError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+        throw new SfnApiError(
+          'ResourceNotFoundException',
+          "Secrets Manager can't find the specified secret.",
+        );
       }
       return { ARN: id, Name: id.split(':').pop(), SecretString: value, VersionId: 'local' };
     },
@@ -92,17 +100,26 @@ export async function startAwsApi(sfn: LocalStepFunctions, secrets: Map<string, 
 
   const server = createServer(async (req, res) => {
     const target = String(req.headers['x-amz-target'] ?? '');
-    const contentType = target.startsWith('secretsmanager') ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
+    const contentType = target.startsWith('secretsmanager')
+      ? 'application/x-amz-json-1.1'
+      : 'application/x-amz-json-1.0';
     try {
       const operation = operations[target];
-      if (!operation) throw new SfnApiError('UnknownOperationException', `Operation ${target || '(none)'} is not supported locally`);
+      if (!operation)
+        throw new SfnApiError(
+          'UnknownOperationException',
+          `Operation ${target || '(none)'} is not supported locally`,
+        );
       const result = operation(await readJson(req));
       res.writeHead(200, { 'content-type': contentType });
       res.end(JSON.stringify(result));
     } catch (error) {
       const type = error instanceof SfnApiError ? error.type : 'InternalFailure';
       const message = error instanceof Error ? error.message : String(error);
-      res.writeHead(type === 'InternalFailure' ? 500 : 400, { 'content-type': contentType, 'x-amzn-errortype': type });
+      res.writeHead(type === 'InternalFailure' ? 500 : 400, {
+        'content-type': contentType,
+        'x-amzn-errortype': type,
+      });
       res.end(JSON.stringify({ __type: type, message }));
     }
   });

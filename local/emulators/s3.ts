@@ -33,18 +33,29 @@ export async function startS3(
     configureBuckets: buckets.map((name) => ({ name, configs: [] })),
   });
   // s3rver is a Koa app (an EventEmitter); its typings leave out the 'event' it emits for each object change.
-  (server as unknown as NodeJS.EventEmitter).on('event', (event: { Records: Array<{ eventName: string; s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string; sequencer?: string } } }> }) => {
-    for (const record of event.Records) {
-      onEvent({
-        eventName: record.eventName,
-        bucket: record.s3.bucket.name,
-        key: record.s3.object.key,
-        size: record.s3.object.size,
-        eTag: record.s3.object.eTag,
-        sequencer: record.s3.object.sequencer,
-      });
-    }
-  });
+  (server as unknown as NodeJS.EventEmitter).on(
+    'event',
+    (event: {
+      Records: Array<{
+        eventName: string;
+        s3: {
+          bucket: { name: string };
+          object: { key: string; size?: number; eTag?: string; sequencer?: string };
+        };
+      }>;
+    }) => {
+      for (const record of event.Records) {
+        onEvent({
+          eventName: record.eventName,
+          bucket: record.s3.bucket.name,
+          key: record.s3.object.key,
+          size: record.s3.object.size,
+          eTag: record.s3.object.eTag,
+          sequencer: record.s3.object.sequencer,
+        });
+      }
+    },
+  );
   await server.run();
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -21,7 +21,8 @@ export interface RunningSes {
 }
 
 // The package is CommonJS with an `exports.default`; under Node's ESM loader that lands on `.default`.
-const sesServer = ((sesModule as unknown as { default?: typeof sesModule }).default ?? sesModule) as typeof sesModule;
+const sesServer = ((sesModule as unknown as { default?: typeof sesModule }).default ??
+  sesModule) as typeof sesModule;
 
 export async function startSes(): Promise<RunningSes> {
   const port = await freePort();

@@ -1,0 +1,336 @@
+/**
+ * Proposal commands: upload, status, list, assign, resume, extend, report. They talk to the deployment through
+ * the standard AWS SDK chain, so the same commands work against AWS and the local runtime.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ReviewerUnavailableError, reserveReviewer } from '../../functions/lib/assignment';
+import { keys, PROPOSAL_STATUSES, type ProposalStatus, type ReviewTask } from '../../functions/lib/model';
+import { loadProfile } from '../../functions/lib/profile';
+import { ProposalStore, type ProposalView } from '../../functions/lib/proposals';
+import { parseUploadKey, proposalIdFor } from '../../functions/lib/uploads';
+import { awsClients, CliError, deployment } from '../context';
+import { table as renderTable } from '../table';
+
+/** The JSON form of a proposal: what `status --json` prints and `list --json` prints an array of. */
+export function proposalJson(view: ProposalView) {
+  return {
+    id: view.id,
+    status: view.status,
+    title: view.title ?? null,
+    agency: view.agency,
+    institution: view.institution ?? null,
+    group: view.group ?? null,
+    category: view.category ?? null,
+    key: view.key,
+    reason: view.reason,
+    receivedAt: view.receivedAt,
+    updatedAt: view.updatedAt,
+    result: view.result ?? null,
+    reviews: view.reviews.map((r) => ({
+      reviewer: r.reviewerId,
+      status: r.status,
+      score: r.score ?? null,
+      dueAt: r.dueAt,
+      reviewId: r.reviewId,
+    })),
+    history: view.history.map((h) => ({ at: h.at, status: h.status, note: h.note })),
+    validation: view.validation ?? null,
+  };
+}
+
+async function store(): Promise<ProposalStore> {
+  const { table } = await deployment();
+  return new ProposalStore(awsClients().doc, table);
+}
+
+export async function uploadCommand(file: string, opts: { agency: string; name?: string }): Promise<number> {
+  const { bucket, uploadPrefix } = await deployment();
+  const name = opts.name ?? basename(file);
+  const key = `${uploadPrefix}${opts.agency}/${name}`;
+  const check = parseUploadKey(key);
+  if (!check.ok) throw new CliError(check.reason, 1);
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch (error) {
+    throw new CliError(
+      `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  const profile = loadProfile(process.env.PROPOSALS_PROFILE ?? 'kipp');
+  if (size > profile.files.maxBytes * 1.0) {
+    process.stderr.write(
+      `Warning: ${file} is ${(size / 1e6).toFixed(1)} MB, over the ${(profile.files.maxBytes / 1e6).toFixed(1)} MB limit; it will be rejected.\n`,
+    );
+  }
+  const out = await awsClients().s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: await readFile(file) }),
+  );
+  const version = out.VersionId ?? out.ETag?.replace(/"/g, '');
+  const id = proposalIdFor(bucket, key, version);
+  process.stdout.write(
+    `Uploaded ${file} to s3://${bucket}/${key}\nProposal id: ${id}\nFollow it: npx proposals status ${id}\n`,
+  );
+  return 0;
+}
+
+export async function statusCommand(id: string, opts: { json?: boolean }): Promise<number> {
+  const view = await (await store()).view(id);
+  if (!view) throw new CliError(`No proposal ${id}. List them with: npx proposals list`, 1);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(proposalJson(view), null, 2)}\n`);
+    return 0;
+  }
+  const lines = [
+    `${view.id}  ${view.status}`,
+    `  title     ${view.title ?? '-'}`,
+    `  agency    ${view.agency}${view.institution ? ` (${view.institution})` : ''}`,
+    `  group     ${view.group ?? '-'}   category ${view.category ?? '-'}`,
+    `  file      ${view.key}`,
+    `  reason    ${view.reason}`,
+  ];
+  if (view.result) {
+    lines.push(
+      `  result    score ${view.result.score} from ${view.result.reviews} review(s), spread ${view.result.spread}${view.result.disagreement ? ' (reviewers disagree)' : ''}`,
+    );
+  }
+  if (view.reviews.length) {
+    lines.push('', 'Reviews:');
+    lines.push(
+      renderTable(
+        ['reviewer', 'status', 'score', 'due', 'review id'],
+        view.reviews.map((r) => [r.reviewerId, r.status, r.score ?? '', r.dueAt.slice(0, 10), r.reviewId]),
+      ),
+    );
+  }
+  const report = view.validation as
+    | { issues?: Array<{ code: string; severity: string; message: { en: string } }> }
+    | undefined;
+  if (report?.issues?.length) {
+    lines.push('', 'Validation issues:');
+    for (const issue of report.issues) lines.push(`  [${issue.severity}] ${issue.code}: ${issue.message.en}`);
+  }
+  lines.push('', 'History:');
+  lines.push(
+    renderTable(
+      ['at', 'status', 'note'],
+      view.history.map((h) => [h.at.replace('T', ' ').slice(0, 19), h.status, h.note]),
+    ),
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+export async function listCommand(opts: { status?: string; json?: boolean }): Promise<number> {
+  let status: ProposalStatus | undefined;
+  if (opts.status) {
+    const upper = opts.status.toUpperCase();
+    if (!PROPOSAL_STATUSES.includes(upper as ProposalStatus)) {
+      throw new CliError(`Unknown status ${opts.status}; one of ${PROPOSAL_STATUSES.join(', ')}`, 1);
+    }
+    status = upper as ProposalStatus;
+  }
+  const s = await store();
+  const proposals = await s.list(status);
+  if (opts.json) {
+    const views = [];
+    for (const p of proposals) {
+      const view = await s.view(p.id);
+      if (view) views.push(proposalJson(view));
+    }
+    process.stdout.write(`${JSON.stringify(views, null, 2)}\n`);
+    return 0;
+  }
+  if (proposals.length === 0) {
+    process.stdout.write(status ? `No proposal is ${status}.\n` : 'No proposals yet.\n');
+    return 0;
+  }
+  process.stdout.write(
+    `${renderTable(
+      ['id', 'status', 'agency', 'group', 'title', 'reason'],
+      proposals.map((p) => [
+        p.id,
+        p.status,
+        p.agency,
+        p.group ?? '',
+        (p.title ?? '').slice(0, 40),
+        p.reason.slice(0, 60),
+      ]),
+    )}\n${proposals.length} proposal(s)\n`,
+  );
+  return 0;
+}
+
+/** Answers the execution parked in WaitForOps so that assignment runs again. */
+async function wakeUp(id: string): Promise<boolean> {
+  const s = await store();
+  const proposal = await s.require(id).catch(() => {
+    throw new CliError(`No proposal ${id}`, 1);
+  });
+  if (proposal.status !== 'NEEDS_REVIEWERS' || !proposal.opsToken) return false;
+  await awsClients().sfn.send(
+    new SendTaskSuccessCommand({
+      taskToken: proposal.opsToken,
+      output: JSON.stringify({ resumedBy: 'ops' }),
+    }),
+  );
+  await s.transition(id, 'NEEDS_REVIEWERS', 'Ops resumed the assignment', {
+    from: ['NEEDS_REVIEWERS'],
+    remove: ['opsToken'],
+  });
+  return true;
+}
+
+export async function resumeCommand(id: string): Promise<number> {
+  if (!(await wakeUp(id))) {
+    throw new CliError(`Proposal ${id} is not waiting for reviewers (see: npx proposals status ${id})`, 1);
+  }
+  process.stdout.write(`Proposal ${id}: assignment runs again with the current roster.\n`);
+  return 0;
+}
+
+export async function assignCommand(id: string, opts: { reviewer: string[] }): Promise<number> {
+  const s = await store();
+  const { table } = await deployment();
+  const proposal = await s.get(id);
+  if (!proposal) throw new CliError(`No proposal ${id}`, 1);
+  if (!proposal.institution || !proposal.category)
+    throw new CliError(`Proposal ${id} has not been validated yet`, 1);
+  const profile = loadProfile(process.env.PROPOSALS_PROFILE ?? 'kipp');
+  for (const reviewerId of opts.reviewer) {
+    try {
+      await reserveReviewer(
+        awsClients().doc,
+        table,
+        {
+          id,
+          institution: proposal.institution,
+          agency: proposal.agency,
+          category: proposal.category,
+          contactEmail: proposal.contactEmail,
+        },
+        reviewerId,
+        profile,
+        new Date(),
+        1,
+      );
+      process.stdout.write(`Reserved ${reviewerId} for ${id}.\n`);
+    } catch (error) {
+      if (error instanceof ReviewerUnavailableError) throw new CliError(`${reviewerId}: ${error.message}`, 1);
+      throw error;
+    }
+  }
+  if (await wakeUp(id)) process.stdout.write(`Proposal ${id}: the pipeline carries on.\n`);
+  return 0;
+}
+
+export async function extendCommand(reviewId: string, opts: { days: string }): Promise<number> {
+  const days = Number(opts.days);
+  if (!Number.isInteger(days) || days < 1 || days > 60)
+    throw new CliError('--days must be a whole number from 1 to 60', 1);
+  const { table } = await deployment();
+  const { doc } = awsClients();
+  const hit = await doc.send(
+    new QueryCommand({
+      TableName: table,
+      IndexName: 'GSI3',
+      KeyConditionExpression: 'reviewId = :id',
+      ExpressionAttributeValues: { ':id': reviewId },
+    }),
+  );
+  const found = hit.Items?.[0];
+  if (!found)
+    throw new CliError(`No review task ${reviewId} (the review id is in \`npx proposals status ID\`)`, 1);
+  const key = keys.review(String(found.proposalId), String(found.reviewerId));
+  const task = (await doc.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item as
+    | ReviewTask
+    | undefined;
+  if (!task || (task.status !== 'PENDING' && task.status !== 'ACCEPTED')) {
+    throw new CliError(
+      `Review task ${reviewId} is ${task?.status ?? 'gone'}; only open tasks can be extended`,
+      1,
+    );
+  }
+  const dueAt = new Date(new Date(task.dueAt).getTime() + days * 86_400_000).toISOString();
+  await doc.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: key,
+      UpdateExpression: 'SET dueAt = :due, GSI1SK = :g1, GSI2SK = :g2',
+      ConditionExpression: '#status IN (:pending, :accepted) AND dueAt = :old',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':due': dueAt,
+        ':g1': keys.reviewerTasks(task.reviewerId, dueAt, task.proposalId).GSI1SK,
+        ':g2': keys.openTask(dueAt, task.proposalId, task.reviewerId).GSI2SK,
+        ':pending': 'PENDING',
+        ':accepted': 'ACCEPTED',
+        ':old': task.dueAt,
+      },
+    }),
+  );
+  await (await store()).note(
+    task.proposalId,
+    `Deadline of ${task.reviewerId} extended by ${days} day(s) to ${dueAt.slice(0, 10)}`,
+  );
+  process.stdout.write(
+    `Review ${reviewId} (${task.reviewerId} on ${task.proposalId}) is now due ${dueAt}.\n`,
+  );
+  return 0;
+}
+
+export async function reportCommand(opts: {
+  group?: string;
+  category?: string;
+  format?: string;
+}): Promise<number> {
+  const format = opts.format ?? 'table';
+  if (!['table', 'csv', 'md'].includes(format)) throw new CliError('--format must be csv, md or table', 1);
+  const proposals = (await (await store()).list('REVIEWED'))
+    .filter((p) => !opts.group || p.group === opts.group)
+    .filter((p) => !opts.category || p.category === opts.category)
+    .sort((a, b) => (b.result?.score ?? 0) - (a.result?.score ?? 0));
+  const header = [
+    'rank',
+    'id',
+    'title',
+    'institution',
+    'group',
+    'category',
+    'score',
+    'spread',
+    'reviews',
+    'flag',
+  ];
+  const rows = proposals.map((p, i) => [
+    i + 1,
+    p.id,
+    p.title ?? '',
+    p.institution ?? '',
+    p.group ?? '',
+    p.category ?? '',
+    p.result?.score ?? '',
+    p.result?.spread ?? '',
+    p.result?.reviews ?? '',
+    p.result?.disagreement ? 'DISAGREEMENT' : '',
+  ]);
+  if (format === 'csv') {
+    const cell = (v: unknown) => {
+      const text = String(v);
+      return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    };
+    process.stdout.write(`${[header, ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`);
+  } else if (format === 'md') {
+    const esc = (v: unknown) => String(v).replace(/\|/g, '\\|');
+    process.stdout.write(
+      `| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|\n${rows.map((r) => `| ${r.map(esc).join(' | ')} |`).join('\n')}\n`,
+    );
+  } else {
+    process.stdout.write(`${renderTable(header, rows)}\n`);
+  }
+  return 0;
+}

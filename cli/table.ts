@@ -1,0 +1,16 @@
+/** A plain text table for people (a few lines; not worth a dependency). */
+export function table(header: string[], rows: unknown[][]): string {
+  const cells = [
+    header,
+    ...rows.map((row) => row.map((value) => (value === null || value === undefined ? '' : String(value)))),
+  ];
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
+  const line = (row: string[]) =>
+    row
+      .map((value, i) => value.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(cells[0] ?? []), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join(
+    '\n',
+  );
+}
