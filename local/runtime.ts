@@ -47,8 +47,11 @@ export interface LocalRuntime {
   queue: LocalQueue;
   ses: RunningSes;
   resolver: TemplateResolver;
-  /** Runs the scheduled (EventBridge rule) functions once, e.g. the reminders. */
-  runSchedules(): Promise<void>;
+  /**
+   * Runs the scheduled (EventBridge rule) functions once, e.g. the reminders, with the event time `at`
+   * (default now): a later time is how tests and the demo move the clock forward.
+   */
+  runSchedules(at?: Date): Promise<unknown[]>;
   /** Resolves when the intake queue is empty and no execution is busy with anything but waiting on people. */
   settle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -280,15 +283,24 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       queue: intakeQueue,
       ses,
       resolver,
-      async runSchedules() {
+      async runSchedules(at = new Date()) {
+        const results: unknown[] = [];
         for (const arn of schedules) {
-          await host.invoke(arn, {
-            source: 'aws.events',
-            'detail-type': 'Scheduled Event',
-            time: new Date().toISOString(),
-            detail: {},
-          });
+          results.push(
+            await host.invoke(arn, {
+              version: '0',
+              id: crypto.randomUUID(),
+              source: 'aws.events',
+              account: '000000000000',
+              region: LOCAL_REGION,
+              resources: [],
+              'detail-type': 'Scheduled Event',
+              time: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+              detail: {},
+            }),
+          );
         }
+        return results;
       },
       async settle(timeoutMs = 120_000) {
         const deadline = Date.now() + timeoutMs;
