@@ -3,12 +3,12 @@
  * previous assembly when no source it depends on has changed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-export const ASSEMBLY_DIR = join(ROOT, '.local', 'cdk.out');
+const ASSEMBLIES = join(ROOT, '.local', 'assemblies');
 const SOURCES = ['infra', 'functions', 'profiles', 'package-lock.json', 'cdk.json', 'tsconfig.json'];
 
 function sourceHash(context: Record<string, unknown>): string {
@@ -38,19 +38,33 @@ export async function synthesize(
 ): Promise<SynthResult> {
   const started = Date.now();
   const fullContext = { 'aws:cdk:enable-asset-metadata': true, ...context };
-  const hash = sourceHash(fullContext);
-  const stamp = join(ASSEMBLY_DIR, '.source-hash');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) {
-    return { outdir: ASSEMBLY_DIR, cached: true, ms: Date.now() - started };
-  }
+  const hash = sourceHash(fullContext).slice(0, 16);
+  // One folder per source hash, written aside and renamed into place: a runtime already running from an older
+  // assembly keeps its bundles, and two processes synthesizing at once do not trip over each other.
+  const outdir = join(ASSEMBLIES, hash);
+  if (existsSync(join(outdir, 'manifest.json'))) return { outdir, cached: true, ms: Date.now() - started };
   log('Synthesizing the CDK app and bundling the Lambdas (first run or sources changed) ...');
-  rmSync(ASSEMBLY_DIR, { recursive: true, force: true });
+  mkdirSync(ASSEMBLIES, { recursive: true });
+  const work = mkdtempSync(join(ASSEMBLIES, `.${hash}-`));
   const { createApp } = await import('../infra/create-app');
-  const cdkJson = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as {
-    context?: Record<string, unknown>;
-  };
-  const { app } = createApp({ outdir: ASSEMBLY_DIR, context: { ...cdkJson.context, ...fullContext } });
+  const cdkJson = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  const { app } = createApp({ outdir: work, context: { ...cdkJson.context, ...fullContext } });
   app.synth();
-  writeFileSync(stamp, hash);
-  return { outdir: ASSEMBLY_DIR, cached: false, ms: Date.now() - started };
+  try {
+    renameSync(work, outdir);
+  } catch {
+    // Another process put the same assembly in place first.
+    rmSync(work, { recursive: true, force: true });
+  }
+  prune(outdir);
+  return { outdir, cached: false, ms: Date.now() - started };
+}
+
+/** Keeps the newest few assemblies. */
+function prune(keep: string): void {
+  const entries = readdirSync(ASSEMBLIES)
+    .map((name) => join(ASSEMBLIES, name))
+    .filter((path) => path !== keep && !path.split('/').pop()?.startsWith('.'))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  for (const old of entries.slice(3)) rmSync(old, { recursive: true, force: true });
 }
