@@ -352,7 +352,7 @@ function bucketNotifications(resolver: TemplateResolver): NotificationRule[] {
 }
 
 /** What S3 puts on the queue: keys URL-encoded the way S3 encodes them. */
-function s3Notification(event: S3ObjectEvent) {
+export function s3Notification(event: S3ObjectEvent) {
   return {
     Records: [
       {

@@ -1,0 +1,74 @@
+/**
+ * `npm start`: the whole system on this machine, staying up. Prints the endpoints, writes .local/runtime.env
+ * (so `npx proposals …` and the AWS CLI talk to it), prints each review link as its email is sent, runs the
+ * reminder schedule every hour, and stops everything on Ctrl-C.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Driver } from './driver';
+import { type LocalRuntime, startLocalRuntime } from './runtime';
+
+const ENV_FILE = join(new URL('..', import.meta.url).pathname, '.local', 'runtime.env');
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const verbose = process.argv.includes('--verbose');
+
+let runtime: LocalRuntime | undefined;
+let stopping = false;
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say('\nStopping everything ...');
+    await runtime?.stop();
+    say('Stopped.');
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  runtime = await startLocalRuntime({ log: say, lambdaLog: verbose ? say : undefined });
+  const driver = new Driver(runtime);
+  const roster = await driver.importRoster();
+  mkdirSync(join(ENV_FILE, '..'), { recursive: true });
+  writeFileSync(ENV_FILE, `${Object.entries(runtime.env).map(([k, v]) => `export ${k}=${v}`).join('\n')}\n`);
+  const { endpoints, names } = runtime;
+  say(`
+The proposal review pipeline runs locally.
+
+  S3 (uploads)     ${endpoints.s3}   bucket ${names.bucket}, prefix incoming/<agency>/
+  Mail viewer      ${endpoints.ses}
+  Review API       ${names.reviewBaseUrl}
+  DynamoDB Local   ${endpoints.dynamodb}   table ${names.table}
+  Step Functions   ${endpoints.sfn}
+  Roster           ${roster.created + roster.updated + roster.unchanged} reviewers from examples/reviewers.csv
+
+In another terminal:
+  source .local/runtime.env
+  npx proposals upload examples/proposals/01-dinkes-surabaya-umum.md --agency pemkot-surabaya
+  npx proposals list
+  aws s3 cp FILE s3://${names.bucket}/incoming/<agency>/FILE --endpoint-url ${endpoints.s3}   (AWS CLI works too)
+
+Review links appear below as the emails go out. Ctrl-C stops everything.
+`);
+  const seen = new Set<string>();
+  const poll = setInterval(async () => {
+    try {
+      for (const email of await driver.emails()) {
+        if (seen.has(email.messageId)) continue;
+        seen.add(email.messageId);
+        const link = /(https?:\/\/[^\s"'<>]+\/review\?r=[^\s"'<>]+)/.exec(email.body.text ?? '')?.[1];
+        say(`[mail] to ${email.destination.to.join(', ')}: ${email.subject}${link ? `\n       review link: ${link}` : ''}`);
+      }
+    } catch {
+      // the mail emulator is stopping
+    }
+  }, 1000);
+  poll.unref();
+  const hourly = setInterval(() => void runtime?.runSchedules().catch((error) => say(`[reminders] ${error.message}`)), 3_600_000);
+  hourly.unref();
+  await new Promise(() => {});
+} catch (error) {
+  process.stderr.write(`\nThe local runtime could not start: ${(error as Error).message}\n`);
+  await shutdown(1);
+}
