@@ -128,16 +128,21 @@ export function shuffle<T>(items: T[], random: () => number): T[] {
 
 const LABELS = { title: 'Judul', institution: 'Instansi', category: 'Kategori' } as const;
 
+/** `Judul: x`, `- Judul: x` and `- **Judul:** x`: an optional list marker and bold around the label. */
+const LINE_PREFIX = '(?:[-*+]\\s+)?(?:\\*\\*)?';
+const LINE_SUFFIX = '(?:\\*\\*)?\\s*:(?:\\*\\*)?\\s*';
+
 /**
  * Replaces the value of one identity field in a Markdown proposal, in either layout the examples use: a table
- * row `| Judul | value |` or a line `Judul: value`. Hand-written because it edits two known line shapes of our
+ * row `| Judul | value |` or a line `Judul: value` (also as a list item, label in bold). Hand-written because it edits two known line shapes of our
  * own examples; a Markdown parser would not give the text back unchanged. Throws if the label is not found, so
  * a changed example cannot silently produce proposals that all share one title.
  */
 export function setMarkdownField(text: string, label: string, value: string): string {
   const row = new RegExp(`^(\\|\\s*${label}\\s*\\|\\s*)([^|\\n]*?)(\\s*\\|\\s*)$`, 'm');
-  if (row.test(text)) return text.replace(row, (_, head: string, _old: string, tail: string) => head + value + tail);
-  const line = new RegExp(`^(${label}\\s*:\\s*)(.*)$`, 'm');
+  if (row.test(text))
+    return text.replace(row, (_, head: string, _old: string, tail: string) => head + value + tail);
+  const line = new RegExp(`^(${LINE_PREFIX}${label}${LINE_SUFFIX})(.*)$`, 'm');
   if (line.test(text)) return text.replace(line, (_, head: string) => head + value);
   throw new Error(`The example has no "${label}" field to vary`);
 }
@@ -154,7 +159,7 @@ function originalField(text: string, template: ProposalTemplate, field: keyof ty
   const label = LABELS[field];
   const match =
     new RegExp(`^\\|\\s*${label}\\s*\\|\\s*([^|\\n]*?)\\s*\\|\\s*$`, 'm').exec(text) ??
-    new RegExp(`^${label}\\s*:\\s*(.*)$`, 'm').exec(text);
+    new RegExp(`^${LINE_PREFIX}${label}${LINE_SUFFIX}(.*)$`, 'm').exec(text);
   return match?.[1]?.trim() ?? '';
 }
 
@@ -189,7 +194,8 @@ export interface ProposalPlan {
  * two of them are rejected for the quota (which two depends on arrival order).
  */
 export function planProposals(size: number, profile: Profile, seed = 2025): ProposalPlan {
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`The burst size must be a positive integer: ${size}`);
+  if (!Number.isInteger(size) || size < 1)
+    throw new RangeError(`The burst size must be a positive integer: ${size}`);
   const random = seededRandom(seed);
   const texts = new Map(TEMPLATES.map((t) => [t.id, readTemplate(t)]));
   // Template of each position: shares rounded, the rest filled with the first template, then shuffled.
@@ -215,7 +221,7 @@ export function planProposals(size: number, profile: Profile, seed = 2025): Prop
     const number = String(index + 1).padStart(5, '0');
     const title = `${originalField(text, template, 'title')} - Lokus ${number}`;
     let institution = `${originalField(text, template, 'institution')} Unit ${number}`;
-    let expectation: Outcome = template.valid ? 'valid' : 'invalid';
+    const expectation: Outcome = template.valid ? 'valid' : 'invalid';
     if (template.valid && template.id === 'khusus-md' && quotaPlaced < quotaPlan) {
       institution = quotaInstitution;
       quotaPlaced += 1;
@@ -228,7 +234,8 @@ export function planProposals(size: number, profile: Profile, seed = 2025): Prop
       category = chosen?.id;
       categoryName = chosen?.name;
     }
-    if (expectation === 'valid' && category) validPerCategory[category] = (validPerCategory[category] ?? 0) + 1;
+    if (expectation === 'valid' && category)
+      validPerCategory[category] = (validPerCategory[category] ?? 0) + 1;
     const body = render(text, template, { title, institution, category: categoryName });
     const extension = template.format === 'json' ? 'json' : 'md';
     return {
@@ -293,8 +300,9 @@ export function planRoster(
     const count = Math.max(seats + 2, Math.ceil((needed * 1.5) / capacity));
     for (let i = 1; i <= count; i++) {
       const id = `bench-${category.id}-${String(i).padStart(3, '0')}`;
-      const [institution, province, regency] = universities[(reviewers.length + i) % universities.length] as
-        (typeof universities)[number];
+      const [institution, province, regency] = universities[
+        (reviewers.length + i) % universities.length
+      ] as (typeof universities)[number];
       rows.push(
         [
           id,

@@ -28,7 +28,8 @@ describe('burst proposals generated from the examples', () => {
     const quota = profile.groups.find((g) => g.id === 'khusus')?.quotaPerInstitution ?? 0;
     expect(plan.expected['over-quota']).toBe(2);
     const byInstitution = new Map<string, number>();
-    for (const p of plan.proposals) byInstitution.set(p.institution, (byInstitution.get(p.institution) ?? 0) + 1);
+    for (const p of plan.proposals)
+      byInstitution.set(p.institution, (byInstitution.get(p.institution) ?? 0) + 1);
     const repeated = [...byInstitution.entries()].filter(([, n]) => n > 1);
     expect(repeated).toHaveLength(1);
     expect(repeated[0]?.[1]).toBe(quota + 2);
@@ -75,7 +76,9 @@ describe('burst proposals generated from the examples', () => {
 describe('setMarkdownField', () => {
   it('replaces a value in a table row or in a "Label: value" line', () => {
     expect(setMarkdownField('| Judul | Lama |\n', 'Judul', 'Baru')).toBe('| Judul | Baru |\n');
-    expect(setMarkdownField('Judul: Lama\nInstansi: X\n', 'Judul', 'Baru')).toBe('Judul: Baru\nInstansi: X\n');
+    expect(setMarkdownField('Judul: Lama\nInstansi: X\n', 'Judul', 'Baru')).toBe(
+      'Judul: Baru\nInstansi: X\n',
+    );
   });
 
   it('fails loudly when the example lacks the field', () => {
