@@ -1,8 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 
 /** Structured JSON logs; the proposal id is the correlation id (see `withProposal`). */
@@ -10,11 +9,20 @@ export const logger = new Logger();
 /** CloudWatch EMF metrics, namespace from POWERTOOLS_METRICS_NAMESPACE. */
 export const metrics = new Metrics();
 
+/**
+ * Flushes the metrics an invocation recorded, also when it failed. Powertools' own logMetrics middleware warns on
+ * every invocation that records none, which most of ours do; this one stays quiet then.
+ */
+const publishMetrics = (): MiddlewareObj => {
+  const flush = async () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return { after: flush, onError: flush };
+};
+
 /** Wraps a handler with the project's one instrumentation style (middy + Powertools logger and metrics). */
 export function lambda<E, R>(handler: (event: E, context: Context) => Promise<R>) {
-  return middy(handler)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics, { throwOnEmptyMetrics: false }));
+  return middy(handler).use(injectLambdaContext(logger, { resetKeys: true })).use(publishMetrics());
 }
 
 /** Tags the following log lines with the proposal they concern. */

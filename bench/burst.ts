@@ -1,0 +1,533 @@
+/**
+ * Deadline-day burst on the local runtime (`npm run bench:burst`, size from --size or BENCH_BURST_SIZE,
+ * default 3000): imports a roster big enough for the load, uploads N generated proposals (valid and invalid,
+ * three groups, one institution over its quota) in shuffled order, delivers 20 % of the S3 events a second
+ * time (the same notification body, re-sent through the intake queue at a random later moment), waits until
+ * every execution either ended or waits on a reviewer, then checks the invariants and reports throughput.
+ * Optionally the reviews of a few proposals are answered through the review API, so they reach REVIEWED.
+ * Exits non-zero when an invariant fails.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { paginateScan } from '@aws-sdk/lib-dynamodb';
+import type { Reviewer } from '../functions/lib/model';
+import { loadProfile } from '../functions/lib/profile';
+import { importRoster, parseRoster } from '../functions/lib/roster';
+import { proposalIdFor } from '../functions/lib/uploads';
+import { Driver } from '../local/driver';
+import type { InvocationStats } from '../local/lambdas';
+import { type LocalRuntime, s3Notification, startLocalRuntime } from '../local/runtime';
+import { type GeneratedProposal, planProposals, planRoster, seededRandom, shuffle } from './proposals';
+import type { BenchResult } from './validation';
+
+export interface BurstOptions {
+  size: number;
+  /** Share of S3 events delivered twice (default 0.2). */
+  duplicateShare?: number;
+  /** Proposals whose reviews are answered through the review API until they are REVIEWED (default 0). */
+  completeReviews?: number;
+  /** Uploads in flight at once (default 8). */
+  concurrency?: number;
+  seed?: number;
+  /** Reviewer capacity in the generated roster (default 40). */
+  reviewerCapacity?: number;
+  /** Progress lines (default: stderr). */
+  progress?: (line: string) => void;
+  /** A runtime to use instead of starting one (it is then not stopped). */
+  runtime?: LocalRuntime;
+}
+
+export interface Invariant {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** One DynamoDB item's type and approximate stored size, for the cost estimate. */
+export interface ItemSizes {
+  /** Items per type over the whole table after the burst. */
+  count: Record<string, number>;
+  /** Mean approximate size (bytes) per item type. */
+  meanBytes: Record<string, number>;
+}
+
+export interface BurstReport {
+  size: number;
+  distinctUploads: number;
+  duplicatesDelivered: number;
+  registered: number;
+  executionsStarted: number;
+  statuses: Record<string, number>;
+  expected: { valid: number; invalid: number; overQuota: number; completed: number };
+  reviewTasks: number;
+  reviewEmails: number;
+  otherEmails: number;
+  reviewers: number;
+  overCapacity: number;
+  loadMismatches: number;
+  duplicateAssignments: number;
+  deadLetters: number;
+  bootMs: number;
+  /** From the first upload until the runtime settled (the reviews answered afterwards are not included). */
+  wallMs: number;
+  throughput: number;
+  /** Sum of the handlers' own time during the same window, and per function (logical id). */
+  handlerMs: number;
+  overhead: number;
+  lambdas: Record<string, InvocationStats & { memorySize: number }>;
+  /** Task states entered, per state name (from the local Step Functions), over the whole run. */
+  transitions: Record<string, number>;
+  /** Proposals per path, for comparing with the definition: rejected, waiting on reviewers, reviewed. */
+  paths: { rejected: number; inReview: number; reviewed: number };
+  reviewsAnswered: number;
+  items: ItemSizes;
+  invariants: Invariant[];
+}
+
+const STUCK = ['RECEIVED', 'VALIDATING', 'ASSIGNING'];
+
+function snapshot(stats: Map<string, InvocationStats>): Map<string, InvocationStats> {
+  return new Map([...stats.entries()].map(([name, s]) => [name, { ...s }]));
+}
+
+/** Runs the burst on a runtime (started here unless given) and returns the report; never throws on a failed invariant. */
+export async function runBurst(options: BurstOptions): Promise<BurstReport> {
+  const progress = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const profile = loadProfile('kipp');
+  const seed = options.seed ?? 2025;
+  const plan = planProposals(options.size, profile, seed);
+  const roster = planRoster(plan, profile, options.reviewerCapacity ?? 40);
+
+  const bootStarted = performance.now();
+  const owned = !options.runtime;
+  const runtime =
+    options.runtime ?? (await startLocalRuntime({ log: (line) => progress(`[runtime] ${line}`) }));
+  const bootMs = performance.now() - bootStarted;
+  try {
+    const driver = new Driver(runtime);
+    const parsed = parseRoster(roster.csv, 'bench-roster.csv', profile);
+    if (parsed.errors.length > 0)
+      throw new Error(`Generated roster refused: ${JSON.stringify(parsed.errors[0])}`);
+    await importRoster(driver.doc, runtime.names.table, parsed.reviewers);
+    progress(
+      `[burst] roster: ${parsed.reviewers.length} reviewers; uploading ${plan.proposals.length} proposals ` +
+        `(${plan.expected.valid} valid, ${plan.expected.invalid} invalid, ${plan.expected['over-quota']} over quota)`,
+    );
+
+    const random = seededRandom(seed + 1);
+    const order = shuffle([...plan.proposals], random);
+    const duplicateShare = options.duplicateShare ?? 0.2;
+    const duplicated = new Set(
+      shuffle([...order], random).slice(0, Math.round(order.length * duplicateShare)),
+    );
+    const ids = new Map<number, string>();
+    const statsBefore = snapshot(runtime.lambdas.stats);
+    let uploaded = 0;
+    let duplicatesDelivered = 0;
+    const started = performance.now();
+    const ticker = setInterval(() => {
+      const { running, waitingOnPeople } = runtime.sfn.running();
+      progress(
+        `[burst] ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s  uploaded ${uploaded}/${order.length}` +
+          ` (+${duplicatesDelivered} repeated events)  queue ${runtime.queue.depth}` +
+          `  executions ${runtime.sfn.executions.size} (${running - waitingOnPeople} busy, ${waitingOnPeople} waiting on reviewers)`,
+      );
+    }, 2000);
+    ticker.unref();
+
+    const pendingDuplicates: Array<Promise<void>> = [];
+    const uploadOne = async (proposal: GeneratedProposal) => {
+      const body = new TextEncoder().encode(proposal.body);
+      const key = `incoming/${proposal.agency}/${proposal.fileName}`;
+      const out = await driver.s3.send(
+        new PutObjectCommand({
+          Bucket: runtime.names.bucket,
+          Key: key,
+          Body: body,
+        }),
+      );
+      const etag = out.ETag?.replace(/"/g, '');
+      ids.set(proposal.index, proposalIdFor(runtime.names.bucket, key, out.VersionId ?? etag));
+      uploaded += 1;
+      if (duplicated.has(proposal)) {
+        // The same notification S3 would send again, delivered a little later, among other uploads.
+        const delay = Math.floor(random() * 1500);
+        pendingDuplicates.push(
+          new Promise<void>((done) =>
+            setTimeout(() => {
+              runtime.queue.send(
+                JSON.stringify(
+                  s3Notification({
+                    eventName: 'ObjectCreated:Put',
+                    bucket: runtime.names.bucket,
+                    key,
+                    size: body.length,
+                    eTag: etag,
+                  }),
+                ),
+              );
+              duplicatesDelivered += 1;
+              done();
+            }, delay),
+          ),
+        );
+      }
+    };
+    const concurrency = options.concurrency ?? 8;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < order.length) {
+          const proposal = order[next++] as GeneratedProposal;
+          await uploadOne(proposal);
+        }
+      }),
+    );
+    await Promise.all(pendingDuplicates);
+    await runtime.settle(Math.max(180_000, options.size * 400));
+    const wallMs = performance.now() - started;
+    clearInterval(ticker);
+    const statsAfter = snapshot(runtime.lambdas.stats);
+    progress(`[burst] settled after ${(wallMs / 1000).toFixed(1)} s`);
+
+    // Optionally answer the reviews of the first few valid proposals, so they take the whole happy path.
+    let reviewsAnswered = 0;
+    const completeIds = new Set<string>();
+    if ((options.completeReviews ?? 0) > 0) {
+      const chosen = plan.proposals.filter((p) => p.expected === 'valid').slice(0, options.completeReviews);
+      for (const p of chosen) completeIds.add(ids.get(p.index) as string);
+    }
+
+    const scan = await scanTable(driver, runtime.names.table);
+    if (completeIds.size > 0) {
+      const links = await driver.reviewLinks();
+      const byReviewId = new Map(scan.tasks.map((t) => [String(t.reviewId), t]));
+      for (const link of links) {
+        const reviewId = new URL(link.link).searchParams.get('r') ?? '';
+        const task = byReviewId.get(reviewId);
+        if (!task || !completeIds.has(String(task.proposalId))) continue;
+        await driver.completeReview(link.link, `${link.to}|${reviewId}`);
+        reviewsAnswered += 1;
+      }
+      await runtime.settle(120_000);
+      progress(`[burst] answered ${reviewsAnswered} reviews of ${completeIds.size} proposals`);
+    }
+
+    return await report({
+      runtime,
+      driver,
+      plan,
+      ids,
+      completeIds,
+      reviewsAnswered,
+      duplicatesDelivered,
+      bootMs,
+      wallMs,
+      statsBefore,
+      statsAfter,
+      reviewersPerProposal: profile.review.reviewersPerProposal,
+    });
+  } finally {
+    if (owned) await runtime.stop();
+  }
+}
+
+interface Scan {
+  proposals: Array<Record<string, unknown>>;
+  tasks: Array<Record<string, unknown>>;
+  reviewers: Reviewer[];
+  items: ItemSizes;
+}
+
+function itemType(item: Record<string, unknown>): string {
+  const pk = String(item.PK ?? '');
+  const sk = String(item.SK ?? '');
+  if (pk.startsWith('PROPOSAL#'))
+    return sk === 'META' ? 'proposal' : sk.split('#')[0]?.toLowerCase() || 'other';
+  return pk.split('#')[0]?.toLowerCase() || 'other';
+}
+
+async function scanTable(driver: Driver, table: string): Promise<Scan> {
+  const scan: Scan = { proposals: [], tasks: [], reviewers: [], items: { count: {}, meanBytes: {} } };
+  const bytes: Record<string, number> = {};
+  for await (const page of paginateScan({ client: driver.doc }, { TableName: table })) {
+    for (const item of page.Items ?? []) {
+      const type = itemType(item);
+      scan.items.count[type] = (scan.items.count[type] ?? 0) + 1;
+      // DynamoDB bills names plus values; the JSON length is close enough for a cost estimate.
+      bytes[type] = (bytes[type] ?? 0) + JSON.stringify(item).length;
+      if (type === 'proposal') scan.proposals.push(item);
+      else if (type === 'review') scan.tasks.push(item);
+      else if (type === 'reviewer') scan.reviewers.push(item as unknown as Reviewer);
+    }
+  }
+  for (const [type, total] of Object.entries(bytes)) {
+    scan.items.meanBytes[type] = Math.round(total / (scan.items.count[type] ?? 1));
+  }
+  return scan;
+}
+
+async function report(input: {
+  runtime: LocalRuntime;
+  driver: Driver;
+  plan: ReturnType<typeof planProposals>;
+  ids: Map<number, string>;
+  completeIds: Set<string>;
+  reviewsAnswered: number;
+  duplicatesDelivered: number;
+  bootMs: number;
+  wallMs: number;
+  statsBefore: Map<string, InvocationStats>;
+  statsAfter: Map<string, InvocationStats>;
+  reviewersPerProposal: number;
+}): Promise<BurstReport> {
+  const { runtime, driver, plan, ids, completeIds } = input;
+  const scan = await scanTable(driver, runtime.names.table);
+  const ours = new Set(ids.values());
+  const proposals = scan.proposals.filter((p) => ours.has(String(p.id)));
+  const statuses: Record<string, number> = {};
+  for (const p of proposals) statuses[String(p.status)] = (statuses[String(p.status)] ?? 0) + 1;
+  const executions = [...runtime.sfn.executions.values()].filter((e) => ours.has(e.name));
+
+  const tasks = scan.tasks.filter((t) => ours.has(String(t.proposalId)));
+  const tasksPerProposal = new Map<string, number>();
+  for (const t of tasks)
+    tasksPerProposal.set(String(t.proposalId), (tasksPerProposal.get(String(t.proposalId)) ?? 0) + 1);
+
+  // Review emails: one per task; the same (proposal, reviewer) twice is a duplicate assignment.
+  const byReviewId = new Map(tasks.map((t) => [String(t.reviewId), t]));
+  const emails = await driver.emails();
+  let reviewEmails = 0;
+  let otherEmails = 0;
+  const emailed = new Map<string, number>();
+  for (const email of emails) {
+    const match = /\/review\?r=([A-Za-z0-9_-]+)/.exec(email.body.text ?? '');
+    const task = match?.[1] ? byReviewId.get(match[1]) : undefined;
+    if (!task) {
+      otherEmails += 1;
+      continue;
+    }
+    reviewEmails += 1;
+    const pair = `${task.proposalId}|${task.reviewerId}`;
+    emailed.set(pair, (emailed.get(pair) ?? 0) + 1);
+  }
+  const duplicateEmails = [...emailed.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
+  const overfull = [...tasksPerProposal.values()].filter((n) => n > input.reviewersPerProposal).length;
+
+  // Reviewer load: never above capacity, and equal to the open tasks the reviewer holds.
+  const openTasks = new Map<string, number>();
+  for (const t of scan.tasks) {
+    if (t.status === 'PENDING' || t.status === 'ACCEPTED')
+      openTasks.set(String(t.reviewerId), (openTasks.get(String(t.reviewerId)) ?? 0) + 1);
+  }
+  const overCapacity = scan.reviewers.filter((r) => r.load > r.capacity).length;
+  const loadMismatches = scan.reviewers.filter((r) => r.load !== (openTasks.get(r.id) ?? 0)).length;
+
+  let handlerMs = 0;
+  const lambdas: BurstReport['lambdas'] = {};
+  for (const fn of runtime.lambdas.functions()) {
+    const after = input.statsAfter.get(fn.name);
+    const before = input.statsBefore.get(fn.name);
+    const windowMs = (after?.handlerMs ?? 0) - (before?.handlerMs ?? 0);
+    handlerMs += windowMs;
+    const total = runtime.lambdas.stats.get(fn.name) ?? {
+      invocations: 0,
+      errors: 0,
+      handlerMs: 0,
+      initMs: 0,
+    };
+    lambdas[fn.logicalId] = { ...total, memorySize: fn.memorySize };
+  }
+
+  const expectedRejected = plan.expected.invalid + plan.expected['over-quota'];
+  const reviewed = statuses.REVIEWED ?? 0;
+  const inReview = statuses.IN_REVIEW ?? 0;
+  const stuck = STUCK.reduce((sum, s) => sum + (statuses[s] ?? 0), 0);
+  const distinctUploads = ids.size;
+  const invariant = (name: string, ok: boolean, detail: string): Invariant => ({ name, ok, detail });
+  const invariants: Invariant[] = [
+    invariant(
+      'registered = distinct uploads',
+      proposals.length === distinctUploads,
+      `${proposals.length} / ${distinctUploads}`,
+    ),
+    invariant(
+      'one execution per proposal',
+      executions.length === proposals.length,
+      `${executions.length} / ${proposals.length}`,
+    ),
+    invariant('none stuck in RECEIVED/VALIDATING/ASSIGNING', stuck === 0, `${stuck}`),
+    invariant(
+      'none FAILED or NEEDS_REVIEWERS',
+      (statuses.FAILED ?? 0) + (statuses.NEEDS_REVIEWERS ?? 0) === 0,
+      `FAILED ${statuses.FAILED ?? 0}, NEEDS_REVIEWERS ${statuses.NEEDS_REVIEWERS ?? 0}`,
+    ),
+    invariant(
+      'rejected = invalid + over quota',
+      (statuses.REJECTED ?? 0) === expectedRejected,
+      `${statuses.REJECTED ?? 0} / ${expectedRejected}`,
+    ),
+    invariant(
+      'valid proposals in review or reviewed',
+      inReview + reviewed === plan.expected.valid,
+      `${inReview + reviewed} / ${plan.expected.valid}`,
+    ),
+    invariant(
+      'answered proposals reviewed',
+      reviewed === completeIds.size,
+      `${reviewed} / ${completeIds.size}`,
+    ),
+    invariant(
+      'review emails = assigned tasks',
+      reviewEmails === tasks.length,
+      `${reviewEmails} / ${tasks.length}`,
+    ),
+    invariant(
+      'tasks = reviewers per proposal x valid',
+      tasks.length === plan.expected.valid * input.reviewersPerProposal,
+      `${tasks.length} / ${plan.expected.valid * input.reviewersPerProposal}`,
+    ),
+    invariant('reviewers over capacity', overCapacity === 0, `${overCapacity}`),
+    invariant('reviewer load = open tasks', loadMismatches === 0, `${loadMismatches} mismatched`),
+    invariant(
+      'duplicate assignments',
+      duplicateEmails + overfull === 0,
+      `${duplicateEmails} repeated emails, ${overfull} proposals over-assigned`,
+    ),
+    invariant('dead letters', runtime.queue.deadLetters.length === 0, `${runtime.queue.deadLetters.length}`),
+  ];
+
+  return {
+    size: plan.proposals.length,
+    distinctUploads,
+    duplicatesDelivered: input.duplicatesDelivered,
+    registered: proposals.length,
+    executionsStarted: executions.length,
+    statuses,
+    expected: {
+      valid: plan.expected.valid,
+      invalid: plan.expected.invalid,
+      overQuota: plan.expected['over-quota'],
+      completed: completeIds.size,
+    },
+    reviewTasks: tasks.length,
+    reviewEmails,
+    otherEmails,
+    reviewers: scan.reviewers.length,
+    overCapacity,
+    loadMismatches,
+    duplicateAssignments: duplicateEmails + overfull,
+    deadLetters: runtime.queue.deadLetters.length,
+    bootMs: input.bootMs,
+    wallMs: input.wallMs,
+    throughput: distinctUploads / (input.wallMs / 1000),
+    handlerMs,
+    overhead: input.wallMs / handlerMs,
+    lambdas,
+    transitions: Object.fromEntries(runtime.sfn.transitions),
+    paths: { rejected: statuses.REJECTED ?? 0, inReview, reviewed },
+    reviewsAnswered: input.reviewsAnswered,
+    items: scan.items,
+    invariants,
+  };
+}
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** The burst as benchmark rows. */
+export function burstResults(r: BurstReport): BenchResult[] {
+  const statusNote = Object.entries(r.statuses)
+    .sort()
+    .map(([s, n]) => `${s} ${n}`)
+    .join(', ');
+  const failed = r.invariants.filter((i) => !i.ok);
+  return [
+    {
+      name: 'burst.proposals',
+      value: r.size,
+      unit: '',
+      note: `${r.duplicatesDelivered} S3 events delivered twice, shuffled`,
+    },
+    {
+      name: 'burst.registered',
+      value: r.registered,
+      unit: '',
+      note: `distinct uploads ${r.distinctUploads}`,
+    },
+    { name: 'burst.executions', value: r.executionsStarted, unit: '', note: statusNote },
+    { name: 'burst.reviewEmails', value: r.reviewEmails, unit: '', note: `assigned tasks ${r.reviewTasks}` },
+    {
+      name: 'burst.reviewersOverCapacity',
+      value: r.overCapacity,
+      unit: '',
+      note: `${r.reviewers} reviewers`,
+    },
+    { name: 'burst.duplicateAssignments', value: r.duplicateAssignments, unit: '' },
+    {
+      name: 'burst.wall',
+      value: round(r.wallMs / 1000, 1),
+      unit: 's',
+      note: `first upload to settled; boot ${round(r.bootMs / 1000, 1)} s not included`,
+    },
+    { name: 'burst.throughput', value: round(r.throughput, 2), unit: '/s', note: 'proposals per second' },
+    {
+      name: 'burst.handlerTime',
+      value: round(r.handlerMs / 1000, 1),
+      unit: 's',
+      note: 'sum of the handlers\u2019 own time',
+    },
+    {
+      name: 'burst.overhead',
+      value: round(r.overhead, 2),
+      unit: 'x',
+      note: 'wall time / sum of handler time (2 cores)',
+    },
+    {
+      name: 'burst.invariants',
+      value: r.invariants.length - failed.length,
+      unit: `/${r.invariants.length}`,
+      note: failed.length ? `FAILED: ${failed.map((i) => `${i.name} (${i.detail})`).join('; ')}` : 'all hold',
+    },
+  ];
+}
+
+export function formatBurst(r: BurstReport): string {
+  const lines = burstResults(r).map(
+    (row) =>
+      `${row.name.padEnd(28)} ${String(row.value).padStart(10)} ${row.unit.padEnd(4)} ${row.note ?? ''}`,
+  );
+  lines.push('', 'Invariants:');
+  for (const i of r.invariants) lines.push(`  ${i.ok ? 'ok  ' : 'FAIL'} ${i.name.padEnd(46)} ${i.detail}`);
+  lines.push('', 'Handlers (whole run):');
+  for (const [id, s] of Object.entries(r.lambdas)) {
+    if (s.invocations === 0) continue;
+    lines.push(
+      `  ${id.padEnd(34)} ${String(s.invocations).padStart(6)} calls  ${round(s.handlerMs / s.invocations, 1)
+        .toString()
+        .padStart(7)} ms mean  ${s.errors} errors`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function sizeFromArgs(argv: string[]): number {
+  const flag = argv.findIndex((a) => a === '--size' || a.startsWith('--size='));
+  const raw =
+    flag >= 0
+      ? argv[flag]?.includes('=')
+        ? argv[flag]?.split('=')[1]
+        : argv[flag + 1]
+      : process.env.BENCH_BURST_SIZE;
+  const size = Number(raw ?? 3000);
+  if (!Number.isInteger(size) || size < 1)
+    throw new RangeError(`--size must be a positive whole number, not "${raw}"`);
+  return size;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const size = sizeFromArgs(process.argv.slice(2));
+  const result = await runBurst({ size, completeReviews: Number(process.env.BENCH_COMPLETE_REVIEWS ?? 0) });
+  process.stdout.write(`${formatBurst(result)}\n`);
+  process.exit(result.invariants.every((i) => i.ok) ? 0 : 1);
+}
