@@ -27,6 +27,11 @@ export interface BurstOptions {
   duplicateShare?: number;
   /** Proposals whose reviews are answered through the review API until they are REVIEWED (default 0). */
   completeReviews?: number;
+  /**
+   * Proposals uploaded one at a time after the burst (each waits for the runtime to settle), to measure each
+   * handler's time without other invocations overlapping it in the same worker (default 0).
+   */
+  calibrate?: number;
   /** Uploads in flight at once (default 8). */
   concurrency?: number;
   seed?: number;
@@ -53,6 +58,7 @@ export interface ItemSizes {
 }
 
 export interface BurstReport {
+  /** Proposals uploaded in the burst (the calibration uploads come on top). */
   size: number;
   distinctUploads: number;
   duplicatesDelivered: number;
@@ -76,6 +82,8 @@ export interface BurstReport {
   handlerMs: number;
   overhead: number;
   lambdas: Record<string, InvocationStats & { memorySize: number }>;
+  /** Handler time per function in the one-at-a-time window (answered reviews, calibration uploads). */
+  calibration: Record<string, { invocations: number; handlerMs: number }>;
   /** Task states entered, per state name (from the local Step Functions), over the whole run. */
   transitions: Record<string, number>;
   /** Proposals per path, for comparing with the definition: rejected, waiting on reviewers, reviewed. */
@@ -91,12 +99,30 @@ function snapshot(stats: Map<string, InvocationStats>): Map<string, InvocationSt
   return new Map([...stats.entries()].map(([name, s]) => [name, { ...s }]));
 }
 
+/** Invocations and handler time per function (logical id) between two snapshots. */
+function delta(
+  before: Map<string, InvocationStats>,
+  after: Map<string, InvocationStats>,
+  runtime: LocalRuntime,
+): Record<string, { invocations: number; handlerMs: number }> {
+  const out: Record<string, { invocations: number; handlerMs: number }> = {};
+  for (const fn of runtime.lambdas.functions()) {
+    const a = after.get(fn.name);
+    const b = before.get(fn.name);
+    const invocations = (a?.invocations ?? 0) - (b?.invocations ?? 0);
+    if (invocations > 0)
+      out[fn.logicalId] = { invocations, handlerMs: (a?.handlerMs ?? 0) - (b?.handlerMs ?? 0) };
+  }
+  return out;
+}
+
 /** Runs the burst on a runtime (started here unless given) and returns the report; never throws on a failed invariant. */
 export async function runBurst(options: BurstOptions): Promise<BurstReport> {
   const progress = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
   const profile = loadProfile('kipp');
   const seed = options.seed ?? 2025;
-  const plan = planProposals(options.size, profile, seed);
+  const calibrate = options.calibrate ?? 0;
+  const plan = planProposals(options.size + calibrate, profile, seed);
   const roster = planRoster(plan, profile, options.reviewerCapacity ?? 40);
 
   const bootStarted = performance.now();
@@ -116,7 +142,8 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
     );
 
     const random = seededRandom(seed + 1);
-    const order = shuffle([...plan.proposals], random);
+    const order = shuffle(plan.proposals.slice(0, options.size), random);
+    const sequential = plan.proposals.slice(options.size);
     const duplicateShare = options.duplicateShare ?? 0.2;
     const duplicated = new Set(
       shuffle([...order], random).slice(0, Math.round(order.length * duplicateShare)),
@@ -192,6 +219,8 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
     progress(`[burst] settled after ${(wallMs / 1000).toFixed(1)} s`);
 
     // Optionally answer the reviews of the first few valid proposals, so they take the whole happy path.
+    // From here on one thing happens at a time: the handler times of this window are uncontended.
+    const calibrationBefore = snapshot(runtime.lambdas.stats);
     let reviewsAnswered = 0;
     const completeIds = new Set<string>();
     if ((options.completeReviews ?? 0) > 0) {
@@ -213,6 +242,13 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
       await runtime.settle(120_000);
       progress(`[burst] answered ${reviewsAnswered} reviews of ${completeIds.size} proposals`);
     }
+    for (const proposal of sequential) {
+      await uploadOne(proposal);
+      await Promise.all(pendingDuplicates);
+      await runtime.settle(120_000);
+    }
+    if (sequential.length > 0) progress(`[burst] ${sequential.length} proposals uploaded one at a time`);
+    const calibration = delta(calibrationBefore, snapshot(runtime.lambdas.stats), runtime);
 
     return await report({
       runtime,
@@ -226,6 +262,8 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
       wallMs,
       statsBefore,
       statsAfter,
+      calibration,
+      burstSize: order.length,
       reviewersPerProposal: profile.review.reviewersPerProposal,
     });
   } finally {
@@ -280,6 +318,8 @@ async function report(input: {
   wallMs: number;
   statsBefore: Map<string, InvocationStats>;
   statsAfter: Map<string, InvocationStats>;
+  calibration: BurstReport['calibration'];
+  burstSize: number;
   reviewersPerProposal: number;
 }): Promise<BurstReport> {
   const { runtime, driver, plan, ids, completeIds } = input;
@@ -315,10 +355,11 @@ async function report(input: {
   const duplicateEmails = [...emailed.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
   const overfull = [...tasksPerProposal.values()].filter((n) => n > input.reviewersPerProposal).length;
 
-  // Reviewer load: never above capacity, and equal to the open tasks the reviewer holds.
+  // Reviewer load: never above capacity, and equal to the seats the reviewer holds (open or submitted tasks;
+  // a decline, timeout or reassignment gives the seat back).
   const openTasks = new Map<string, number>();
   for (const t of scan.tasks) {
-    if (t.status === 'PENDING' || t.status === 'ACCEPTED')
+    if (t.status === 'PENDING' || t.status === 'ACCEPTED' || t.status === 'SUBMITTED')
       openTasks.set(String(t.reviewerId), (openTasks.get(String(t.reviewerId)) ?? 0) + 1);
   }
   const overCapacity = scan.reviewers.filter((r) => r.load > r.capacity).length;
@@ -389,7 +430,7 @@ async function report(input: {
       `${tasks.length} / ${plan.expected.valid * input.reviewersPerProposal}`,
     ),
     invariant('reviewers over capacity', overCapacity === 0, `${overCapacity}`),
-    invariant('reviewer load = open tasks', loadMismatches === 0, `${loadMismatches} mismatched`),
+    invariant('reviewer load = seats held', loadMismatches === 0, `${loadMismatches} mismatched`),
     invariant(
       'duplicate assignments',
       duplicateEmails + overfull === 0,
@@ -399,7 +440,7 @@ async function report(input: {
   ];
 
   return {
-    size: plan.proposals.length,
+    size: input.burstSize,
     distinctUploads,
     duplicatesDelivered: input.duplicatesDelivered,
     registered: proposals.length,
@@ -421,7 +462,8 @@ async function report(input: {
     deadLetters: runtime.queue.deadLetters.length,
     bootMs: input.bootMs,
     wallMs: input.wallMs,
-    throughput: distinctUploads / (input.wallMs / 1000),
+    throughput: input.burstSize / (input.wallMs / 1000),
+    calibration: input.calibration,
     handlerMs,
     overhead: input.wallMs / handlerMs,
     lambdas,
@@ -527,7 +569,11 @@ function sizeFromArgs(argv: string[]): number {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const size = sizeFromArgs(process.argv.slice(2));
-  const result = await runBurst({ size, completeReviews: Number(process.env.BENCH_COMPLETE_REVIEWS ?? 0) });
+  const result = await runBurst({
+    size,
+    completeReviews: Number(process.env.BENCH_COMPLETE_REVIEWS ?? 0),
+    calibrate: Number(process.env.BENCH_CALIBRATE ?? 0),
+  });
   process.stdout.write(`${formatBurst(result)}\n`);
   process.exit(result.invariants.every((i) => i.ok) ? 0 : 1);
 }

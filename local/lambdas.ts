@@ -40,6 +40,9 @@ export interface InvocationStats {
   initMs: number;
 }
 
+/** A test hook run before each invocation; throwing makes that invocation fail as a crashed sandbox would. */
+export type BeforeInvoke = (fn: LocalFunction, event: unknown) => void | Promise<void>;
+
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
 
 const WORKER_FILE = fileURLToPath(new URL('./lambda-worker.mjs', import.meta.url));
@@ -53,6 +56,7 @@ export class LambdaHost {
     functions: LocalFunction[],
     private readonly sharedEnv: Record<string, string>,
     private readonly onLog: (line: string) => void = () => {},
+    private readonly beforeInvoke?: BeforeInvoke,
   ) {
     for (const fn of functions) this.byArn.set(fn.name, fn);
   }
@@ -147,12 +151,24 @@ export class LambdaHost {
   }
 
   /** Invokes a function with an event; rejects with a LambdaError named like the handler's error. */
-  invoke(nameOrArn: string, event: unknown): Promise<unknown> {
+  async invoke(nameOrArn: string, event: unknown): Promise<unknown> {
     const fn = this.find(nameOrArn);
-    if (!fn)
-      return Promise.reject(
-        new LambdaError('ResourceNotFoundException', `No function ${nameOrArn}`, nameOrArn),
-      );
+    if (!fn) throw new LambdaError('ResourceNotFoundException', `No function ${nameOrArn}`, nameOrArn);
+    if (this.beforeInvoke) {
+      try {
+        await this.beforeInvoke(fn, event);
+      } catch (error) {
+        const stats = this.statsOf(fn.name);
+        stats.invocations += 1;
+        stats.errors += 1;
+        // What Lambda reports when the runtime process dies mid-invocation.
+        throw new LambdaError('Lambda.Unknown', `The function crashed: ${(error as Error).message}`, fn.name);
+      }
+    }
+    return this.send(fn, event);
+  }
+
+  private send(fn: LocalFunction, event: unknown): Promise<unknown> {
     const { worker, pending } = this.start(fn);
     const id = randomUUID();
     const timeoutMs = fn.timeoutSeconds * 1000;

@@ -9,11 +9,12 @@ import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from
 import { encodeS3Key } from '../functions/lib/uploads';
 import { type AwsApi, startAwsApi } from './emulators/aws-api';
 import { startDynamoDbLocal } from './emulators/dynamodb';
+import { type FaultInjector, startFaultProxy } from './emulators/fault-proxy';
 import { freePort } from './emulators/ports';
 import { type RunningS3, type S3ObjectEvent, startS3 } from './emulators/s3';
 import { type RunningSes, startSes } from './emulators/ses';
 import { type Route, type RunningHttpApi, startHttpApi } from './http-api';
-import { bundleFile, LambdaHost, type LocalFunction } from './lambdas';
+import { type BeforeInvoke, bundleFile, LambdaHost, type LocalFunction } from './lambdas';
 import { LocalQueue } from './queue';
 import { LocalStepFunctions } from './stepfunctions';
 import { synthesize } from './synth';
@@ -29,6 +30,13 @@ export interface RuntimeOptions {
   httpPort?: number;
   /** Redelivery delay of the local intake queue after a failure. */
   queueRetryDelayMs?: number;
+  /**
+   * Fault injection for tests: decides, per request a Lambda sends to DynamoDB, SES, Step Functions or Secrets
+   * Manager, whether to answer with an AWS error instead (through a loopback proxy; handlers are unchanged).
+   */
+  faults?: FaultInjector;
+  /** Called before each Lambda invocation; throwing simulates a crash of that invocation (tests only). */
+  beforeInvoke?: BeforeInvoke;
 }
 
 export interface LocalRuntime {
@@ -153,17 +161,29 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const s3: RunningS3 = await startS3(buckets, onS3Event);
     stops.push(() => s3.stop());
 
+    // What the Lambdas talk to: the emulators, or fault-injecting proxies in front of them.
+    const via = async (service: string, endpoint: string) => {
+      if (!options.faults) return endpoint;
+      const proxy = await startFaultProxy(service, endpoint, options.faults);
+      stops.push(() => proxy.stop());
+      return proxy.endpoint;
+    };
+    const lambdaEndpoints = {
+      dynamodb: await via('dynamodb', dynamo.endpoint),
+      ses: await via('sesv2', ses.endpoint),
+      sfn: await via('sfn', api.endpoint),
+    };
     const clientEnv: Record<string, string> = {
       AWS_REGION: LOCAL_REGION,
       AWS_DEFAULT_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-      AWS_ENDPOINT_URL_SES: ses.endpoint,
-      AWS_ENDPOINT_URL_SFN: api.endpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: api.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: lambdaEndpoints.dynamodb,
+      AWS_ENDPOINT_URL_SESV2: lambdaEndpoints.ses,
+      AWS_ENDPOINT_URL_SES: lambdaEndpoints.ses,
+      AWS_ENDPOINT_URL_SFN: lambdaEndpoints.sfn,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: lambdaEndpoints.sfn,
       // s3rver stores a streamed upload with its aws-chunked framing unless checksums are only sent when required.
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
@@ -190,7 +210,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
         memorySize: Number(props.MemorySize ?? 128),
       });
     }
-    lambdas = new LambdaHost(functions, clientEnv, options.lambdaLog);
+    lambdas = new LambdaHost(functions, clientEnv, options.lambdaLog, options.beforeInvoke);
     stops.push(() => (lambdas as LambdaHost).stop());
     const host = lambdas;
 
@@ -256,6 +276,11 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     if (!intakeQueue) throw new Error('The templates declare no SQS event source for the intake');
     const env = {
       ...clientEnv,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      AWS_ENDPOINT_URL_SES: ses.endpoint,
+      AWS_ENDPOINT_URL_SFN: api.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: api.endpoint,
       PROPOSALS_STAGE: options.context?.stage ?? 'local',
       PROPOSALS_TABLE: tables[0] ?? '',
       PROPOSALS_BUCKET: bucketName,

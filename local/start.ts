@@ -31,7 +31,12 @@ try {
   const driver = new Driver(runtime);
   const roster = await driver.importRoster();
   mkdirSync(join(ENV_FILE, '..'), { recursive: true });
-  writeFileSync(ENV_FILE, `${Object.entries(runtime.env).map(([k, v]) => `export ${k}=${v}`).join('\n')}\n`);
+  writeFileSync(
+    ENV_FILE,
+    `${Object.entries(runtime.env)
+      .map(([k, v]) => `export ${k}=${v}`)
+      .join('\n')}\n`,
+  );
   const { endpoints, names } = runtime;
   say(`
 The proposal review pipeline runs locally.
@@ -58,14 +63,19 @@ Review links appear below as the emails go out. Ctrl-C stops everything.
         if (seen.has(email.messageId)) continue;
         seen.add(email.messageId);
         const link = /(https?:\/\/[^\s"'<>]+\/review\?r=[^\s"'<>]+)/.exec(email.body.text ?? '')?.[1];
-        say(`[mail] to ${email.destination.to.join(', ')}: ${email.subject}${link ? `\n       review link: ${link}` : ''}`);
+        say(
+          `[mail] to ${email.destination.to.join(', ')}: ${email.subject}${link ? `\n       review link: ${link}` : ''}`,
+        );
       }
     } catch {
       // the mail emulator is stopping
     }
   }, 1000);
   poll.unref();
-  const hourly = setInterval(() => void runtime?.runSchedules().catch((error) => say(`[reminders] ${error.message}`)), 3_600_000);
+  const hourly = setInterval(
+    () => void runtime?.runSchedules().catch((error) => say(`[reminders] ${error.message}`)),
+    3_600_000,
+  );
   hourly.unref();
   await new Promise(() => {});
 } catch (error) {

@@ -3,7 +3,16 @@
  * previous assembly when no source it depends on has changed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,7 +56,9 @@ export async function synthesize(
   mkdirSync(ASSEMBLIES, { recursive: true });
   const work = mkdtempSync(join(ASSEMBLIES, `.${hash}-`));
   const { createApp } = await import('../infra/create-app');
-  const cdkJson = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  const cdkJson = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
   const { app } = createApp({ outdir: work, context: { ...cdkJson.context, ...fullContext } });
   app.synth();
   try {
