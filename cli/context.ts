@@ -17,6 +17,7 @@ export interface Deployment {
   reviewApiUrl?: string;
   intakeDlqUrl?: string;
   intakeQueueUrl?: string;
+  senderEmail?: string;
 }
 
 export class CliError extends Error {
@@ -55,6 +56,9 @@ export async function deployment(stage = process.env.PROPOSALS_STAGE ?? 'dev'): 
       uploadPrefix: 'incoming/',
       stateMachineArn: env.PROPOSALS_STATE_MACHINE_ARN,
       reviewApiUrl: env.PROPOSALS_REVIEW_URL,
+      intakeDlqUrl: env.PROPOSALS_INTAKE_DLQ_URL,
+      intakeQueueUrl: env.PROPOSALS_INTAKE_QUEUE_URL,
+      senderEmail: env.PROPOSALS_SENDER_EMAIL,
     };
     return cached;
   }
@@ -72,6 +76,7 @@ export async function deployment(stage = process.env.PROPOSALS_STAGE ?? 'dev'): 
     reviewApiUrl: logic.ReviewApiUrl,
     intakeDlqUrl: data.IntakeDlqUrl,
     intakeQueueUrl: data.IntakeQueueUrl,
+    senderEmail: logic.SenderEmail,
   };
   return cached;
 }

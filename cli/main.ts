@@ -3,6 +3,7 @@
  * endpoints; for the local runtime, `source .local/runtime.env` first (npm start writes it).
  */
 import { Command, Option } from 'commander';
+import { doctorCommand, redriveCommand } from './commands/ops';
 import {
   assignCommand,
   extendCommand,
@@ -126,6 +127,19 @@ program
   .option('--category <category>')
   .addOption(new Option('--format <format>').choices(['table', 'csv', 'md']).default('table'))
   .action(run((opts: { group?: string; category?: string; format?: string }) => reportCommand(opts)));
+
+program
+  .command('redrive')
+  .description('move dead-lettered intake messages back to the intake queue (shows progress)')
+  .action(run(() => redriveCommand()));
+
+program
+  .command('doctor')
+  .description(
+    'check credentials, the stack resources, the roster, the dead-letter queue and SES; say what to fix',
+  )
+  .option('--json', 'print JSON')
+  .action(run((opts: { json?: boolean }) => doctorCommand(opts)));
 
 try {
   await program.parseAsync(process.argv);

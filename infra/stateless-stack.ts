@@ -258,6 +258,10 @@ export class StatelessStack extends Stack {
     });
 
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
+    new CfnOutput(this, 'SenderEmail', {
+      value: config.senderEmail,
+      description: 'SES identity the emails come from',
+    });
     new CfnOutput(this, 'ReviewApiUrl', { value: baseUrl });
   }
 }

@@ -140,7 +140,21 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       for (const line of clamped) log(`Note: ${line}`);
       machines.push(arn);
     }
-    const api: AwsApi = await startAwsApi(sfn, secrets);
+    // SQS as `proposals redrive` sees it: the intake queues (filled in below) and their dead letters.
+    const sqsQueues: Array<{ url: string; arn: string; dlqOf?: LocalQueue; queue?: LocalQueue }> = [];
+    const api: AwsApi = await startAwsApi(sfn, secrets, {
+      attributes(url) {
+        const entry = sqsQueues.find((q) => q.url === url || url.endsWith(`/${q.arn.split(':').pop()}`));
+        if (!entry) return undefined;
+        const count = entry.dlqOf ? entry.dlqOf.deadLetters.length : (entry.queue?.depth ?? 0);
+        return { QueueArn: entry.arn, ApproximateNumberOfMessages: String(count) };
+      },
+      moveMessages(sourceArn) {
+        const entry = sqsQueues.find((q) => q.arn === sourceArn && q.dlqOf);
+        return entry?.dlqOf?.redrive();
+      },
+    });
+    resolver.options.queueEndpoint = api.endpoint;
     stops.push(() => api.stop());
 
     // S3: the buckets of the templates; object-created events go where the bucket notifications say.
@@ -240,6 +254,19 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
         onLog: options.lambdaLog,
       });
       queues.set(queueArn, queue);
+      const queueUrl = queueEntry ? resolver.ref(queueEntry.stack, queueEntry.logicalId) : queueArn;
+      sqsQueues.push({ url: queueUrl, arn: queueArn, queue });
+      const dlqArn = (redrive as { deadLetterTargetArn?: string }).deadLetterTargetArn;
+      if (dlqArn) {
+        const dlqEntry = resolver
+          .resourcesOfType('AWS::SQS::Queue')
+          .find(
+            ({ stack: s, logicalId }) =>
+              resolver.arn('AWS::SQS::Queue', resolver.name(s, logicalId)) === dlqArn,
+          );
+        const dlqUrl = dlqEntry ? resolver.ref(dlqEntry.stack, dlqEntry.logicalId) : dlqArn;
+        sqsQueues.push({ url: dlqUrl, arn: dlqArn, dlqOf: queue });
+      }
       stops.push(() => queue.stop());
     }
 
@@ -281,8 +308,12 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       AWS_ENDPOINT_URL_SES: ses.endpoint,
       AWS_ENDPOINT_URL_SFN: api.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: api.endpoint,
+      AWS_ENDPOINT_URL_SQS: api.endpoint,
+      PROPOSALS_INTAKE_QUEUE_URL: sqsQueues.find((q) => q.queue)?.url ?? '',
+      PROPOSALS_INTAKE_DLQ_URL: sqsQueues.find((q) => q.dlqOf)?.url ?? '',
       PROPOSALS_STAGE: options.context?.stage ?? 'local',
       PROPOSALS_TABLE: tables[0] ?? '',
+      PROPOSALS_SENDER_EMAIL: sendReviewTask?.environment.SENDER_EMAIL ?? '',
       PROPOSALS_BUCKET: bucketName,
       PROPOSALS_STATE_MACHINE_ARN: machines[0] ?? '',
       PROPOSALS_REVIEW_URL: sendReviewTask?.environment.REVIEW_BASE_URL ?? `${http.endpoint}/review`,

@@ -68,6 +68,10 @@ export class LocalStepFunctions {
 
   constructor(private readonly options: LocalStepFunctionsOptions) {}
 
+  has(stateMachineArn: string): boolean {
+    return this.machines.has(stateMachineArn);
+  }
+
   register(stateMachineArn: string, definition: AslDefinition): string[] {
     const copy = structuredClone(definition);
     const clamped: string[] = [];

@@ -70,7 +70,7 @@ export class TemplateResolver {
   readonly stacks: StackTemplate[];
   constructor(
     stacks: StackTemplate[],
-    private readonly options: ResolverOptions = {},
+    readonly options: ResolverOptions = {},
   ) {
     this.stacks = stacks;
   }

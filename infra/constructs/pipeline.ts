@@ -48,6 +48,8 @@ export const TRANSIENT_ERRORS = [
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
+  // The sandbox died mid-invocation (out of memory, a crash): worth another try.
+  'Lambda.Unknown',
   'TransientError',
 ];
 

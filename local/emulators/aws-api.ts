@@ -29,7 +29,26 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 
 const epoch = (date: Date | undefined) => (date ? date.getTime() / 1000 : undefined);
 
-export async function startAwsApi(sfn: LocalStepFunctions, secrets: Map<string, string>): Promise<AwsApi> {
+/** The SQS operations `proposals redrive` uses, answered from the local intake queue and its dead letters. */
+export interface LocalSqs {
+  /** Attributes of the queue at this URL (QueueArn, ApproximateNumberOfMessages), or undefined. */
+  attributes(queueUrl: string): Record<string, string> | undefined;
+  /** Moves the dead letters of the DLQ with this ARN back to their source queue; returns how many. */
+  moveMessages(sourceArn: string): number | undefined;
+}
+
+export async function startAwsApi(
+  sfn: LocalStepFunctions,
+  secrets: Map<string, string>,
+  sqs?: LocalSqs,
+): Promise<AwsApi> {
+  const moves: Array<{
+    TaskHandle: string;
+    SourceArn: string;
+    Status: string;
+    ApproximateNumberOfMessagesMoved: number;
+    StartedTimestamp: number;
+  }> = [];
   const operations: Record<string, (body: Record<string, unknown>) => unknown> = {
     'AWSStepFunctions.StartExecution': (body) => {
       const execution = sfn.startExecution(
@@ -54,6 +73,20 @@ export async function startAwsApi(sfn: LocalStepFunctions, secrets: Map<string, 
         output: execution.output,
         error: execution.error,
         cause: execution.cause,
+      };
+    },
+    'AWSStepFunctions.DescribeStateMachine': (body) => {
+      const arn = String(body.stateMachineArn);
+      if (!sfn.has(arn))
+        throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+      return {
+        stateMachineArn: arn,
+        name: arn.split(':').pop(),
+        status: 'ACTIVE',
+        type: 'STANDARD',
+        definition: '{}',
+        roleArn: 'arn:aws:iam::000000000000:role/local',
+        creationDate: 0,
       };
     },
     'AWSStepFunctions.ListExecutions': (body) => ({
@@ -85,6 +118,35 @@ export async function startAwsApi(sfn: LocalStepFunctions, secrets: Map<string, 
       sfn.sendTaskHeartbeat(String(body.taskToken));
       return {};
     },
+    'AmazonSQS.GetQueueAttributes': (body) => {
+      const attributes = sqs?.attributes(String(body.QueueUrl));
+      if (!attributes)
+        throw new SfnApiError(
+          'AWS.SimpleQueueService.NonExistentQueue',
+          'The specified queue does not exist.',
+        );
+      return { Attributes: attributes };
+    },
+    'AmazonSQS.StartMessageMoveTask': (body) => {
+      const moved = sqs?.moveMessages(String(body.SourceArn));
+      if (moved === undefined)
+        throw new SfnApiError(
+          'ResourceNotFoundException',
+          "The resource that you specified for the SourceArn parameter doesn't exist.",
+        );
+      const TaskHandle = crypto.randomUUID();
+      moves.push({
+        TaskHandle,
+        SourceArn: String(body.SourceArn),
+        Status: 'COMPLETED',
+        ApproximateNumberOfMessagesMoved: moved,
+        StartedTimestamp: Date.now(),
+      });
+      return { TaskHandle };
+    },
+    'AmazonSQS.ListMessageMoveTasks': (body) => ({
+      Results: moves.filter((m) => m.SourceArn === body.SourceArn).reverse(),
+    }),
     'secretsmanager.GetSecretValue': (body) => {
       const id = String(body.SecretId);
       const value = secrets.get(id);

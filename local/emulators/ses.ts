@@ -25,6 +25,23 @@ const sesServer = ((sesModule as unknown as { default?: typeof sesModule }).defa
   sesModule) as typeof sesModule;
 
 export async function startSes(): Promise<RunningSes> {
+  // The emulator answers GetAccount from this variable: a local account with production access (no sandbox).
+  process.env.AWS_SES_ACCOUNT ??= JSON.stringify({
+    DedicatedIpAutoWarmupEnabled: false,
+    Details: {
+      AdditionalContactEmailAddresses: [],
+      ContactLanguage: 'EN',
+      MailType: 'TRANSACTIONAL',
+      ReviewDetails: { CaseId: 'local', Status: 'GRANTED' },
+      UseCaseDescription: 'Local runtime of the proposal review pipeline',
+      WebsiteURL: 'http://127.0.0.1',
+    },
+    EnforcementStatus: 'HEALTHY',
+    ProductionAccessEnabled: true,
+    SendingEnabled: true,
+    SendQuota: { Max24HourSend: 50000, MaxSendRate: 14, SentLast24Hours: 0 },
+    SuppressionAttributes: { SuppressedReasons: [] },
+  });
   const port = await freePort();
   const server: Server = await sesServer({ host: '127.0.0.1', port });
   const endpoint = `http://127.0.0.1:${port}`;
