@@ -22,7 +22,9 @@ const publishMetrics = (): MiddlewareObj => {
 
 /** Wraps a handler with the project's one instrumentation style (middy + Powertools logger and metrics). */
 export function lambda<E, R>(handler: (event: E, context: Context) => Promise<R>) {
-  return middy(handler).use(injectLambdaContext(logger, { resetKeys: true })).use(publishMetrics());
+  return middy(handler)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(publishMetrics());
 }
 
 /** Tags the following log lines with the proposal they concern. */

@@ -43,7 +43,9 @@ describe('the pipeline on the local runtime', () => {
       expect.arrayContaining(['RECEIVED', 'VALIDATING', 'ASSIGNING', 'IN_REVIEW', 'REVIEWED']),
     );
     const mail = await driver.emails();
-    expect(mail.some((m) => m.destination.to.includes(view?.contactEmail ?? '-') && /SEHATI/.test(m.subject))).toBe(true);
+    expect(
+      mail.some((m) => m.destination.to.includes(view?.contactEmail ?? '-') && /SEHATI/.test(m.subject)),
+    ).toBe(true);
   });
 
   it('rejects an invalid proposal with the reason and tells the submitter what to fix', async () => {
@@ -64,7 +66,13 @@ describe('the pipeline on the local runtime', () => {
     await runtime.settle();
     const executionsBefore = [...runtime.sfn.executions.values()].filter((e) => e.name === id).length;
     const etag = (await driver.store.get(id))?.etag;
-    const redelivered = s3Notification({ eventName: 'ObjectCreated:Put', bucket: runtime.names.bucket, key, size: body.length, eTag: etag });
+    const redelivered = s3Notification({
+      eventName: 'ObjectCreated:Put',
+      bucket: runtime.names.bucket,
+      key,
+      size: body.length,
+      eTag: etag,
+    });
     runtime.queue.send(JSON.stringify(redelivered));
     runtime.queue.send(JSON.stringify(redelivered));
     await runtime.settle();
