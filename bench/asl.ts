@@ -211,8 +211,8 @@ function run(
         break;
       }
       case 'Choice': {
-        const matched = (state.Choices ?? []).find((rule) => evaluateRule(rule, data));
-        const next = matched?.Next ?? state.Default;
+        const matched: ChoiceRule | undefined = (state.Choices ?? []).find((rule) => evaluateRule(rule, data));
+        const next: string | undefined = matched?.Next ?? state.Default;
         if (!next) throw new AslWalkError(`Choice ${name}: no rule matched and there is no Default`);
         name = next;
         continue;
