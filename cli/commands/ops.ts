@@ -184,6 +184,12 @@ export async function doctorCommand(opts: { json?: boolean }): Promise<number> {
               fix: 'complete the DNS (DKIM) records SES lists for the domain',
             };
       } catch (error) {
+        if ((error as Error).name === 'SyntaxError' || /UnknownOp/.test((error as Error).message)) {
+          return {
+            ok: 'warn' as const,
+            detail: 'this SES endpoint does not report identities (the local emulator accepts any sender)',
+          };
+        }
         if ((error as Error).name === 'NotFoundException') {
           return {
             ok: false,
