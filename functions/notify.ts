@@ -7,16 +7,27 @@ import { lambda, logger, withProposal } from './lib/lambda';
 import { sendEmail } from './lib/mailer';
 import { activeProfile } from './lib/profile-config';
 import { ProposalStore } from './lib/proposals';
-import { opsReviewedEmail, submitterRejectedEmail, submitterResultEmail } from './lib/review';
+import {
+  opsReviewedEmail,
+  submitterReceivedEmail,
+  submitterRejectedEmail,
+  submitterResultEmail,
+} from './lib/review';
 import { getReviewers } from './lib/roster/store';
 import type { ValidationReport } from './lib/validation/types';
 
 const table = requireEnv('TABLE_NAME');
 const store = new ProposalStore(dynamo, table);
 const opsEmail = requireEnv('OPS_EMAIL');
-const inputSchema = z.object({ kind: z.enum(['rejected', 'result']), proposalId: z.string().min(1) });
+const inputSchema = z.object({
+  kind: z.enum(['received', 'rejected', 'result']),
+  proposalId: z.string().min(1),
+});
 
-/** Tells the submitter the outcome (rejected with what to fix, or the result) and ops the reviewed summary. */
+/**
+ * Tells the submitter where the proposal stands (received and going to review, rejected with what to fix, or the
+ * result) and ops the reviewed summary.
+ */
 export const handler = lambda(async (event: unknown): Promise<void> => {
   const parsed = inputSchema.safeParse(event);
   if (!parsed.success) throw new BadInputError(`Notify: bad input: ${parsed.error.message}`);
@@ -26,6 +37,20 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
   const proposal = await store.require(proposalId);
   const info = { ...proposal, id: proposalId };
   const lang = profile.language;
+
+  if (kind === 'received') {
+    if (!proposal.contactEmail) return;
+    const email = submitterReceivedEmail({
+      profile,
+      lang,
+      proposal: info,
+      receivedAt: new Date(proposal.receivedAt),
+      fileName: proposal.key.split('/').pop(),
+    });
+    await sendEmail({ to: proposal.contactEmail, ...email });
+    await store.note(proposalId, `Submitter told the proposal passed the check (${proposal.contactEmail})`);
+    return;
+  }
 
   if (kind === 'rejected') {
     const report = proposal.validation as ValidationReport | undefined;

@@ -1,8 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { tracer } from './tracer';
 
 /** Structured JSON logs; the proposal id is the correlation id (see `withProposal`). */
 export const logger = new Logger();
@@ -20,9 +22,10 @@ const publishMetrics = (): MiddlewareObj => {
   return { after: flush, onError: flush };
 };
 
-/** Wraps a handler with the project's one instrumentation style (middy + Powertools logger and metrics). */
+/** Wraps a handler with the project's one instrumentation style (middy + Powertools logger, metrics, tracer). */
 export function lambda<E, R>(handler: (event: E, context: Context) => Promise<R>) {
   return middy(handler)
+    .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics());
 }
@@ -31,4 +34,5 @@ export function lambda<E, R>(handler: (event: E, context: Context) => Promise<R>
 export function withProposal(proposalId: string): void {
   logger.appendKeys({ proposalId });
   logger.setCorrelationId(proposalId);
+  tracer.putAnnotation('proposalId', proposalId);
 }

@@ -115,6 +115,9 @@ export class ReviewPipeline extends Construct {
       invoke('NotifyRejected', fns.notify, { kind: 'rejected', ...proposalId }, JsonPath.DISCARD),
     ).next(new Succeed(this, 'Rejected'));
 
+    const notifyReceived = catchAll(
+      invoke('NotifyReceived', fns.notify, { kind: 'received', ...proposalId }, JsonPath.DISCARD),
+    );
     const assign = catchAll(invoke('AssignReviewers', fns.assign, proposalId, '$.assignment'));
 
     const waitForOps = new LambdaInvoke(this, 'WaitForOps', {
@@ -192,7 +195,7 @@ export class ReviewPipeline extends Construct {
 
     const definition = validate.next(
       new Choice(this, 'IsValid')
-        .when(Condition.booleanEquals('$.validation.valid', true), assign)
+        .when(Condition.booleanEquals('$.validation.valid', true), notifyReceived.next(assign))
         .otherwise(notifyRejected),
     );
     assign.next(

@@ -1,3 +1,4 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { tracer } from '../tracer';
 
-export const s3 = new S3Client({});
+export const s3 = tracer.captureAWSv3Client(new S3Client({}));

@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { tracer } from '../tracer';
 
-const client = new SecretsManagerClient({});
+const client = tracer.captureAWSv3Client(new SecretsManagerClient({}));
 const cache = new Map<string, { value: string; at: number }>();
 const TTL_MS = 5 * 60_000;
 

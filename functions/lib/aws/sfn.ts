@@ -1,3 +1,4 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { tracer } from '../tracer';
 
-export const sfn = new SFNClient({});
+export const sfn = tracer.captureAWSv3Client(new SFNClient({}));
