@@ -211,7 +211,9 @@ function run(
         break;
       }
       case 'Choice': {
-        const matched: ChoiceRule | undefined = (state.Choices ?? []).find((rule) => evaluateRule(rule, data));
+        const matched: ChoiceRule | undefined = (state.Choices ?? []).find((rule) =>
+          evaluateRule(rule, data),
+        );
         const next: string | undefined = matched?.Next ?? state.Default;
         if (!next) throw new AslWalkError(`Choice ${name}: no rule matched and there is no Default`);
         name = next;

@@ -65,6 +65,8 @@ export interface BurstReport {
   registered: number;
   executionsStarted: number;
   statuses: Record<string, number>;
+  /** Mean history events per proposal, by final status. */
+  eventsByStatus: Record<string, number>;
   expected: { valid: number; invalid: number; overQuota: number; completed: number };
   reviewTasks: number;
   reviewEmails: number;
@@ -273,6 +275,8 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
 
 interface Scan {
   proposals: Array<Record<string, unknown>>;
+  /** History events per proposal id. */
+  events: Map<string, number>;
   tasks: Array<Record<string, unknown>>;
   reviewers: Reviewer[];
   items: ItemSizes;
@@ -287,7 +291,13 @@ function itemType(item: Record<string, unknown>): string {
 }
 
 async function scanTable(driver: Driver, table: string): Promise<Scan> {
-  const scan: Scan = { proposals: [], tasks: [], reviewers: [], items: { count: {}, meanBytes: {} } };
+  const scan: Scan = {
+    proposals: [],
+    events: new Map(),
+    tasks: [],
+    reviewers: [],
+    items: { count: {}, meanBytes: {} },
+  };
   const bytes: Record<string, number> = {};
   for await (const page of paginateScan({ client: driver.doc }, { TableName: table })) {
     for (const item of page.Items ?? []) {
@@ -297,7 +307,10 @@ async function scanTable(driver: Driver, table: string): Promise<Scan> {
       bytes[type] = (bytes[type] ?? 0) + JSON.stringify(item).length;
       if (type === 'proposal') scan.proposals.push(item);
       else if (type === 'review') scan.tasks.push(item);
-      else if (type === 'reviewer') scan.reviewers.push(item as unknown as Reviewer);
+      else if (type === 'event') {
+        const id = String(item.PK).slice('PROPOSAL#'.length);
+        scan.events.set(id, (scan.events.get(id) ?? 0) + 1);
+      } else if (type === 'reviewer') scan.reviewers.push(item as unknown as Reviewer);
     }
   }
   for (const [type, total] of Object.entries(bytes)) {
@@ -327,7 +340,14 @@ async function report(input: {
   const ours = new Set(ids.values());
   const proposals = scan.proposals.filter((p) => ours.has(String(p.id)));
   const statuses: Record<string, number> = {};
-  for (const p of proposals) statuses[String(p.status)] = (statuses[String(p.status)] ?? 0) + 1;
+  const events: Record<string, number> = {};
+  for (const p of proposals) {
+    statuses[String(p.status)] = (statuses[String(p.status)] ?? 0) + 1;
+    events[String(p.status)] = (events[String(p.status)] ?? 0) + (scan.events.get(String(p.id)) ?? 0);
+  }
+  const eventsByStatus = Object.fromEntries(
+    Object.entries(events).map(([status, n]) => [status, n / (statuses[status] ?? 1)]),
+  );
   const executions = [...runtime.sfn.executions.values()].filter((e) => ours.has(e.name));
 
   const tasks = scan.tasks.filter((t) => ours.has(String(t.proposalId)));
@@ -446,6 +466,7 @@ async function report(input: {
     registered: proposals.length,
     executionsStarted: executions.length,
     statuses,
+    eventsByStatus,
     expected: {
       valid: plan.expected.valid,
       invalid: plan.expected.invalid,
