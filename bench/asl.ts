@@ -42,7 +42,10 @@ type ChoiceRule = Record<string, unknown> & { Next?: string };
 export interface PathScenario {
   name: string;
   input: Json;
-  /** The result of each Task state, by state name, applied at the state's ResultPath. */
+  /**
+   * The result of each Task state, by state name, applied at the state's ResultPath. A state whose result is
+   * discarded (ResultPath null) may be left out.
+   */
   results: Record<string, Json>;
   /** Task states that wait on a person in this scenario: entered, then the branch stops there. */
   waitsAt?: string[];
@@ -192,12 +195,13 @@ function run(
       case 'Task': {
         count.tasks[name] = (count.tasks[name] ?? 0) + 1;
         if (walk.scenario.waitsAt?.includes(name)) return { output: data, ended: 'waiting' };
-        if (!(name in walk.scenario.results)) {
+        if (name in walk.scenario.results) data = applyResult(state, data, walk.scenario.results[name]);
+        else if (state.ResultPath !== null) {
+          // A result that is kept may steer a later Choice: the scenario must say what it is.
           throw new AslWalkError(
             `Scenario "${walk.scenario.name}" gives no result for the Task state ${name}`,
           );
         }
-        data = applyResult(state, data, walk.scenario.results[name]);
         break;
       }
       case 'Pass': {

@@ -89,6 +89,11 @@ describe('walking a state machine definition', () => {
     expect(walkPath(pipeline, pathScenarios(5).happy).transitions).toBe(14);
   });
 
+  it('needs no result for a task whose result is discarded', () => {
+    const { NotifyRejected: _discarded, ...results } = scenarios.rejected.results as Record<string, unknown>;
+    expect(walkPath(pipeline, { ...scenarios.rejected, results }).transitions).toBe(4);
+  });
+
   it('stops where a task waits on a reviewer', () => {
     const walk = walkPath(pipeline, scenarios.inReview);
     expect(walk.ended).toBe('waiting');
@@ -109,7 +114,9 @@ describe('walking a state machine definition', () => {
   });
 
   it('refuses what it cannot evaluate instead of miscounting', () => {
-    expect(() => walkPath(pipeline, { name: 'x', input: {}, results: {} })).toThrow(AslWalkError);
+    expect(() => walkPath(pipeline, { name: 'x', input: {}, results: {} })).toThrow(
+      /no result for the Task state Validate/,
+    );
     expect(() => evaluateRule({ Variable: '$.a', StringMatches: 'x*' }, { a: 'xy' })).toThrow(
       /StringMatches/,
     );
