@@ -68,7 +68,7 @@ describe('review pipeline state machine', () => {
     expect(properties(built.logicTemplate.toJSON().Resources[groupId as string]).RetentionInDays).toBe(30);
   });
 
-  it('follows the designed path: validate, assign, review tasks, aggregate, notify', () => {
+  it('follows the designed path: validate, tell the submitter, assign, review tasks, aggregate, notify', () => {
     expect(definition.StartAt).toBe('Validate');
     expect(states.map((s) => s.name).sort()).toEqual(
       [
@@ -76,6 +76,7 @@ describe('review pipeline state machine', () => {
         'IsValid',
         'NotifyRejected',
         'Rejected',
+        'NotifyReceived',
         'AssignReviewers',
         'HasReviewers',
         'WaitForOps',
