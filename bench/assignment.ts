@@ -18,7 +18,7 @@
  * Run alone: `npx tsx bench/assignment.ts` (or `--endpoint http://127.0.0.1:8000` for a running DynamoDB).
  */
 import { pathToFileURL } from 'node:url';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import loadHighs from 'highs';
 import type { AssignmentProfile } from '../functions/lib/assignment/profile';
@@ -29,10 +29,10 @@ import {
   rankReviewers,
 } from '../functions/lib/assignment/rules';
 import { assignReviewers } from '../functions/lib/assignment/store';
-import { type Reviewer, TABLE_KEYS } from '../functions/lib/model';
+import type { Reviewer } from '../functions/lib/model';
 import { loadProfile } from '../functions/lib/profile';
 import { importRoster } from '../functions/lib/roster/store';
-import { startTestTable } from '../test/support/dynamodb';
+import { createProjectTable, startTestTable } from '../test/support/dynamodb';
 
 /** Experts per proposal kept in the offline LP (the conflict-free bound shows the cut loses nothing here). */
 const TOP_CANDIDATES = 15;
@@ -285,30 +285,7 @@ async function openTable(endpoint?: string) {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   const tableName = `bench-assignment-${Date.now()}`;
-  const attributes = new Set<string>([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey]);
-  for (const index of TABLE_KEYS.indexes) {
-    attributes.add(index.partitionKey);
-    if ('sortKey' in index) attributes.add(index.sortKey);
-  }
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-      KeySchema: [
-        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: TABLE_KEYS.indexes.map((index) => ({
-        IndexName: index.name,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
-          ...('sortKey' in index ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
-    }),
-  );
+  await createProjectTable(client, tableName);
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return {
     doc,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assignReviewers } from './lib/assignment';
+import { assignmentSubject, assignReviewers } from './lib/assignment';
 import { dynamo } from './lib/aws/dynamodb';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
@@ -29,22 +29,11 @@ export const handler = lambda(async (event: unknown): Promise<AssignOutput> => {
   const proposal = await store.transition(proposalId, 'ASSIGNING', 'Choosing reviewers', {
     from: ['VALIDATING', 'ASSIGNING', 'NEEDS_REVIEWERS', 'IN_REVIEW'],
   });
-  if (!proposal.institution || !proposal.category) {
+  const subject = assignmentSubject(proposal);
+  if (!subject) {
     throw new BadInputError(`Proposal ${proposalId} has no institution or category; it cannot be assigned`);
   }
-  const result = await assignReviewers(
-    dynamo,
-    table,
-    {
-      id: proposalId,
-      institution: proposal.institution,
-      agency: proposal.agency,
-      category: proposal.category,
-      contactEmail: proposal.contactEmail,
-    },
-    profile,
-    new Date(),
-  );
+  const result = await assignReviewers(dynamo, table, subject, profile, new Date());
   // Only tasks not sent yet (no task token stored): on a later round the others are done or already waiting.
   const toSend = result.unsent.map((reviewerId) => ({ proposalId, reviewerId }));
   logger.info('Assignment', {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  assignmentSubject,
   ReviewerUnavailableError,
   readProposalTasks,
   releaseReviewer,
@@ -52,25 +53,12 @@ export const handler = lambda(
     const tasks = await readProposalTasks(dynamo, table, proposalId);
     const replacements = tasks.length - (proposal.reviewersNeeded ?? profile.review.reviewersPerProposal);
     const held = new Set(tasks.map((task) => task.reviewerId));
-    if (replacements < profile.review.maxReassignments && proposal.institution && proposal.category) {
+    const subject = assignmentSubject(proposal);
+    if (replacements < profile.review.maxReassignments && subject) {
       for (const candidate of proposal.alternates ?? []) {
         if (held.has(candidate)) continue;
         try {
-          await reserveReviewer(
-            dynamo,
-            table,
-            {
-              id: proposalId,
-              institution: proposal.institution,
-              agency: proposal.agency,
-              category: proposal.category,
-              contactEmail: proposal.contactEmail,
-            },
-            candidate,
-            profile,
-            new Date(),
-            replacements + 2,
-          );
+          await reserveReviewer(dynamo, table, subject, candidate, profile, new Date(), replacements + 2);
           await store.note(proposalId, `Reassigned to ${candidate}`);
           return { proposalId, reviewerId: candidate };
         } catch (err) {

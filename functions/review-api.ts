@@ -1,6 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { releaseReviewer } from './lib/assignment';
@@ -46,28 +46,6 @@ const toResponse = (page: RenderedPage): Response => ({
 
 function errorPage(kind: ErrorKind, lang: 'id' | 'en' = activeProfile().language): Response {
   return toResponse(renderErrorPage({ kind, lang, profile: activeProfile() }));
-}
-
-async function findTask(reviewId: string): Promise<StoredTask | undefined> {
-  const out = await dynamo.send(
-    new QueryCommand({
-      TableName: table,
-      IndexName: 'GSI3',
-      KeyConditionExpression: 'reviewId = :id',
-      ExpressionAttributeValues: { ':id': reviewId },
-    }),
-  );
-  const hit = out.Items?.[0];
-  if (!hit) return undefined;
-  // The index is eventually consistent: read the task itself.
-  const item = await dynamo.send(
-    new GetCommand({
-      TableName: table,
-      Key: keys.review(String(hit.proposalId), String(hit.reviewerId)),
-      ConsistentRead: true,
-    }),
-  );
-  return item.Item as StoredTask | undefined;
 }
 
 function pageProposal(proposal: Proposal) {
@@ -282,7 +260,7 @@ export const handler = lambda(async (event: APIGatewayProxyEventV2): Promise<Res
     new Date(),
   );
   if (!verified.ok) return errorPage(verified.reason);
-  const task = await findTask(verified.reviewId);
+  const task = await store.taskByReviewId(verified.reviewId);
   if (!task) return errorPage('not-found');
   withProposal(task.proposalId);
   const [proposal, reviewers] = await Promise.all([

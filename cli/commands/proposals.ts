@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ReviewerUnavailableError, reserveReviewer } from '../../functions/lib/assignment';
+import { assignmentSubject, ReviewerUnavailableError, reserveReviewer } from '../../functions/lib/assignment';
 import { keys, PROPOSAL_STATUSES, type ProposalStatus, type ReviewTask } from '../../functions/lib/model';
 import { loadProfile } from '../../functions/lib/profile';
 import { ProposalStore, type ProposalView } from '../../functions/lib/proposals';
@@ -198,26 +198,12 @@ export async function assignCommand(id: string, opts: { reviewer: string[] }): P
   const { table } = await deployment();
   const proposal = await s.get(id);
   if (!proposal) throw new CliError(`No proposal ${id}`, 1);
-  if (!proposal.institution || !proposal.category)
-    throw new CliError(`Proposal ${id} has not been validated yet`, 1);
+  const subject = assignmentSubject(proposal);
+  if (!subject) throw new CliError(`Proposal ${id} has not been validated yet`, 1);
   const profile = loadProfile(process.env.PROPOSALS_PROFILE ?? 'kipp');
   for (const reviewerId of opts.reviewer) {
     try {
-      await reserveReviewer(
-        awsClients().doc,
-        table,
-        {
-          id,
-          institution: proposal.institution,
-          agency: proposal.agency,
-          category: proposal.category,
-          contactEmail: proposal.contactEmail,
-        },
-        reviewerId,
-        profile,
-        new Date(),
-        1,
-      );
+      await reserveReviewer(awsClients().doc, table, subject, reviewerId, profile, new Date(), 1);
       process.stdout.write(`Reserved ${reviewerId} for ${id}.\n`);
     } catch (error) {
       if (error instanceof ReviewerUnavailableError) throw new CliError(`${reviewerId}: ${error.message}`, 1);
@@ -234,26 +220,12 @@ export async function extendCommand(reviewId: string, opts: { days: string }): P
     throw new CliError('--days must be a whole number from 1 to 60', 1);
   const { table } = await deployment();
   const { doc } = awsClients();
-  const hit = await doc.send(
-    new QueryCommand({
-      TableName: table,
-      IndexName: 'GSI3',
-      KeyConditionExpression: 'reviewId = :id',
-      ExpressionAttributeValues: { ':id': reviewId },
-    }),
-  );
-  const found = hit.Items?.[0];
-  if (!found)
+  const task = await (await store()).taskByReviewId(reviewId);
+  if (!task)
     throw new CliError(`No review task ${reviewId} (the review id is in \`npx proposals status ID\`)`, 1);
-  const key = keys.review(String(found.proposalId), String(found.reviewerId));
-  const task = (await doc.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item as
-    | ReviewTask
-    | undefined;
-  if (!task || (task.status !== 'PENDING' && task.status !== 'ACCEPTED')) {
-    throw new CliError(
-      `Review task ${reviewId} is ${task?.status ?? 'gone'}; only open tasks can be extended`,
-      1,
-    );
+  const key = keys.review(task.proposalId, task.reviewerId);
+  if (task.status !== 'PENDING' && task.status !== 'ACCEPTED') {
+    throw new CliError(`Review task ${reviewId} is ${task.status}; only open tasks can be extended`, 1);
   }
   const dueAt = new Date(new Date(task.dueAt).getTime() + days * 86_400_000).toISOString();
   await doc.send(

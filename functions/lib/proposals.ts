@@ -217,6 +217,39 @@ export class ProposalStore {
     await this.transition(id, (await this.require(id)).status, note, { keepReason: true, fields: {} });
   }
 
+  /**
+   * The review task a signed link names, read consistently (the GSI3 lookup only finds its keys). Includes the
+   * task token: callers must never show it.
+   */
+  async taskByReviewId(reviewId: string): Promise<(ReviewTask & { token?: string }) | undefined> {
+    const hit = await this.doc
+      .send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'GSI3',
+          KeyConditionExpression: 'reviewId = :id',
+          ExpressionAttributeValues: { ':id': reviewId },
+        }),
+      )
+      .catch((error) => {
+        throw asTransient(error);
+      });
+    const found = hit.Items?.[0];
+    if (!found) return undefined;
+    const out = await this.doc
+      .send(
+        new GetCommand({
+          TableName: this.table,
+          Key: keys.review(String(found.proposalId), String(found.reviewerId)),
+          ConsistentRead: true,
+        }),
+      )
+      .catch((error) => {
+        throw asTransient(error);
+      });
+    return out.Item ? stripKeys<ReviewTask & { token?: string }>(out.Item) : undefined;
+  }
+
   async history(id: string): Promise<HistoryEntry[]> {
     const items = await this.queryAll({
       TableName: this.table,

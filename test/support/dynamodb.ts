@@ -21,6 +21,23 @@ export async function startTestTable(tableName = `proposals-${Date.now()}`): Pro
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 10,
   });
+  await createProjectTable(client, tableName);
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    db,
+    client,
+    doc,
+    tableName,
+    async close() {
+      await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => {});
+      client.destroy();
+      await db.stop();
+    },
+  };
+}
+
+/** Creates a table with the project's key schema and GSIs (functions/lib/model.ts), on demand. */
+export async function createProjectTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const attributes = new Set<string>([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey]);
   for (const index of TABLE_KEYS.indexes) {
     attributes.add(index.partitionKey);
@@ -45,16 +62,4 @@ export async function startTestTable(tableName = `proposals-${Date.now()}`): Pro
       })),
     }),
   );
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  return {
-    db,
-    client,
-    doc,
-    tableName,
-    async close() {
-      await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => {});
-      client.destroy();
-      await db.stop();
-    },
-  };
 }

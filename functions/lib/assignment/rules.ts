@@ -23,6 +23,24 @@ export interface ProposalForAssignment {
   regency?: string;
 }
 
+/** What assignment needs of a stored proposal, or undefined before validation has read its institution and category. */
+export function assignmentSubject(proposal: {
+  id: string;
+  institution?: string;
+  agency: string;
+  category?: string;
+  contactEmail?: string;
+}): ProposalForAssignment | undefined {
+  if (!proposal.institution || !proposal.category) return undefined;
+  return {
+    id: proposal.id,
+    institution: proposal.institution,
+    agency: proposal.agency,
+    category: proposal.category,
+    contactEmail: proposal.contactEmail,
+  };
+}
+
 export const EXCLUSION_REASONS = [
   'own-email',
   'same-institution',
