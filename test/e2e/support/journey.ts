@@ -1,0 +1,97 @@
+/**
+ * Shared steps of the reviewer journeys: one local runtime with the example roster, the review-task emails
+ * sent so far, and the weighted score a reviewer should see for the marks they gave.
+ */
+import { Driver, type ExpectedExample, exampleSet } from '../../../local/driver';
+import type { SentEmail } from '../../../local/emulators/ses';
+import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime';
+
+export interface TaskEmail {
+  to: string;
+  link: string;
+  subject: string;
+  messageId: string;
+  lang: 'id' | 'en';
+  kind: 'task' | 'reminder' | 'other';
+}
+
+const TASK_SUBJECT = /^(\[[^\]]+\]\s*)?(Permintaan penilaian|Review request):/;
+const REMINDER_SUBJECT = /^(\[[^\]]+\]\s*)?(Pengingat|Reminder|Penilaian terlambat|Overdue review):/;
+const ENGLISH_SUBJECT = /^(\[[^\]]+\]\s*)?(Review request|Reminder|Overdue review):/;
+const LINK = /(https?:\/\/[^\s"'<>]+\/review\?r=[^\s"'<>]+)/;
+
+/** Emails carrying a review link, oldest first, with what kind of email each is. */
+export function reviewEmails(emails: SentEmail[]): TaskEmail[] {
+  const out: TaskEmail[] = [];
+  for (const email of emails) {
+    const match = LINK.exec(email.body.text ?? '');
+    if (!match?.[1]) continue;
+    out.push({
+      to: email.destination.to[0] ?? '',
+      link: match[1].replace(/&amp;/g, '&'),
+      subject: email.subject,
+      messageId: email.messageId,
+      lang: ENGLISH_SUBJECT.test(email.subject) ? 'en' : 'id',
+      kind: TASK_SUBJECT.test(email.subject)
+        ? 'task'
+        : REMINDER_SUBJECT.test(email.subject)
+          ? 'reminder'
+          : 'other',
+    });
+  }
+  return out;
+}
+
+export async function taskEmails(driver: Driver): Promise<TaskEmail[]> {
+  return reviewEmails(await driver.emails()).filter((email) => email.kind === 'task');
+}
+
+/** The first example the catalogue expects to be fully reviewed. */
+export function reviewableExample(): ExpectedExample {
+  const example = exampleSet().find((e) => e.expect === 'REVIEWED');
+  if (!example) throw new Error('examples/proposals/expected.json lists no proposal that ends REVIEWED');
+  return example;
+}
+
+export interface Journey {
+  runtime: LocalRuntime;
+  driver: Driver;
+  proposalId: string;
+  /** Wall time to boot the runtime (synth included when sources changed), in ms. */
+  bootMs: number;
+}
+
+/** Boots the runtime, imports the example roster, uploads one valid example and waits for its review tasks. */
+export async function startJourney(): Promise<Journey> {
+  const started = Date.now();
+  const runtime = await startLocalRuntime();
+  const bootMs = Date.now() - started;
+  try {
+    const driver = new Driver(runtime);
+    await driver.importRoster();
+    const { id } = await driver.uploadExample(reviewableExample());
+    await runtime.settle();
+    return { runtime, driver, proposalId: id, bootMs };
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+}
+
+/** The weighted score (0-100, 2 decimals) the profile's contract gives these marks. */
+export function expectedWeightedScore(driver: Driver, scores: Record<string, number>): number {
+  const { scaleMin, scaleMax, criteria } = driver.profile.scoring;
+  let total = 0;
+  let weights = 0;
+  for (const c of criteria) {
+    total += (c.weight * ((scores[c.id] ?? Number.NaN) - scaleMin)) / (scaleMax - scaleMin);
+    weights += c.weight;
+  }
+  return Math.round((total / weights) * 100 * 100) / 100;
+}
+
+/** What a reviewer sees after their answer, in their language. */
+export const RECEIPT_TEXT = {
+  submit: { id: /Penilaian Anda diterima pada/, en: /Your review was received on/ },
+  decline: { id: /Anda menolak permintaan ini pada/, en: /You declined this request on/ },
+} as const;
