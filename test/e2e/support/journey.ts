@@ -20,6 +20,12 @@ const REMINDER_SUBJECT = /^(\[[^\]]+\]\s*)?(Pengingat|Reminder|Penilaian terlamb
 const ENGLISH_SUBJECT = /^(\[[^\]]+\]\s*)?(Review request|Reminder|Overdue review):/;
 const LINK = /(https?:\/\/[^\s"'<>]+\/review\?r=[^\s"'<>]+)/;
 
+export function emailKind(subject: string): TaskEmail['kind'] {
+  if (TASK_SUBJECT.test(subject)) return 'task';
+  if (REMINDER_SUBJECT.test(subject)) return 'reminder';
+  return 'other';
+}
+
 /** Emails carrying a review link, oldest first, with what kind of email each is. */
 export function reviewEmails(emails: SentEmail[]): TaskEmail[] {
   const out: TaskEmail[] = [];
@@ -32,11 +38,7 @@ export function reviewEmails(emails: SentEmail[]): TaskEmail[] {
       subject: email.subject,
       messageId: email.messageId,
       lang: ENGLISH_SUBJECT.test(email.subject) ? 'en' : 'id',
-      kind: TASK_SUBJECT.test(email.subject)
-        ? 'task'
-        : REMINDER_SUBJECT.test(email.subject)
-          ? 'reminder'
-          : 'other',
+      kind: emailKind(email.subject),
     });
   }
   return out;
