@@ -323,3 +323,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+// Libraries used above (esbuild's service, PDF workers) may hold the event loop open; the run is complete here.
+process.exit(process.exitCode ?? 0);
