@@ -4,7 +4,7 @@ import { dynamo } from './lib/aws/dynamodb';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, withProposal } from './lib/lambda';
-import { sendEmail } from './lib/mailer';
+import { sendOnce } from './lib/mailer';
 import { activeProfile } from './lib/profile-config';
 import { ProposalStore } from './lib/proposals';
 import {
@@ -47,8 +47,9 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
       receivedAt: new Date(proposal.receivedAt),
       fileName: proposal.key.split('/').pop(),
     });
-    await sendEmail({ to: proposal.contactEmail, ...email });
-    await store.note(proposalId, `Submitter told the proposal passed the check (${proposal.contactEmail})`);
+    if (await sendOnce(store, proposalId, 'received:submitter', { to: proposal.contactEmail, ...email })) {
+      await store.note(proposalId, `Submitter told the proposal passed the check (${proposal.contactEmail})`);
+    }
     return;
   }
 
@@ -59,8 +60,9 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
       return;
     }
     const email = submitterRejectedEmail({ profile, lang, proposal: info, issues: report?.issues ?? [] });
-    await sendEmail({ to: proposal.contactEmail, ...email });
-    await store.note(proposalId, `Submitter told what to fix (${proposal.contactEmail})`);
+    if (await sendOnce(store, proposalId, 'rejected:submitter', { to: proposal.contactEmail, ...email })) {
+      await store.note(proposalId, `Submitter told what to fix (${proposal.contactEmail})`);
+    }
     return;
   }
 
@@ -73,7 +75,7 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
       result: proposal.result,
       status: proposal.status,
     });
-    await sendEmail({ to: proposal.contactEmail, ...email });
+    await sendOnce(store, proposalId, 'result:submitter', { to: proposal.contactEmail, ...email });
   } else {
     logger.warn('No contact email; submitter not told');
   }
@@ -94,6 +96,6 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
       comment: t.comment,
     })),
   });
-  await sendEmail({ to: opsEmail, ...email });
+  await sendOnce(store, proposalId, 'result:ops', { to: opsEmail, ...email });
   await store.note(proposalId, 'Submitter and ops told the result');
 });

@@ -12,6 +12,7 @@ import type { ReviewTask } from './lib/model';
 import { activeProfile } from './lib/profile-config';
 import { ProposalStore } from './lib/proposals';
 import { buildReviewUrl, reminderEmail, reviewLinkExpiry } from './lib/review';
+import { deliverSubmitted } from './lib/review-delivery';
 import { getReviewers } from './lib/roster/store';
 
 const table = requireEnv('TABLE_NAME');
@@ -27,6 +28,7 @@ export interface SweepResult {
   checked: number;
   reminded: number;
   timedOut: number;
+  redelivered: number;
 }
 
 type OpenTask = ReviewTask & { token?: string };
@@ -43,7 +45,7 @@ export const handler = lambda(async (event: unknown): Promise<SweepResult> => {
   const offsets = [...profile.review.reminderOffsetsDays].sort((a, b) => a - b);
   const lead = Math.max(0, -(offsets[0] ?? 0));
   const horizon = new Date(now.getTime() + lead * DAY).toISOString();
-  const result: SweepResult = { checked: 0, reminded: 0, timedOut: 0 };
+  const result: SweepResult = { checked: 0, reminded: 0, timedOut: 0, redelivered: 0 };
   const secret = await getSecret(secretArn);
   const pages = paginateQuery(
     { client: dynamo },
@@ -57,6 +59,12 @@ export const handler = lambda(async (event: unknown): Promise<SweepResult> => {
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
       const task = item as OpenTask;
+      if (task.status === 'SUBMITTED' && task.token) {
+        // A review whose delivery to the execution failed when it was submitted.
+        await deliverSubmitted(task);
+        result.redelivered += 1;
+        continue;
+      }
       if (task.status !== 'PENDING' && task.status !== 'ACCEPTED') continue;
       // Not yet sent: the execution has not reached this task (no token), nothing to remind about.
       if (!task.token) continue;

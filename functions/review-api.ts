@@ -1,5 +1,5 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { SendTaskFailureCommand } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -26,6 +26,7 @@ import {
   verifyReviewLink,
   weightedScore,
 } from './lib/review';
+import { deliverSubmitted } from './lib/review-delivery';
 import { getReviewers } from './lib/roster/store';
 import type { ValidationReport } from './lib/validation/types';
 
@@ -166,41 +167,46 @@ async function decide(
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
       return errorPage('used', lang);
     }
-    await store.note(task.proposalId, `${task.reviewerId} accepted the review task`);
+    await historyNote(task.proposalId, `${task.reviewerId} accepted the review task`);
     return seeOther(actionUrl);
   }
   if (decision.action === 'decline') {
+    if (!task.token || (task.status !== 'PENDING' && task.status !== 'ACCEPTED'))
+      return errorPage('used', lang);
+    // Answer the execution first: if Step Functions cannot be reached, nothing has changed and the reviewer can
+    // simply try again. The Reassign step then frees the seat; the release here records the reason.
     const token = task.token;
+    const outcome = await answer(
+      () =>
+        sfn.send(
+          new SendTaskFailureCommand({
+            taskToken: token,
+            error: 'ReviewDeclined',
+            cause: decision.reason.slice(0, 256),
+          }),
+        ),
+      where,
+    );
+    if (outcome === 'stale') return errorPage('used', lang);
     const { released } = await releaseReviewer(dynamo, table, task.proposalId, task.reviewerId, 'DECLINED', {
       declineReason: decision.reason,
     });
-    if (!released) return errorPage('used', lang);
+    if (!released) await recordDeclineReason(task, decision.reason);
     metrics.addMetric('ReviewTasksDeclined', 'Count', 1);
-    if (token)
-      await answer(
-        () =>
-          sfn.send(
-            new SendTaskFailureCommand({
-              taskToken: token,
-              error: 'ReviewDeclined',
-              cause: decision.reason.slice(0, 256),
-            }),
-          ),
-        where,
-      );
     return seeOther(actionUrl);
   }
   const score = weightedScore(decision.scores, profile);
-  let old: StoredTask;
   try {
-    const out = await dynamo.send(
+    // The token stays until the execution has the answer (see deliverSubmitted), so a failed delivery is retried
+    // by the reviewer's next request or by the hourly sweep instead of being lost.
+    await dynamo.send(
       new UpdateCommand({
         TableName: table,
         Key: keys.review(task.proposalId, task.reviewerId),
         UpdateExpression:
-          'SET #status = :submitted, scores = :scores, score = :score, #comment = :comment, decidedAt = :now REMOVE #token, GSI2PK, GSI2SK',
+          'SET #status = :submitted, scores = :scores, score = :score, #comment = :comment, decidedAt = :now',
         ConditionExpression: '#status IN (:pending, :accepted)',
-        ExpressionAttributeNames: { '#status': 'status', '#token': 'token', '#comment': 'comment' },
+        ExpressionAttributeNames: { '#status': 'status', '#comment': 'comment' },
         ExpressionAttributeValues: {
           ':submitted': 'SUBMITTED',
           ':scores': decision.scores,
@@ -210,41 +216,52 @@ async function decide(
           ':pending': 'PENDING',
           ':accepted': 'ACCEPTED',
         },
-        ReturnValues: 'ALL_OLD',
       }),
     );
-    old = out.Attributes as StoredTask;
   } catch (error) {
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
     return errorPage('used', lang);
   }
   metrics.addMetric('ReviewTasksCompleted', 'Count', 1);
-  await store.note(task.proposalId, `${task.reviewerId} submitted a review (score ${score})`);
-  if (old.token) {
-    const token = old.token;
-    await answer(
-      () =>
-        sfn.send(
-          new SendTaskSuccessCommand({
-            taskToken: token,
-            output: JSON.stringify({ reviewerId: task.reviewerId, status: 'SUBMITTED', score }),
-          }),
-        ),
-      where,
-    );
-  }
+  await deliverSubmitted({ ...task, status: 'SUBMITTED', score });
+  await historyNote(task.proposalId, `${task.reviewerId} submitted a review (score ${score})`);
   return seeOther(actionUrl);
 }
 
-/** Answers the execution; a token the execution no longer waits on (it timed out) is logged, not fatal. */
-async function answer(send: () => Promise<unknown>, where: Record<string, string>): Promise<void> {
+/** The decline reason, when the Reassign step released the seat first (it does not know the reason). */
+async function recordDeclineReason(task: StoredTask, reason: string): Promise<void> {
+  await dynamo
+    .send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.review(task.proposalId, task.reviewerId),
+        UpdateExpression: 'SET declineReason = if_not_exists(declineReason, :reason)',
+        ConditionExpression: '#status = :declined',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':reason': reason, ':declined': 'DECLINED' },
+      }),
+    )
+    .catch((error) => logger.warn('Decline reason not recorded', { error }));
+}
+
+/** A history line is worth less than the reviewer's answer: its failure is logged, not shown. */
+async function historyNote(proposalId: string, note: string): Promise<void> {
+  await store.note(proposalId, note).catch((error) => logger.warn('History note failed', { error, note }));
+}
+
+/** Answers the execution; a token the execution no longer waits on (it moved on or timed out) is `stale`. */
+async function answer(
+  send: () => Promise<unknown>,
+  where: Record<string, string>,
+): Promise<'delivered' | 'stale'> {
   try {
     await send();
+    return 'delivered';
   } catch (error) {
     const name = (error as Error).name;
     if (name === 'TaskTimedOut' || name === 'InvalidToken' || name === 'TaskDoesNotExist') {
       logger.warn('The execution no longer waits for this task', { ...where, error: name });
-      return;
+      return 'stale';
     }
     throw error;
   }
@@ -269,6 +286,8 @@ export const handler = lambda(async (event: APIGatewayProxyEventV2): Promise<Res
   ]);
   const lang = reviewers.get(task.reviewerId)?.language ?? activeProfile().language;
   const actionUrl = `?${event.rawQueryString}`;
+  // A submitted review whose delivery failed earlier: deliver it now (idempotent).
+  if (task.status === 'SUBMITTED' && task.token) await deliverSubmitted(task);
   if (method === 'GET') return show(task, proposal, actionUrl, lang);
   return decide(event, task, proposal, actionUrl, lang);
 });

@@ -5,7 +5,7 @@ import { getSecret } from './lib/aws/secrets';
 import { requireEnv } from './lib/config';
 import { asTransient, BadInputError } from './lib/errors';
 import { lambda, metrics, withProposal } from './lib/lambda';
-import { sendEmail } from './lib/mailer';
+import { sendOnce } from './lib/mailer';
 import { keys } from './lib/model';
 import { activeProfile } from './lib/profile-config';
 import { ProposalStore } from './lib/proposals';
@@ -76,7 +76,10 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
     link,
     linkExpiresAt: expiresAt,
   });
-  await sendEmail({ to: reviewer.email, ...email });
-  metrics.addMetric('ReviewTasksSent', 'Count', 1);
-  await store.note(proposalId, `Review task sent to ${reviewerId}`);
+  // Once per reviewer and proposal: a retry (e.g. after the history note failed) gets a new task token, which is
+  // stored above, but the reviewer keeps the link already sent (it names the review id, not the token).
+  if (await sendOnce(store, proposalId, `review:${reviewerId}`, { to: reviewer.email, ...email })) {
+    metrics.addMetric('ReviewTasksSent', 'Count', 1);
+    await store.note(proposalId, `Review task sent to ${reviewerId}`);
+  }
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { dynamo } from './lib/aws/dynamodb';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
-import { lambda, withProposal } from './lib/lambda';
+import { lambda, logger, withProposal } from './lib/lambda';
 import { sendEmail } from './lib/mailer';
 import { activeProfile } from './lib/profile-config';
 import { ProposalStore } from './lib/proposals';
@@ -40,5 +40,8 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
     ],
   });
   await sendEmail({ to: opsEmail, ...email });
-  await store.note(proposalId, 'Ops asked to find reviewers');
+  // The history line is not worth a second email to ops if it fails.
+  await store
+    .note(proposalId, 'Ops asked to find reviewers')
+    .catch((error) => logger.warn('History note failed', { error }));
 });

@@ -4,6 +4,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { asTransient } from './errors';
 import { tracer } from './tracer';
 
 /** Structured JSON logs; the proposal id is the correlation id (see `withProposal`). */
@@ -22,9 +23,20 @@ const publishMetrics = (): MiddlewareObj => {
   return { after: flush, onError: flush };
 };
 
+/**
+ * AWS throttling and service faults leave a handler as TransientError, wherever they were thrown, so the state
+ * machine retries them with jitter instead of failing the proposal.
+ */
+const transientErrors = (): MiddlewareObj => ({
+  onError: async (request) => {
+    if (request.error) request.error = asTransient(request.error) as Error;
+  },
+});
+
 /** Wraps a handler with the project's one instrumentation style (middy + Powertools logger, metrics, tracer). */
 export function lambda<E, R>(handler: (event: E, context: Context) => Promise<R>) {
   return middy(handler)
+    .use(transientErrors())
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics());

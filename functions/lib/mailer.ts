@@ -2,12 +2,33 @@ import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ses } from './aws/ses';
 import { optionalEnv, requireEnv } from './config';
 import { asTransient } from './errors';
+import type { ProposalStore } from './proposals';
 
 export interface Email {
   to: string;
   subject: string;
   html: string;
   text: string;
+}
+
+/**
+ * Sends an email about a proposal at most once per `key`, even when the Lambda is retried after a later step
+ * failed: the send is claimed on the proposal first and the claim released if SES refuses.
+ */
+export async function sendOnce(
+  store: Pick<ProposalStore, 'claimNotification' | 'releaseNotification'>,
+  proposalId: string,
+  key: string,
+  email: Email,
+): Promise<boolean> {
+  if (!(await store.claimNotification(proposalId, key))) return false;
+  try {
+    await sendEmail(email);
+    return true;
+  } catch (error) {
+    await store.releaseNotification(proposalId, key);
+    throw error;
+  }
 }
 
 /** Sends one email through SES v2 from the configured sender; throttling becomes a TransientError. */

@@ -212,6 +212,43 @@ export class ProposalStore {
       });
   }
 
+  /**
+   * Claims the right to send one notification (`key`, e.g. `result:submitter`) for a proposal: true the first
+   * time, false when it was already sent. With `releaseNotification` on failure, a retried Lambda sends each email
+   * at most once.
+   */
+  async claimNotification(id: string, key: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.proposal(id),
+          UpdateExpression: 'SET #sent = :now',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#sent)',
+          ExpressionAttributeNames: { '#sent': `notified:${key}` },
+          ExpressionAttributeValues: { ':now': this.clock().toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw asTransient(error);
+    }
+  }
+
+  async releaseNotification(id: string, key: string): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.proposal(id),
+          UpdateExpression: 'REMOVE #sent',
+          ExpressionAttributeNames: { '#sent': `notified:${key}` },
+        }),
+      )
+      .catch(() => {});
+  }
+
   /** Adds a history entry without changing the status (e.g. "submitter notified"). */
   async note(id: string, note: string): Promise<void> {
     await this.transition(id, (await this.require(id)).status, note, { keepReason: true, fields: {} });

@@ -64,7 +64,7 @@ describe('the reminder sweep', () => {
   it('sends one reminder to a reviewer whose task is due in 2 days, and marks it sent', async () => {
     const result = await sweep(at(-2));
 
-    expect(result).toEqual({ checked: 1, reminded: 1, timedOut: 0 });
+    expect(result).toEqual({ checked: 1, reminded: 1, timedOut: 0, redelivered: 0 });
     const [email, ...more] = sentEmails();
     expect(more).toEqual([]);
     expect(email?.to).toEqual(['wahyu@example.ac.id']);
@@ -88,7 +88,7 @@ describe('the reminder sweep', () => {
     await sweep(at(-2));
     const again = await sweep(at(-2).replace('T00', 'T01'));
 
-    expect(again).toEqual({ checked: 1, reminded: 0, timedOut: 0 });
+    expect(again).toEqual({ checked: 1, reminded: 0, timedOut: 0, redelivered: 0 });
     expect(sentEmails()).toHaveLength(1);
   });
 
@@ -112,7 +112,7 @@ describe('the reminder sweep', () => {
   it('leaves alone a task due later than the first reminder', async () => {
     const result = await sweep(at(-5));
 
-    expect(result).toEqual({ checked: 0, reminded: 0, timedOut: 0 });
+    expect(result).toEqual({ checked: 0, reminded: 0, timedOut: 0, redelivered: 0 });
     expect(sentEmails()).toEqual([]);
   });
 
@@ -120,7 +120,7 @@ describe('the reminder sweep', () => {
     const load = table.reviewer('r-health-free')?.load ?? 0;
     const result = await sweep(at(2.01));
 
-    expect(result).toEqual({ checked: 1, reminded: 0, timedOut: 1 });
+    expect(result).toEqual({ checked: 1, reminded: 0, timedOut: 1, redelivered: 0 });
     const [release] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems ?? []);
     expect(release?.map((item) => item.Update?.Key?.SK)).toEqual(['REVIEW#r-health-free', 'PROFILE']);
     expect(table.task(PROPOSAL_ID, 'r-health-free')).toMatchObject({
@@ -150,14 +150,14 @@ describe('the reminder sweep', () => {
 
     const result = await sweep(at(3.5));
 
-    expect(result).toEqual({ checked: 2, reminded: 0, timedOut: 2 });
+    expect(result).toEqual({ checked: 2, reminded: 0, timedOut: 2, redelivered: 0 });
   });
 
   it('skips tasks the execution has not handed out yet (no token)', async () => {
     table.seed(taskItem('r-health-free', { dueAt: DUE }));
     const result = await sweep(at(3));
 
-    expect(result).toEqual({ checked: 0, reminded: 0, timedOut: 0 });
+    expect(result).toEqual({ checked: 0, reminded: 0, timedOut: 0, redelivered: 0 });
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
     expect(sfn.calls()).toHaveLength(0);
