@@ -50,13 +50,14 @@ function errorPage(kind: ErrorKind, lang: 'id' | 'en' = activeProfile().language
 }
 
 function pageProposal(proposal: Proposal) {
-  const report = proposal.validation as (ValidationReport & { summary?: string }) | undefined;
+  const report = proposal.validation as ValidationReport | undefined;
   return {
     title: proposal.title,
     institution: proposal.institution,
     category: proposal.category,
     group: proposal.group,
-    summary: report?.summary,
+    // The group's first section is its summary (Ringkasan in KIPP).
+    summary: report?.sections.find((section) => section.present && section.excerpt)?.excerpt,
   };
 }
 

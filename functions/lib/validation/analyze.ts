@@ -70,7 +70,12 @@ function lookups(profile: Profile): Lookups {
 interface Found {
   words: number;
   occurrences: number;
+  /** The section's first paragraphs, for reviewers (capped). */
+  excerpt: string;
 }
+
+/** How much of a section's text the report keeps (the review page shows the summary). */
+const EXCERPT_CHARS = 1500;
 
 function blockText(block: Block): string {
   return block.kind === 'row' ? block.cells.join(' ') : block.text;
@@ -121,7 +126,7 @@ export function analyze(doc: ParsedDocument, profile: Profile, now: Date): Analy
   let current: { id: string; level: number } | undefined;
 
   const startSection = (id: string, level: number, firstWords: number) => {
-    const entry = found.get(id) ?? { words: 0, occurrences: 0 };
+    const entry = found.get(id) ?? { words: 0, occurrences: 0, excerpt: '' };
     entry.occurrences++;
     entry.words += firstWords;
     found.set(id, entry);
@@ -130,7 +135,11 @@ export function analyze(doc: ParsedDocument, profile: Profile, now: Date): Analy
   const addWords = (text: string) => {
     if (!current) return;
     const entry = found.get(current.id);
-    if (entry) entry.words += countWords(text);
+    if (!entry) return;
+    entry.words += countWords(text);
+    if (entry.excerpt.length < EXCERPT_CHARS) {
+      entry.excerpt = `${entry.excerpt}${entry.excerpt ? '\n\n' : ''}${text.trim()}`.slice(0, EXCERPT_CHARS);
+    }
   };
   const setIdentity = (label: string, value: string, links: string[] = []): boolean => {
     const field = look.identity.get(headingKey(label));
@@ -307,6 +316,7 @@ export function analyze(doc: ParsedDocument, profile: Profile, now: Date): Analy
         words: entry?.words ?? 0,
         limit: s.maxWords,
         present: !!entry,
+        ...(entry?.excerpt ? { excerpt: entry.excerpt } : {}),
       });
       const params = { name: s.name, limit: s.maxWords };
       if (!entry) {

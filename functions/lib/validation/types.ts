@@ -70,6 +70,8 @@ export interface SectionReport {
   words: number;
   limit: number;
   present: boolean;
+  /** The beginning of the section's text (at most 1,500 characters), shown to reviewers. */
+  excerpt?: string;
 }
 
 export interface ValidationReport {
