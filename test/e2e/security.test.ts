@@ -298,10 +298,17 @@ describe('object keys', () => {
     const unicodeAgency = await driver.upload('pemkot-bandüng', 'proposal.md', invalidMarkdown());
     await runtime.settle();
     const names = [...runtime.sfn.executions.values()].map((e) => e.name);
-    for (const upload of [traversal, dotted, unicodeAgency]) {
+    const expected: Array<[typeof traversal, RegExp]> = [
+      [traversal, /"\.\." segments/],
+      [dotted, /"\.\." segments/],
+      [unicodeAgency, /agency code "pemkot-bandüng"/],
+    ];
+    for (const [upload, reason] of expected) {
       const view = await driver.store.view(upload.id);
+      expect(view?.key, upload.key).toBe(upload.key); // stored as uploaded, not normalized
       expect(view?.status, upload.key).toBe('REJECTED');
-      expect(view?.reason, upload.key).toMatch(/incoming\/<agency>\/<file>|agency code/);
+      expect(view?.reason, upload.key).toMatch(reason);
+      expect(view?.history.map((h) => h.status)).toEqual(['REJECTED']);
       expect(names).not.toContain(upload.id);
     }
   });

@@ -261,6 +261,15 @@ export async function answerPatiently(
   return statuses;
 }
 
+/** Polls `check` until it holds; fails with `what` after `timeoutMs`. */
+export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** A raw POST to a review link with any body and content type. */
 export async function postRaw(
   link: string,
