@@ -115,6 +115,7 @@ describe('a reviewer answers a review task in the browser', () => {
   it('declining with a reason shows a receipt with that reason and emails a replacement reviewer', async () => {
     const { page, status } = await open(decliner.link);
     expect(status).toBe(200);
+    expect(await page.getAttribute('html', 'lang')).toBe(decliner.lang);
     await page.fill('textarea[name="reason"]', DECLINE_REASON);
     await page.locator('form:has(input[name="action"][value="decline"]) button[type="submit"]').click();
     const receipt = page.locator('[role="status"]');
@@ -167,6 +168,45 @@ describe('a reviewer answers a review task in the browser', () => {
     });
     expect(forgedPost.status).toBe(403);
     expect(snapshot(await journey.driver.store.view(journey.proposalId))).toEqual(before);
+  });
+
+  it('on a phone the invitation fits the screen width and its buttons are large enough to tap', async () => {
+    const pending = first.find((e) => e !== accepter && e !== decliner);
+    if (!pending) throw new Error('No third reviewer');
+    const phone = await loopbackContext(browser, 'phone');
+    try {
+      const page = await phone.newPage();
+      expect((await page.goto(pending.link))?.status()).toBe(200);
+      const widths = (await page.evaluate(
+        '({ content: document.documentElement.scrollWidth, screen: window.innerWidth })',
+      )) as { content: number; screen: number };
+      expect(widths.content).toBeLessThanOrEqual(widths.screen);
+      for (const button of await page.locator('button[type="submit"]').all()) {
+        const box = await button.boundingBox();
+        expect(box?.height ?? 0).toBeGreaterThanOrEqual(44);
+        expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= widths.screen).toBe(true);
+      }
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('declining without a reason is stopped by the form and the task stays open', async () => {
+    const pending = first.find((e) => e !== accepter && e !== decliner);
+    if (!pending) throw new Error('No third reviewer');
+    const { page } = await open(pending.link);
+    await page.locator('form:has(input[name="action"][value="decline"]) button[type="submit"]').click();
+    // The browser keeps the form on screen and marks the empty reason as missing.
+    await expect(page.locator('textarea[name="reason"]:invalid').count()).resolves.toBe(1);
+    await expect(page.locator('[role="status"]').count()).resolves.toBe(0);
+    await page.close();
+    const view = await journey.driver.store.view(journey.proposalId);
+    expect(
+      view?.reviews.find((r) => r.reviewId === new URL(pending.link).searchParams.get('r'))?.status,
+    ).toBe('PENDING');
+    // Sent anyway (bypassing the browser's check), a reason that is too short comes back with the form and 422.
+    const response = await journey.driver.post(pending.link, { action: 'decline', reason: '' });
+    expect(response.status).toBe(422);
   });
 
   it('once the remaining reviewers submit, the proposal is REVIEWED with three reviews', async () => {
