@@ -192,6 +192,13 @@ export class LambdaHost {
   async stop(): Promise<void> {
     const all = [...this.workers.values()];
     this.workers.clear();
+    for (const { pending } of all) {
+      for (const entry of pending.values()) {
+        clearTimeout(entry.timer);
+        entry.reject(new LambdaError('Lambda.Unknown', 'The local runtime stopped', 'local'));
+      }
+      pending.clear();
+    }
     await Promise.all(all.map(({ worker }) => worker.terminate()));
   }
 }

@@ -277,6 +277,11 @@ export class LocalStepFunctions {
   }
 
   async stop(): Promise<void> {
+    // Settle the tasks waiting on people, so the interpreter clears their (long) timeout timers.
+    for (const [token, waiter] of this.waiters) {
+      this.waiters.delete(token);
+      waiter.reject(new LambdaError('States.Runtime', 'The local runtime stopped', waiter.stateName));
+    }
     for (const execution of this.executions.values()) {
       if (execution.status === 'RUNNING') {
         execution.abort();
