@@ -138,7 +138,7 @@ export function analyze(doc: ParsedDocument, profile: Profile, now: Date): Analy
     if (!entry) return;
     entry.words += countWords(text);
     if (entry.excerpt.length < EXCERPT_CHARS) {
-      entry.excerpt = `${entry.excerpt}${entry.excerpt ? '\n\n' : ''}${text.trim()}`.slice(0, EXCERPT_CHARS);
+      entry.excerpt = `${entry.excerpt}${entry.excerpt ? ' ' : ''}${text.trim()}`.slice(0, EXCERPT_CHARS);
     }
   };
   const setIdentity = (label: string, value: string, links: string[] = []): boolean => {
