@@ -120,7 +120,7 @@ export class ProposalStore {
    */
   async transition(
     id: string,
-    to: ProposalStatus,
+    target: ProposalStatus,
     note: string,
     options: {
       from?: readonly ProposalStatus[];
@@ -128,10 +128,14 @@ export class ProposalStore {
       remove?: (keyof Proposal)[];
       /** Record `note` in the history only; the proposal keeps the reason it has (used by `note`). */
       keepReason?: boolean;
+      /** Keep whatever status the proposal has when the write happens (`target` is ignored; used by `note`). */
+      keepStatus?: boolean;
     } = {},
   ): Promise<Proposal> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.require(id);
+      // Read on every attempt: a note must never write back a status the proposal has since left.
+      const to = options.keepStatus ? current.status : target;
       if (current.status === to && current.reason === note && !options.fields) return current;
       if (options.from && !options.from.includes(current.status)) {
         if (current.status === to) return current;
@@ -251,7 +255,7 @@ export class ProposalStore {
 
   /** Adds a history entry without changing the status (e.g. "submitter notified"). */
   async note(id: string, note: string): Promise<void> {
-    await this.transition(id, (await this.require(id)).status, note, { keepReason: true, fields: {} });
+    await this.transition(id, 'RECEIVED', note, { keepStatus: true, keepReason: true, fields: {} });
   }
 
   /**
