@@ -1,6 +1,7 @@
-import { SendTaskFailureCommand, TaskDoesNotExist } from '@aws-sdk/client-sfn';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, TaskDoesNotExist } from '@aws-sdk/client-sfn';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { keys } from '../../../functions/lib/model';
 import { verifyReviewLink } from '../../../functions/lib/review';
 import {
   ddb,
@@ -172,5 +173,26 @@ describe('the reminder sweep', () => {
     const bahasa = sentEmails().find((e) => e.to[0] === 'wahyu@example.ac.id');
     expect(english?.subject).not.toBe(bahasa?.subject);
     expect(english?.text).toMatch(/review/i);
+  });
+
+  it('hands a submitted review whose delivery failed to the waiting execution, then spends the token', async () => {
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    table.seed({
+      ...taskItem('r-health-busy', { dueAt: DUE, token: 'token-mira', score: 72.5 }),
+      ...keys.openTask(DUE, PROPOSAL_ID, 'r-health-busy'),
+      status: 'SUBMITTED',
+    });
+    const result = await sweep(at(-2));
+
+    expect(result.redelivered).toBe(1);
+    const [delivered] = sfn.commandCalls(SendTaskSuccessCommand);
+    expect(delivered?.args[0].input.taskToken).toBe('token-mira');
+    expect(JSON.parse(String(delivered?.args[0].input.output))).toEqual({
+      reviewerId: 'r-health-busy',
+      status: 'SUBMITTED',
+      score: 72.5,
+    });
+    expect(table.task(PROPOSAL_ID, 'r-health-busy')?.token).toBeUndefined();
+    expect(sentEmails().map((e) => e.to[0])).not.toContain('mira@example.ac.id');
   });
 });
