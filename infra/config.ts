@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -7,10 +8,12 @@ import { z } from 'zod';
 export const stageConfigSchema = z.object({
   stage: z
     .string()
-    .regex(/^[a-z][a-z0-9-]{1,20}$/, 'stage: lowercase letters, digits and dashes, 2-21 characters'),
-  senderEmail: z.email({ message: 'senderEmail: a verified SES identity, e.g. kipp@example.go.id' }),
+    .regex(/^[a-z][a-z0-9-]{1,20}$/, 'expected lowercase letters, digits and dashes, 2-21 characters'),
+  senderEmail: z.email({
+    message: 'expected the email address of a verified SES identity, e.g. kipp@example.go.id',
+  }),
   replyToEmail: z.email().optional(),
-  opsEmail: z.email({ message: 'opsEmail: where ops and alarm emails go' }),
+  opsEmail: z.email({ message: 'expected the email address where ops and alarm emails go' }),
   profile: z.string().min(1),
   reviewBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
   logRetentionDays: z.number().int().positive(),
@@ -30,8 +33,28 @@ function asNumber(value: unknown): unknown {
   return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 }
 
-export function readStageConfig(context: ContextReader): StageConfig {
-  const stage = (context('stage') as string | undefined) ?? 'dev';
+/**
+ * Settings of a stage may also live in a file, `infra/stages/<stage>.json` (or `-c config=path`): values from
+ * `-c key=value` win over the file, the file over the defaults.
+ */
+function stageFile(context: ContextReader, stage: string): Record<string, unknown> {
+  const explicit = context('config') as string | undefined;
+  const path = explicit ?? new URL(`./stages/${stage}.json`, import.meta.url).pathname;
+  if (!existsSync(path)) {
+    if (explicit) throw new Error(`Deployment settings file ${explicit} does not exist`);
+    return {};
+  }
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`Deployment settings file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export function readStageConfig(readContext: ContextReader): StageConfig {
+  const stage = (readContext('stage') as string | undefined) ?? 'dev';
+  const file = stageFile(readContext, stage);
+  const context: ContextReader = (key) => readContext(key) ?? file[key];
   const production = stage === 'prod';
   const raw = {
     stage,
@@ -48,7 +71,9 @@ export function readStageConfig(context: ContextReader): StageConfig {
     const problems = parsed.error.issues.map(
       (issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`,
     );
-    throw new Error(`Invalid deployment settings (cdk context):\n${problems.join('\n')}`);
+    throw new Error(
+      `Invalid deployment settings (cdk context or infra/stages/<stage>.json):\n${problems.join('\n')}`,
+    );
   }
   return parsed.data;
 }
