@@ -224,7 +224,10 @@ async function decide(
     return errorPage('used', lang);
   }
   metrics.addMetric('ReviewTasksCompleted', 'Count', 1);
-  await deliverSubmitted({ ...task, status: 'SUBMITTED', score });
+  // The review is saved; if Step Functions cannot be reached now, the next visit or the hourly sweep delivers it.
+  await deliverSubmitted({ ...task, status: 'SUBMITTED', score }).catch((error) =>
+    logger.warn('Delivery of the review deferred', { error, proposalId: task.proposalId }),
+  );
   await historyNote(task.proposalId, `${task.reviewerId} submitted a review (score ${score})`);
   return seeOther(actionUrl);
 }
@@ -288,7 +291,9 @@ export const handler = lambda(async (event: APIGatewayProxyEventV2): Promise<Res
   const lang = reviewers.get(task.reviewerId)?.language ?? activeProfile().language;
   const actionUrl = `?${event.rawQueryString}`;
   // A submitted review whose delivery failed earlier: deliver it now (idempotent).
-  if (task.status === 'SUBMITTED' && task.token) await deliverSubmitted(task);
+  if (task.status === 'SUBMITTED' && task.token) {
+    await deliverSubmitted(task).catch((error) => logger.warn('Delivery of the review deferred', { error }));
+  }
   if (method === 'GET') return show(task, proposal, actionUrl, lang);
   return decide(event, task, proposal, actionUrl, lang);
 });
