@@ -100,7 +100,19 @@ export async function reviewersImportCommand(
   };
   if (errors.length > 0) return report(errors);
   try {
-    const result = await importRoster(deps.doc, deps.table, reviewers);
+    // A large roster takes a while against AWS: show progress on standard error (a line every 10 %, or a
+    // counter on a terminal), keeping standard output for the result.
+    let shown = -1;
+    const onProgress = (done: number, total: number) => {
+      if (total < 100 || opts.json) return;
+      if (process.stderr.isTTY)
+        process.stderr.write(`\r  ${done}/${total} reviewers written${done === total ? '\n' : ''}`);
+      else if (Math.floor((done / total) * 10) > shown) {
+        shown = Math.floor((done / total) * 10);
+        process.stderr.write(`  ${done}/${total} reviewers written\n`);
+      }
+    };
+    const result = await importRoster(deps.doc, deps.table, reviewers, { onProgress });
     if (opts.json) out(`${JSON.stringify({ imported: true, ...result }, null, 2)}\n`);
     else out(`${t.imported(reviewers.length, result.created, result.updated, result.unchanged)}\n`);
     return 0;
