@@ -6,6 +6,7 @@ import { dynamo } from './lib/aws/dynamodb';
 import { getSecret } from './lib/aws/secrets';
 import { sfn } from './lib/aws/sfn';
 import { requireEnv } from './lib/config';
+import { isStaleTaskToken } from './lib/errors';
 import { lambda, logger, metrics } from './lib/lambda';
 import { sendEmail } from './lib/mailer';
 import type { ReviewTask } from './lib/model';
@@ -71,6 +72,24 @@ export const handler = lambda(async (event: unknown): Promise<SweepResult> => {
       result.checked += 1;
       const due = new Date(task.dueAt).getTime();
       if (now.getTime() > due + profile.review.graceDays * DAY) {
+        // Tell the execution first: if Step Functions cannot be reached, the task stays open (with its token) and
+        // the next sweep tries again. A token no longer waited on is fine; the seat is freed either way (the
+        // Reassign step releases it too, idempotently).
+        try {
+          await sfn.send(
+            new SendTaskFailureCommand({
+              taskToken: task.token,
+              error: 'ReviewTimedOut',
+              cause: `Due ${task.dueAt}`,
+            }),
+          );
+        } catch (error) {
+          if (!isStaleTaskToken(error)) throw error;
+          logger.warn('The execution no longer waits for this task', {
+            proposalId: task.proposalId,
+            error: (error as Error).name,
+          });
+        }
         const { released } = await releaseReviewer(
           dynamo,
           table,
@@ -86,20 +105,6 @@ export const handler = lambda(async (event: unknown): Promise<SweepResult> => {
           task.proposalId,
           `${task.reviewerId} passed the due date and grace period; task timed out`,
         );
-        try {
-          await sfn.send(
-            new SendTaskFailureCommand({
-              taskToken: task.token,
-              error: 'ReviewTimedOut',
-              cause: `Due ${task.dueAt}`,
-            }),
-          );
-        } catch (error) {
-          logger.warn('The execution no longer waits for this task', {
-            proposalId: task.proposalId,
-            error: (error as Error).name,
-          });
-        }
         continue;
       }
       const dueOffsets = offsets.filter((offset) => now.getTime() >= due + offset * DAY);

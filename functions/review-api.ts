@@ -9,6 +9,7 @@ import { s3 } from './lib/aws/s3';
 import { getSecret } from './lib/aws/secrets';
 import { sfn } from './lib/aws/sfn';
 import { requireEnv } from './lib/config';
+import { isStaleTaskToken } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { keys, type Proposal, type ReviewTask } from './lib/model';
 import { activeProfile } from './lib/profile-config';
@@ -262,12 +263,9 @@ async function answer(
     await send();
     return 'delivered';
   } catch (error) {
-    const name = (error as Error).name;
-    if (name === 'TaskTimedOut' || name === 'InvalidToken' || name === 'TaskDoesNotExist') {
-      logger.warn('The execution no longer waits for this task', { ...where, error: name });
-      return 'stale';
-    }
-    throw error;
+    if (!isStaleTaskToken(error)) throw error;
+    logger.warn('The execution no longer waits for this task', { ...where, error: (error as Error).name });
+    return 'stale';
   }
 }
 

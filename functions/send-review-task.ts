@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { dynamo } from './lib/aws/dynamodb';
 import { getSecret } from './lib/aws/secrets';
 import { requireEnv } from './lib/config';
-import { asTransient, BadInputError } from './lib/errors';
+import { BadInputError } from './lib/errors';
 import { lambda, metrics, withProposal } from './lib/lambda';
 import { sendOnce } from './lib/mailer';
 import { keys } from './lib/model';
@@ -55,7 +55,7 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
     if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
       throw new BadInputError(`Review task of ${reviewerId} on ${proposalId} is not open`);
     }
-    throw asTransient(error);
+    throw error;
   }
   const [proposal, reviewers, secret] = await Promise.all([
     store.require(proposalId),

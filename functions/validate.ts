@@ -5,7 +5,7 @@ import { dynamo } from './lib/aws/dynamodb';
 import { s3 } from './lib/aws/s3';
 import { requireEnv } from './lib/config';
 import { claimQuota, claimTitle } from './lib/eligibility-store';
-import { asTransient, BadInputError } from './lib/errors';
+import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { normalizeName } from './lib/model';
 import { activeProfile } from './lib/profile-config';
@@ -97,12 +97,7 @@ export const handler = lambda(async (event: unknown): Promise<ValidateResult> =>
     from: ['RECEIVED', 'VALIDATING'],
   });
   const started = performance.now();
-  let file: { size: number; bytes: Uint8Array };
-  try {
-    file = await readBounded(bucket, key, versionId, profile.files.maxBytes);
-  } catch (error) {
-    throw asTransient(error);
-  }
+  const file = await readBounded(bucket, key, versionId, profile.files.maxBytes);
   let report = await validateDocument(file.bytes, profile, {
     fileName: key.split('/').pop(),
     declaredSize: file.size,

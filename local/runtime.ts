@@ -232,15 +232,11 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     for (const { stack, resource } of resolver.resourcesOfType('AWS::Lambda::EventSourceMapping')) {
       const props = resolver.resolve(stack, resource.Properties ?? {}) as Record<string, unknown>;
       const queueArn = String(props.EventSourceArn);
-      const queueEntry = resolver
-        .resourcesOfType('AWS::SQS::Queue')
-        .find(
-          ({ stack: s, logicalId }) =>
-            resolver.arn('AWS::SQS::Queue', resolver.name(s, logicalId)) === queueArn,
-        );
+      const queueEntry = resolver.findByArn('AWS::SQS::Queue', queueArn);
       const redrive = queueEntry
         ? (resolver.resolve(queueEntry.stack, queueEntry.resource.Properties?.RedrivePolicy ?? {}) as {
             maxReceiveCount?: number;
+            deadLetterTargetArn?: string;
           })
         : {};
       const functionName = String(props.FunctionName);
@@ -256,14 +252,9 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       queues.set(queueArn, queue);
       const queueUrl = queueEntry ? resolver.ref(queueEntry.stack, queueEntry.logicalId) : queueArn;
       sqsQueues.push({ url: queueUrl, arn: queueArn, queue });
-      const dlqArn = (redrive as { deadLetterTargetArn?: string }).deadLetterTargetArn;
+      const dlqArn = redrive.deadLetterTargetArn;
       if (dlqArn) {
-        const dlqEntry = resolver
-          .resourcesOfType('AWS::SQS::Queue')
-          .find(
-            ({ stack: s, logicalId }) =>
-              resolver.arn('AWS::SQS::Queue', resolver.name(s, logicalId)) === dlqArn,
-          );
+        const dlqEntry = resolver.findByArn('AWS::SQS::Queue', dlqArn);
         const dlqUrl = dlqEntry ? resolver.ref(dlqEntry.stack, dlqEntry.logicalId) : dlqArn;
         sqsQueues.push({ url: dlqUrl, arn: dlqArn, dlqOf: queue });
       }

@@ -90,6 +90,13 @@ export class TemplateResolver {
     );
   }
 
+  /** The resource of a type whose local ARN is `arn`, if the templates declare one. */
+  findByArn(type: string, arn: string) {
+    return this.resourcesOfType(type).find(
+      ({ stack, logicalId }) => this.arn(type, this.name(stack, logicalId)) === arn,
+    );
+  }
+
   name(stack: StackTemplate, logicalId: string): string {
     const resource = stack.resources[logicalId];
     if (!resource) throw new Error(`No resource ${logicalId} in ${stack.stackName}`);

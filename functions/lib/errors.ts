@@ -25,6 +25,15 @@ export class InvalidTransitionError extends Error {
   override name = 'InvalidTransitionError';
 }
 
+/**
+ * Step Functions' answer to SendTask* for a token no execution waits on any more (it moved on, timed out, or was
+ * answered already): not a failure of the caller, the answer is simply no longer needed.
+ */
+export function isStaleTaskToken(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  return name === 'TaskTimedOut' || name === 'InvalidToken' || name === 'TaskDoesNotExist';
+}
+
 const TRANSIENT_AWS_ERRORS = new Set([
   'ThrottlingException',
   'Throttling',

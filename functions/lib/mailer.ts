@@ -1,7 +1,6 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ses } from './aws/ses';
 import { optionalEnv, requireEnv } from './config';
-import { asTransient } from './errors';
 import type { ProposalStore } from './proposals';
 
 export interface Email {
@@ -31,28 +30,24 @@ export async function sendOnce(
   }
 }
 
-/** Sends one email through SES v2 from the configured sender; throttling becomes a TransientError. */
+/** Sends one email through SES v2 from the configured sender (throttling is retried: see lambda.ts). */
 export async function sendEmail(email: Email): Promise<string | undefined> {
   const replyTo = optionalEnv('REPLY_TO_EMAIL');
-  try {
-    const out = await ses.send(
-      new SendEmailCommand({
-        FromEmailAddress: requireEnv('SENDER_EMAIL'),
-        Destination: { ToAddresses: [email.to] },
-        ReplyToAddresses: replyTo ? [replyTo] : undefined,
-        Content: {
-          Simple: {
-            Subject: { Data: email.subject, Charset: 'UTF-8' },
-            Body: {
-              Html: { Data: email.html, Charset: 'UTF-8' },
-              Text: { Data: email.text, Charset: 'UTF-8' },
-            },
+  const out = await ses.send(
+    new SendEmailCommand({
+      FromEmailAddress: requireEnv('SENDER_EMAIL'),
+      Destination: { ToAddresses: [email.to] },
+      ReplyToAddresses: replyTo ? [replyTo] : undefined,
+      Content: {
+        Simple: {
+          Subject: { Data: email.subject, Charset: 'UTF-8' },
+          Body: {
+            Html: { Data: email.html, Charset: 'UTF-8' },
+            Text: { Data: email.text, Charset: 'UTF-8' },
           },
         },
-      }),
-    );
-    return out.MessageId;
-  } catch (error) {
-    throw asTransient(error);
-  }
+      },
+    }),
+  );
+  return out.MessageId;
 }

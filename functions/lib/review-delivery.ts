@@ -3,6 +3,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './aws/dynamodb';
 import { sfn } from './aws/sfn';
 import { requireEnv } from './config';
+import { isStaleTaskToken } from './errors';
 import { logger } from './lambda';
 import { keys, type ReviewTask } from './model';
 
@@ -21,11 +22,10 @@ export async function deliverSubmitted(task: ReviewTask & { token?: string }): P
       }),
     );
   } catch (error) {
-    const name = (error as Error).name;
-    if (name !== 'TaskTimedOut' && name !== 'InvalidToken' && name !== 'TaskDoesNotExist') throw error;
+    if (!isStaleTaskToken(error)) throw error;
     logger.warn('The execution no longer waits for this review', {
       proposalId: task.proposalId,
-      error: name,
+      error: (error as Error).name,
     });
   }
   await dynamo
