@@ -8,6 +8,7 @@ import {
 } from './lib/assignment';
 import { dynamo } from './lib/aws/dynamodb';
 import { requireEnv } from './lib/config';
+import { ROUTED_ERRORS } from './lib/contract';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { sendEmail } from './lib/mailer';
@@ -35,13 +36,23 @@ export const handler = lambda(
     const { proposalId, reviewerId, error } = parsed.data;
     withProposal(proposalId);
     const profile = activeProfile();
-    const declined = error.Error === 'ReviewDeclined';
+    const declined = error.Error === ROUTED_ERRORS.reviewDeclined;
+    const proposal = await store.require(proposalId);
+    // The review page and the sweep record a decline or a timeout before telling the execution, so here the
+    // task is usually closed already and this release changes nothing. Only when the execution's own safety-net
+    // timeout ended the task does this step close it, and then it owns the transition's history line and metric.
     const { released } = await releaseReviewer(
       dynamo,
       table,
       proposalId,
       reviewerId,
       declined ? 'DECLINED' : 'TIMED_OUT',
+      {
+        note: {
+          text: `${reviewerId} did not answer before the review task's time limit; task timed out`,
+          proposalStatus: proposal.status,
+        },
+      },
     );
     if (released) metrics.addMetric(declined ? 'ReviewTasksDeclined' : 'ReviewTasksTimedOut', 'Count', 1);
     await store.note(
@@ -49,7 +60,6 @@ export const handler = lambda(
       `${reviewerId} ${declined ? 'declined' : 'did not answer in time'}; looking for a replacement`,
     );
 
-    const proposal = await store.require(proposalId);
     const tasks = await readProposalTasks(dynamo, table, proposalId);
     const replacements = tasks.length - (proposal.reviewersNeeded ?? profile.review.reviewersPerProposal);
     const held = new Set(tasks.map((task) => task.reviewerId));

@@ -1,19 +1,17 @@
-import { SendTaskFailureCommand } from '@aws-sdk/client-sfn';
 import { paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { releaseReviewer } from './lib/assignment';
 import { dynamo } from './lib/aws/dynamodb';
 import { getSecret } from './lib/aws/secrets';
-import { sfn } from './lib/aws/sfn';
 import { requireEnv } from './lib/config';
-import { isStaleTaskToken } from './lib/errors';
+import { INDEXES } from './lib/contract';
 import { lambda, logger, metrics } from './lib/lambda';
 import { sendEmail } from './lib/mailer';
 import type { ReviewTask } from './lib/model';
 import { activeProfile } from './lib/profile-config';
 import { ProposalStore } from './lib/proposals';
 import { buildReviewUrl, reminderEmail, reviewLinkExpiry } from './lib/review';
-import { deliverSubmitted } from './lib/review-delivery';
+import { awaitsDelivery, deliverDecision } from './lib/review-delivery';
 import { getReviewers } from './lib/roster/store';
 
 const table = requireEnv('TABLE_NAME');
@@ -36,8 +34,9 @@ type OpenTask = ReviewTask & { token?: string };
 
 /**
  * Hourly sweep over open review tasks (deadlines are data, so an extended task is simply later here):
- * sends each reminder of the profile's schedule at most once, and ends tasks past due + grace as timed out,
- * which frees the reviewer's seat and lets the pipeline reassign.
+ * sends each reminder of the profile's schedule at most once, ends tasks past due + grace as timed out (which
+ * frees the reviewer's seat and lets the pipeline reassign), and tells the executions of decisions they have not
+ * heard of yet.
  */
 export const handler = lambda(async (event: unknown): Promise<SweepResult> => {
   const parsed = eventSchema.safeParse(event ?? {});
@@ -52,7 +51,7 @@ export const handler = lambda(async (event: unknown): Promise<SweepResult> => {
     { client: dynamo },
     {
       TableName: table,
-      IndexName: 'GSI2',
+      IndexName: INDEXES.listings,
       KeyConditionExpression: 'GSI2PK = :open AND GSI2SK <= :horizon',
       ExpressionAttributeValues: { ':open': 'OPEN_TASKS', ':horizon': `${horizon}~` },
     },
@@ -60,9 +59,9 @@ export const handler = lambda(async (event: unknown): Promise<SweepResult> => {
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
       const task = item as OpenTask;
-      if (task.status === 'SUBMITTED' && task.token) {
-        // A review whose delivery to the execution failed when it was submitted.
-        await deliverSubmitted(task);
+      if (awaitsDelivery(task)) {
+        // A decision (scores, a decline, a timeout) recorded while Step Functions could not be told.
+        await deliverDecision(task);
         result.redelivered += 1;
         continue;
       }
@@ -72,38 +71,33 @@ export const handler = lambda(async (event: unknown): Promise<SweepResult> => {
       result.checked += 1;
       const due = new Date(task.dueAt).getTime();
       if (now.getTime() > due + profile.review.graceDays * DAY) {
-        // Tell the execution first: if Step Functions cannot be reached, the task stays open (with its token) and
-        // the next sweep tries again. A token no longer waited on is fine; the seat is freed either way (the
-        // Reassign step releases it too, idempotently).
-        try {
-          await sfn.send(
-            new SendTaskFailureCommand({
-              taskToken: task.token,
-              error: 'ReviewTimedOut',
-              cause: `Due ${task.dueAt}`,
-            }),
-          );
-        } catch (error) {
-          if (!isStaleTaskToken(error)) throw error;
-          logger.warn('The execution no longer waits for this task', {
-            proposalId: task.proposalId,
-            error: (error as Error).name,
-          });
-        }
+        // The timeout is recorded first (task closed, seat freed, history line: one transaction), so this sweep
+        // owns the transition whatever the execution does next; then the execution is told. If Step Functions
+        // cannot be reached, the token stays and the next sweep tells it (the task is listed as undelivered).
+        const proposal = await store.require(task.proposalId);
         const { released } = await releaseReviewer(
           dynamo,
           table,
           task.proposalId,
           task.reviewerId,
           'TIMED_OUT',
-          { at: now },
+          {
+            at: now,
+            executionWaits: true,
+            note: {
+              text: `${task.reviewerId} passed the due date and grace period; task timed out`,
+              proposalStatus: proposal.status,
+            },
+          },
         );
         if (!released) continue;
         result.timedOut += 1;
         metrics.addMetric('ReviewTasksTimedOut', 'Count', 1);
-        await store.note(
-          task.proposalId,
-          `${task.reviewerId} passed the due date and grace period; task timed out`,
+        await deliverDecision({ ...task, status: 'TIMED_OUT' }).catch((error) =>
+          logger.warn('The execution will hear of the timeout at the next sweep', {
+            proposalId: task.proposalId,
+            error: (error as Error).name,
+          }),
         );
         continue;
       }

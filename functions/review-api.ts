@@ -1,5 +1,4 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { SendTaskFailureCommand } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -7,9 +6,7 @@ import { releaseReviewer } from './lib/assignment';
 import { dynamo } from './lib/aws/dynamodb';
 import { s3 } from './lib/aws/s3';
 import { getSecret } from './lib/aws/secrets';
-import { sfn } from './lib/aws/sfn';
 import { requireEnv } from './lib/config';
-import { isStaleTaskToken } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { keys, type Proposal, type ReviewTask } from './lib/model';
 import { activeProfile } from './lib/profile-config';
@@ -27,7 +24,7 @@ import {
   verifyReviewLink,
   weightedScore,
 } from './lib/review';
-import { deliverSubmitted } from './lib/review-delivery';
+import { awaitsDelivery, deliverDecision } from './lib/review-delivery';
 import { getReviewers } from './lib/roster/store';
 import type { ValidationReport } from './lib/validation/types';
 
@@ -152,7 +149,6 @@ async function decide(
   }
   const { decision } = parsed;
   const now = new Date().toISOString();
-  const where = { proposalId: task.proposalId, reviewerId: task.reviewerId };
   if (decision.action === 'accept') {
     try {
       await dynamo.send(
@@ -175,31 +171,22 @@ async function decide(
   if (decision.action === 'decline') {
     if (!task.token || (task.status !== 'PENDING' && task.status !== 'ACCEPTED'))
       return errorPage('used', lang);
-    // Answer the execution first: if Step Functions cannot be reached, nothing has changed and the reviewer can
-    // simply try again. The Reassign step then frees the seat; the release here records the reason.
-    const token = task.token;
-    const outcome = await answer(
-      () =>
-        sfn.send(
-          new SendTaskFailureCommand({
-            taskToken: token,
-            error: 'ReviewDeclined',
-            cause: decision.reason.slice(0, 256),
-          }),
-        ),
-      where,
-    );
-    if (outcome === 'stale') return errorPage('used', lang);
+    // The decline is recorded first (task closed with its reason, seat freed, history line: one transaction), so
+    // it happens once whatever the execution does next; then the execution is told, now or by the next visit or
+    // sweep when Step Functions cannot be reached.
     const { released } = await releaseReviewer(dynamo, table, task.proposalId, task.reviewerId, 'DECLINED', {
       declineReason: decision.reason,
+      executionWaits: true,
+      note: { text: `${task.reviewerId} declined the review task`, proposalStatus: proposal.status },
     });
-    if (!released) await recordDeclineReason(task, decision.reason);
+    if (!released) return errorPage('used', lang);
     metrics.addMetric('ReviewTasksDeclined', 'Count', 1);
+    await deliver({ ...task, status: 'DECLINED', declineReason: decision.reason });
     return seeOther(actionUrl);
   }
   const score = weightedScore(decision.scores, profile);
   try {
-    // The token stays until the execution has the answer (see deliverSubmitted), so a failed delivery is retried
+    // The token stays until the execution has the answer (see deliverDecision), so a failed delivery is retried
     // by the reviewer's next request or by the hourly sweep instead of being lost.
     await dynamo.send(
       new UpdateCommand({
@@ -226,27 +213,9 @@ async function decide(
   }
   metrics.addMetric('ReviewTasksCompleted', 'Count', 1);
   // The review is saved; if Step Functions cannot be reached now, the next visit or the hourly sweep delivers it.
-  await deliverSubmitted({ ...task, status: 'SUBMITTED', score }).catch((error) =>
-    logger.warn('Delivery of the review deferred', { error, proposalId: task.proposalId }),
-  );
+  await deliver({ ...task, status: 'SUBMITTED', score });
   await historyNote(task.proposalId, `${task.reviewerId} submitted a review (score ${score})`);
   return seeOther(actionUrl);
-}
-
-/** The decline reason, when the Reassign step released the seat first (it does not know the reason). */
-async function recordDeclineReason(task: StoredTask, reason: string): Promise<void> {
-  await dynamo
-    .send(
-      new UpdateCommand({
-        TableName: table,
-        Key: keys.review(task.proposalId, task.reviewerId),
-        UpdateExpression: 'SET declineReason = if_not_exists(declineReason, :reason)',
-        ConditionExpression: '#status = :declined',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':reason': reason, ':declined': 'DECLINED' },
-      }),
-    )
-    .catch((error) => logger.warn('Decline reason not recorded', { error }));
 }
 
 /** A history line is worth less than the reviewer's answer: its failure is logged, not shown. */
@@ -254,19 +223,11 @@ async function historyNote(proposalId: string, note: string): Promise<void> {
   await store.note(proposalId, note).catch((error) => logger.warn('History note failed', { error, note }));
 }
 
-/** Answers the execution; a token the execution no longer waits on (it moved on or timed out) is `stale`. */
-async function answer(
-  send: () => Promise<unknown>,
-  where: Record<string, string>,
-): Promise<'delivered' | 'stale'> {
-  try {
-    await send();
-    return 'delivered';
-  } catch (error) {
-    if (!isStaleTaskToken(error)) throw error;
-    logger.warn('The execution no longer waits for this task', { ...where, error: (error as Error).name });
-    return 'stale';
-  }
+/** Tells the execution of a recorded decision; when it cannot be reached now, the next visit or sweep does. */
+async function deliver(task: StoredTask): Promise<void> {
+  await deliverDecision(task).catch((error: unknown) =>
+    logger.warn('Delivery of the decision deferred', { error, proposalId: task.proposalId }),
+  );
 }
 
 /** GET shows the task; POST applies a decision. The signed query string is the reviewer's only credential. */
@@ -288,10 +249,8 @@ export const handler = lambda(async (event: APIGatewayProxyEventV2): Promise<Res
   ]);
   const lang = reviewers.get(task.reviewerId)?.language ?? activeProfile().language;
   const actionUrl = `?${event.rawQueryString}`;
-  // A submitted review whose delivery failed earlier: deliver it now (idempotent).
-  if (task.status === 'SUBMITTED' && task.token) {
-    await deliverSubmitted(task).catch((error) => logger.warn('Delivery of the review deferred', { error }));
-  }
+  // A decision whose delivery failed earlier: deliver it now (idempotent).
+  if (awaitsDelivery(task)) await deliver(task);
   if (method === 'GET') return show(task, proposal, actionUrl, lang);
   return decide(event, task, proposal, actionUrl, lang);
 });

@@ -5,11 +5,17 @@
  * | item            | PK                      | SK                    |
  * |-----------------|-------------------------|-----------------------|
  * | proposal        | PROPOSAL#<id>           | META                  |
- * | status history  | PROPOSAL#<id>           | EVENT#<iso>#<seq>     |
+ * | status history  | PROPOSAL#<id>           | EVENT#<iso>#<seq>, EVENT#<iso>#task:<reviewerId> |
  * | review task     | PROPOSAL#<id>           | REVIEW#<reviewerId>   |
  * | reviewer        | REVIEWER#<id>           | PROFILE               |
- * | title index     | TITLE#<normalized>      | PROPOSAL#<id>         |
- * | quota index     | QUOTA#<inst>#<group>    | PROPOSAL#<id>         |
+ * | title claim     | TITLE#<normalized>      | CLAIM                 |
+ * | quota counter   | QUOTA#<inst>#<group>    | COUNT                 |
+ * | quota member    | QUOTA#<inst>#<group>    | PROPOSAL#<id>         |
+ *
+ * The claims are written by functions/lib/eligibility-store.ts: the title claim holds the `proposalId` that
+ * owns a title (normalized with `normalizeName`); the quota counter holds `used`, the number of proposals of an
+ * institution (normalized) in a group, and a quota member exists once per counted proposal, so a retried claim
+ * counts nothing twice.
  *
  * GSIs:
  * - GSI1 (by reviewer): review tasks of a reviewer ordered by due date
@@ -20,15 +26,7 @@
  * - GSI3 (by review id): the random id carried by a reviewer's signed link (partition key `reviewId`).
  */
 
-export const TABLE_KEYS = {
-  partitionKey: 'PK',
-  sortKey: 'SK',
-  indexes: [
-    { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
-    { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
-    { name: 'GSI3', partitionKey: 'reviewId' },
-  ],
-} as const;
+export { INDEXES, TABLE_KEYS } from './contract';
 
 export const PROPOSAL_STATUSES = [
   'RECEIVED',
@@ -62,6 +60,14 @@ export const keys = {
   event: (id: string, at: string, seq: number) => ({
     PK: `PROPOSAL#${id}`,
     SK: `EVENT#${at}#${String(seq).padStart(4, '0')}`,
+  }),
+  /**
+   * The history line of a review task's closing, written in the task's own transaction (no sequence number:
+   * it does not touch the proposal item). Sorts by time with the other events.
+   */
+  taskEvent: (id: string, at: string, reviewerId: string) => ({
+    PK: `PROPOSAL#${id}`,
+    SK: `EVENT#${at}#task:${reviewerId}`,
   }),
   review: (proposalId: string, reviewerId: string) => ({
     PK: `PROPOSAL#${proposalId}`,

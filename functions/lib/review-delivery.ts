@@ -1,29 +1,64 @@
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './aws/dynamodb';
 import { sfn } from './aws/sfn';
 import { requireEnv } from './config';
+import { ROUTED_ERRORS } from './contract';
 import { isStaleTaskToken } from './errors';
 import { logger } from './lambda';
 import { keys, type ReviewTask } from './model';
 
-/**
- * Hands a submitted review to the execution waiting on its task token, then spends the token. Safe to repeat:
- * a token the execution no longer waits on is simply spent. Used by the review page and the hourly sweep, so an
- * answer is never lost when Step Functions was unreachable at the moment of submitting.
- */
-export async function deliverSubmitted(task: ReviewTask & { token?: string }): Promise<void> {
-  if (!task.token || task.status !== 'SUBMITTED') return;
-  try {
-    await sfn.send(
+/** Statuses whose decision the waiting execution must hear (while the task still holds its token). */
+export const DECIDED_STATUSES = ['SUBMITTED', 'DECLINED', 'TIMED_OUT'] as const;
+
+/** True when the task is decided but the execution has not been told yet. */
+export function awaitsDelivery(task: ReviewTask & { token?: string }): boolean {
+  return task.token !== undefined && (DECIDED_STATUSES as readonly string[]).includes(task.status);
+}
+
+/** Sends the execution the answer the task's status stands for. */
+function answer(task: ReviewTask & { token: string }): Promise<unknown> {
+  if (task.status === 'SUBMITTED') {
+    return sfn.send(
       new SendTaskSuccessCommand({
         taskToken: task.token,
         output: JSON.stringify({ reviewerId: task.reviewerId, status: 'SUBMITTED', score: task.score }),
       }),
     );
+  }
+  const failure =
+    task.status === 'DECLINED'
+      ? new SendTaskFailureCommand({
+          taskToken: task.token,
+          error: ROUTED_ERRORS.reviewDeclined,
+          cause: (task.declineReason ?? '').slice(0, 256),
+        })
+      : new SendTaskFailureCommand({
+          taskToken: task.token,
+          error: ROUTED_ERRORS.reviewTimedOut,
+          cause: `Due ${task.dueAt}`,
+        });
+  return sfn.send(failure);
+}
+
+/**
+ * Tells the execution waiting on a decided task's token what was decided (submitted scores, a decline, a
+ * timeout), then spends the token. The decision itself was recorded first, by one conditional write, so the
+ * execution only ever hears about a transition that happened, and whoever records it owns its notes and
+ * metrics. Safe to repeat: a token the execution no longer waits on is simply spent. Used by the review page
+ * and the hourly sweep, so a decision is never lost when Step Functions was unreachable at that moment.
+ */
+export async function deliverDecision(
+  task: ReviewTask & { token?: string },
+): Promise<'delivered' | 'stale' | 'nothing'> {
+  if (!task.token || !awaitsDelivery(task)) return 'nothing';
+  let outcome: 'delivered' | 'stale' = 'delivered';
+  try {
+    await answer({ ...task, token: task.token });
   } catch (error) {
     if (!isStaleTaskToken(error)) throw error;
-    logger.warn('The execution no longer waits for this review', {
+    outcome = 'stale';
+    logger.warn('The execution no longer waits for this task', {
       proposalId: task.proposalId,
       error: (error as Error).name,
     });
@@ -42,4 +77,5 @@ export async function deliverSubmitted(task: ReviewTask & { token?: string }): P
     .catch((error) => {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
     });
+  return outcome;
 }

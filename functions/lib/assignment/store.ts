@@ -9,13 +9,13 @@ import {
   GetCommand,
   paginateQuery,
   TransactWriteCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Text } from '../i18n';
 import {
   keys,
   OPEN_REVIEW_STATUSES,
+  type ProposalStatus,
   REVIEW_STATUSES,
   type Reviewer,
   type ReviewStatus,
@@ -417,12 +417,24 @@ export interface ReleaseExtra {
   at?: Date;
   /** The reviewer's reason for declining. */
   declineReason?: string;
+  /**
+   * A history line written in the same transaction, so that exactly one of the paths that may close a task
+   * (the review page, the sweep, the Reassign step) writes it: the one whose conditional update wins.
+   */
+  note?: { text: string; proposalStatus: ProposalStatus };
+  /**
+   * The execution still waits on the task's token and has not been told yet: keep the token and list the task
+   * among the undelivered decisions (by the time it closed), so that `deliverDecision` tells the execution and
+   * spends the token, and the sweep retries if it cannot. Without it, the token is removed with the listing.
+   */
+  executionWaits?: boolean;
 }
 
 /**
- * Closes an open task (PENDING/ACCEPTED) with `status` and frees the reviewer's seat in one transaction:
- * the open-task listing keys and the token are removed, and the load decremented (never below 0).
- * Idempotent: releasing a task that is no longer open does nothing and returns `released: false`.
+ * Closes an open task (PENDING/ACCEPTED) with `status` and frees the reviewer's seat in one transaction
+ * (with the history line, when given); the load is decremented, never below 0.
+ * Idempotent: releasing a task that is no longer open does nothing and returns `released: false`. The caller
+ * that gets `released: true` owns the transition: it alone counts it.
  */
 export async function releaseReviewer(
   doc: DynamoDBDocumentClient,
@@ -433,37 +445,66 @@ export async function releaseReviewer(
   extra: ReleaseExtra = {},
 ): Promise<{ released: boolean }> {
   const at = (extra.at ?? new Date()).toISOString();
+  const sets = ['#status = :status', 'decidedAt = :at'];
+  const values: Record<string, unknown> = {
+    ':status': status,
+    ':at': at,
+    ':pending': 'PENDING',
+    ':accepted': 'ACCEPTED',
+  };
+  if (extra.declineReason) {
+    sets.push('declineReason = :reason');
+    values[':reason'] = extra.declineReason;
+  }
+  let removes = ' REMOVE GSI2PK, GSI2SK, #token';
+  if (extra.executionWaits) {
+    sets.push('GSI2SK = :listed');
+    values[':listed'] = keys.openTask(at, proposalId, reviewerId).GSI2SK;
+    removes = '';
+  }
   const taskUpdate = {
     TableName: table,
     Key: keys.review(proposalId, reviewerId),
-    UpdateExpression: `SET #status = :status, decidedAt = :at${extra.declineReason ? ', declineReason = :reason' : ''} REMOVE GSI2PK, GSI2SK, #token`,
+    UpdateExpression: `SET ${sets.join(', ')}${removes}`,
     ConditionExpression: '#status IN (:pending, :accepted)',
-    ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
-    ExpressionAttributeValues: {
-      ':status': status,
-      ':at': at,
-      ':pending': 'PENDING',
-      ':accepted': 'ACCEPTED',
-      ...(extra.declineReason ? { ':reason': extra.declineReason } : {}),
+    ExpressionAttributeNames: {
+      '#status': 'status',
+      ...(extra.executionWaits ? {} : { '#token': 'token' }),
+    } as Record<string, string>,
+    ExpressionAttributeValues: values,
+  };
+  const history = extra.note
+    ? [
+        {
+          Put: {
+            TableName: table,
+            Item: {
+              ...keys.taskEvent(proposalId, at, reviewerId),
+              at,
+              status: extra.note.proposalStatus,
+              note: extra.note.text,
+            },
+          },
+        },
+      ]
+    : [];
+  const loadUpdate = {
+    Update: {
+      TableName: table,
+      Key: keys.reviewer(reviewerId),
+      UpdateExpression: 'SET #load = #load - :one',
+      ConditionExpression: '#load > :zero',
+      ExpressionAttributeNames: { '#load': 'load' },
+      ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
     },
   };
+  // The reviewer's load is already 0 (or the reviewer was removed): the task closes alone.
+  let withLoad = true;
   for (let attempt = 0; ; attempt++) {
     try {
       await doc.send(
         new TransactWriteCommand({
-          TransactItems: [
-            { Update: taskUpdate },
-            {
-              Update: {
-                TableName: table,
-                Key: keys.reviewer(reviewerId),
-                UpdateExpression: 'SET #load = #load - :one',
-                ConditionExpression: '#load > :zero',
-                ExpressionAttributeNames: { '#load': 'load' },
-                ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
-              },
-            },
-          ],
+          TransactItems: [{ Update: taskUpdate }, ...(withLoad ? [loadUpdate] : []), ...history],
         }),
       );
       return { released: true };
@@ -472,16 +513,9 @@ export async function releaseReviewer(
       const reasons = cancelled.CancellationReasons ?? [];
       if (cancelled.name === 'TransactionCanceledException') {
         if (reasons[0]?.Code === 'ConditionalCheckFailed') return { released: false };
-        if (reasons[1]?.Code === 'ConditionalCheckFailed') {
-          // The reviewer's load is already 0 (or the reviewer was removed): close the task alone.
-          try {
-            await doc.send(new UpdateCommand(taskUpdate));
-            return { released: true };
-          } catch (inner) {
-            if ((inner as Cancellation).name === 'ConditionalCheckFailedException')
-              return { released: false };
-            throw inner;
-          }
+        if (withLoad && reasons[1]?.Code === 'ConditionalCheckFailed') {
+          withLoad = false;
+          continue;
         }
       } else if (cancelled.name !== 'TransactionConflictException') throw error;
       if (attempt + 1 >= CONFLICT_ATTEMPTS) {

@@ -55,7 +55,9 @@ describe('reassigning a seat', () => {
     expect(table.task(PROPOSAL_ID, 'r-gov-free')).toMatchObject({ status: 'PENDING', attempt: 2 });
     expect(loadOf('r-gov-free')).toBe(initialLoad('r-gov-free') + 1);
     expect(loadOf('r-full')).toBe(initialLoad('r-full'));
+    // The execution's own time limit ended the task: this step closed it, so it writes the timeout line.
     expect(table.history(PROPOSAL_ID).map((h) => h.note)).toEqual([
+      "r-health-free did not answer before the review task's time limit; task timed out",
       'r-health-free did not answer in time; looking for a replacement',
       'Reassigned to r-gov-free',
     ]);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { keys } from '../../../functions/lib/model';
 import { verifyReviewLink } from '../../../functions/lib/review';
 import {
+  awsError,
   ddb,
   type FakeTable,
   firstLink,
@@ -117,13 +118,18 @@ describe('the reminder sweep', () => {
     expect(sentEmails()).toEqual([]);
   });
 
-  it('times out a task past its due date and grace period: seat freed, execution told ReviewTimedOut', async () => {
+  it('times out a task past its due date and grace period: recorded first, then the execution told ReviewTimedOut', async () => {
     const load = table.reviewer('r-health-free')?.load ?? 0;
     const result = await sweep(at(2.01));
 
     expect(result).toEqual({ checked: 1, reminded: 0, timedOut: 1, redelivered: 0 });
     const [release] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems ?? []);
-    expect(release?.map((item) => item.Update?.Key?.SK)).toEqual(['REVIEW#r-health-free', 'PROFILE']);
+    // Task closed, seat freed and history line written in one transaction.
+    expect(release?.map((item) => item.Update?.Key?.SK ?? item.Put?.Item?.SK)).toEqual([
+      'REVIEW#r-health-free',
+      'PROFILE',
+      `EVENT#${at(2.01)}#task:r-health-free`,
+    ]);
     expect(table.task(PROPOSAL_ID, 'r-health-free')).toMatchObject({
       status: 'TIMED_OUT',
       decidedAt: at(2.01),
@@ -133,7 +139,29 @@ describe('the reminder sweep', () => {
     expect(sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input)).toEqual([
       { taskToken: 'token-wahyu', error: 'ReviewTimedOut', cause: `Due ${DUE}` },
     ]);
+    expect(table.history(PROPOSAL_ID).map((h) => h.note)).toEqual([
+      'r-health-free passed the due date and grace period; task timed out',
+    ]);
     expect(sentEmails()).toEqual([]);
+  });
+
+  it('keeps a timeout Step Functions did not hear of and tells the execution at the next sweep', async () => {
+    sfn.on(SendTaskFailureCommand).rejectsOnce(awsError('ServiceUnavailable', 503)).resolves({});
+    const first = await sweep(at(2.01));
+
+    expect(first.timedOut).toBe(1);
+    expect(table.task(PROPOSAL_ID, 'r-health-free')).toMatchObject({
+      status: 'TIMED_OUT',
+      token: 'token-wahyu',
+    });
+    const second = await sweep(at(2.05));
+
+    expect(second).toEqual({ checked: 0, reminded: 0, timedOut: 0, redelivered: 1 });
+    expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(2);
+    expect(table.task(PROPOSAL_ID, 'r-health-free')?.token).toBeUndefined();
+    expect(table.history(PROPOSAL_ID).filter((h) => h.note.includes('timed out'))).toHaveLength(1);
+    const third = await sweep(at(2.1));
+    expect(third).toEqual({ checked: 0, reminded: 0, timedOut: 0, redelivered: 0 });
   });
 
   it('does not time out a task still within its grace period', async () => {

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signReviewLink } from '../../../functions/lib/review';
 import {
+  awsError,
   BUCKET,
   ddb,
   type FakeTable,
@@ -226,7 +227,7 @@ describe('answering the task', () => {
     expect(sfn.calls()).toHaveLength(0);
   });
 
-  it('declines by releasing the seat in one transaction and failing the task with ReviewDeclined', async () => {
+  it('declines by recording the decline and freeing the seat in one transaction, then failing the task with ReviewDeclined', async () => {
     const reason = 'Saya pernah menjadi konsultan dinas ini (konflik kepentingan).';
     const response = await call(
       request('POST', link(), new URLSearchParams({ action: 'decline', reason }).toString()),
@@ -234,16 +235,34 @@ describe('answering the task', () => {
 
     expect(response.statusCode).toBe(303);
     const [release] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems ?? []);
-    expect(release?.map((item) => item.Update?.Key)).toEqual([
+    expect(release?.map((item) => item.Update?.Key ?? { PK: item.Put?.Item?.PK })).toEqual([
       { PK: `PROPOSAL#${PROPOSAL_ID}`, SK: `REVIEW#${REVIEWER}` },
       { PK: `REVIEWER#${REVIEWER}`, SK: 'PROFILE' },
+      { PK: `PROPOSAL#${PROPOSAL_ID}` },
     ]);
     expect(table.task(PROPOSAL_ID, REVIEWER)).toMatchObject({ status: 'DECLINED', declineReason: reason });
     expect(table.task(PROPOSAL_ID, REVIEWER)?.token).toBeUndefined();
     expect(table.reviewer(REVIEWER)?.load).toBe(1);
+    expect(table.history(PROPOSAL_ID).at(-1)?.note).toBe(`${REVIEWER} declined the review task`);
     const failures = sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input);
     expect(failures).toEqual([{ taskToken: TOKEN, error: 'ReviewDeclined', cause: reason }]);
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+
+  it('keeps a decline Step Functions could not hear of and delivers it at the next visit', async () => {
+    sfn.on(SendTaskFailureCommand).rejectsOnce(awsError('ServiceUnavailable', 503)).resolves({});
+    const reason = 'Sedang cuti panjang.';
+    const response = await call(
+      request('POST', link(), new URLSearchParams({ action: 'decline', reason }).toString()),
+    );
+
+    expect(response.statusCode).toBe(303);
+    expect(table.task(PROPOSAL_ID, REVIEWER)).toMatchObject({ status: 'DECLINED', token: TOKEN });
+    const again = await call(request('GET', link()));
+
+    expect(again.statusCode).toBe(200);
+    expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(2);
+    expect(table.task(PROPOSAL_ID, REVIEWER)?.token).toBeUndefined();
   });
 
   it('submits the scores with a conditional update, then answers the execution with the weighted score', async () => {
