@@ -9,18 +9,22 @@ export function createApp(props: AppProps = {}): { app: App; data: StatefulStack
   const app = new App(props);
   const config = readStageConfig((key) => app.node.tryGetContext(key));
   const prefix = `Proposals-${config.stage}`;
+  // Tags of the CloudFormation stacks themselves (with @aws-cdk/core:explicitStackTags, Tags.of(app) below tags
+  // only the resources in the templates); CloudFormation also applies them to resources CDK leaves untagged.
+  const tags = { project: 'proposal-review', stage: config.stage };
   const data = new StatefulStack(app, `${prefix}-Data`, {
     config,
+    tags,
     description: 'Proposal review pipeline: data (bucket, table, queues, secret)',
   });
   const logic = new StatelessStack(app, `${prefix}-Logic`, {
     config,
     data,
+    tags,
     description: 'Proposal review pipeline: logic (functions, state machine, review API)',
   });
   logic.addStackDependency(data);
-  Tags.of(app).add('project', 'proposal-review');
-  Tags.of(app).add('stage', config.stage);
+  for (const [key, value] of Object.entries(tags)) Tags.of(app).add(key, value);
   // cdk-nag AwsSolutions checks at synthesis; `-c nag=false` turns them off.
   addNagChecks(app, data, logic);
   return { app, data, logic };
