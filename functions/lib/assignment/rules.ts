@@ -51,14 +51,6 @@ export const EXCLUSION_REASONS = [
 ] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
-/** Reasons that are conflicts of interest (they never change with time or capacity). */
-export const CONFLICT_REASONS: readonly ExclusionReason[] = [
-  'own-email',
-  'same-institution',
-  'declared-conflict',
-  'same-region',
-];
-
 export interface RankedReviewer {
   reviewerId: string;
   expertiseMatch: boolean;

@@ -331,8 +331,3 @@ export function loadProfile(nameOrPath = 'kipp'): Profile {
   }
   return parseProfile(json, nameOrPath);
 }
-
-/** Sum of the scoring weights (always > 0 for a valid profile). */
-export function weightSum(profile: Profile): number {
-  return profile.scoring.criteria.reduce((sum, c) => sum + c.weight, 0);
-}

@@ -32,9 +32,3 @@ export function eligibilityIssues(
   }
   return issues;
 }
-
-/** A copy of the report with more issues, its verdict recomputed. */
-export function withIssues(report: ValidationReport, issues: Issue[]): ValidationReport {
-  const all = [...report.issues, ...issues];
-  return { ...report, issues: all, valid: !all.some((i) => i.severity === 'error') };
-}

@@ -14,7 +14,7 @@ import { parsePdf } from './pdf';
 import { looksLikeMarkdown, parsePlain } from './plain';
 import type { DocumentFormat, Issue, ParsedDocument, ValidateOptions, ValidationReport } from './types';
 
-export { eligibilityIssues, withIssues } from './eligibility';
+export { eligibilityIssues } from './eligibility';
 export { ISSUE_CODES } from './messages';
 export { formatReport, reportSummary } from './report';
 export type * from './types';
