@@ -32,7 +32,8 @@ import { assignReviewers } from '../functions/lib/assignment/store';
 import type { Reviewer } from '../functions/lib/model';
 import { loadProfile } from '../functions/lib/profile';
 import { importRoster } from '../functions/lib/roster/store';
-import { createProjectTable, startTestTable } from '../test/support/dynamodb';
+import { createProjectTable, startTestTable } from '../local/emulators/table';
+import { seededRandom } from './random';
 
 /** Experts per proposal kept in the offline LP (the conflict-free bound shows the cut loses nothing here). */
 const TOP_CANDIDATES = 15;
@@ -88,18 +89,6 @@ export async function matchScoreUpperBound(season: Season, profile: AssignmentPr
   return solution.ObjectiveValue;
 }
 
-/** Small seeded generator (mulberry32): the same season on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function pickWeighted<T>(items: readonly T[], weights: readonly number[], random: () => number): T {
   const total = weights.reduce((s, w) => s + w, 0);
   let x = random() * total;
@@ -147,7 +136,7 @@ export function simulateSeason(
   seed: number,
   capacity: [number, number] = [25, 40],
 ): Season {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const categories = profile.categories.map((c) => c.id);
   const demand = categories.map((c) => CATEGORY_SHARE[c] ?? 5);
   // Academics' expertise is spread far more evenly than the proposals are: popular categories are short of

@@ -18,7 +18,8 @@ import { proposalIdFor } from '../functions/lib/uploads';
 import { Driver } from '../local/driver';
 import type { InvocationStats } from '../local/lambdas';
 import { type LocalRuntime, s3Notification, startLocalRuntime } from '../local/runtime';
-import { type GeneratedProposal, planProposals, planRoster, seededRandom, shuffle } from './proposals';
+import { type GeneratedProposal, planProposals, planRoster } from './proposals';
+import { seededRandom, shuffle } from './random';
 import type { BenchResult } from './validation';
 
 export interface BurstOptions {

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Profile } from '../functions/lib/profile';
+import { seededRandom, shuffle } from './random';
 
 export const EXAMPLES_DIR = new URL('../examples/', import.meta.url).pathname;
 
@@ -104,26 +105,6 @@ export interface GeneratedProposal {
   category?: string;
   expected: Outcome;
   body: string;
-}
-
-/** Small deterministic generator (mulberry32): the same seed gives the same burst. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function shuffle<T>(items: T[], random: () => number): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j] as T, items[i] as T];
-  }
-  return items;
 }
 
 const LABELS = { title: 'Judul', institution: 'Instansi', category: 'Kategori' } as const;

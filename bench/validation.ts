@@ -10,7 +10,7 @@ import mammoth from 'mammoth';
 import { extractText } from 'unpdf';
 import { loadProfile } from '../functions/lib/profile';
 import { validateDocument } from '../functions/lib/validation';
-import { makePng, readSource, renderDocx, renderPdf } from '../test/fixtures/make-fixtures';
+import { makePng, readSource, renderDocx, renderPdf } from '../scripts/make-fixtures';
 
 export interface BenchResult {
   name: string;

@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UPLOAD_PREFIX } from '../functions/lib/contract';
 
 export interface Deployment {
   stage: string;
@@ -53,7 +54,7 @@ export async function deployment(stage = process.env.PROPOSALS_STAGE ?? 'dev'): 
       stage,
       table: env.PROPOSALS_TABLE,
       bucket: env.PROPOSALS_BUCKET,
-      uploadPrefix: 'incoming/',
+      uploadPrefix: UPLOAD_PREFIX,
       stateMachineArn: env.PROPOSALS_STATE_MACHINE_ARN,
       reviewApiUrl: env.PROPOSALS_REVIEW_URL,
       intakeDlqUrl: env.PROPOSALS_INTAKE_DLQ_URL,
@@ -71,7 +72,7 @@ export async function deployment(stage = process.env.PROPOSALS_STAGE ?? 'dev'): 
     stage,
     table: data.TableName ?? '',
     bucket: data.BucketName ?? '',
-    uploadPrefix: data.UploadPrefix ?? 'incoming/',
+    uploadPrefix: data.UploadPrefix ?? UPLOAD_PREFIX,
     stateMachineArn: logic.StateMachineArn ?? '',
     reviewApiUrl: logic.ReviewApiUrl,
     intakeDlqUrl: data.IntakeDlqUrl,

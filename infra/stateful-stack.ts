@@ -5,10 +5,8 @@ import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { TABLE_KEYS } from '../functions/lib/model';
+import { TABLE_KEYS, UPLOAD_PREFIX } from '../functions/lib/contract';
 import type { StageConfig } from './config';
-
-export const UPLOAD_PREFIX = 'incoming/';
 
 export interface StatefulStackProps extends StackProps {
   config: StageConfig;

@@ -7,11 +7,12 @@ import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { UPLOAD_PREFIX } from '../functions/lib/contract';
 import type { StageConfig } from './config';
 import { ProjectFunction } from './constructs/lambda';
 import { Observability } from './constructs/observability';
 import { ReviewPipeline } from './constructs/pipeline';
-import { type StatefulStack, UPLOAD_PREFIX } from './stateful-stack';
+import type { StatefulStack } from './stateful-stack';
 
 export interface StatelessStackProps extends StackProps {
   config: StageConfig;

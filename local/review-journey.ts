@@ -1,10 +1,10 @@
 /**
- * Shared steps of the reviewer journeys: one local runtime with the example roster, the review-task emails
- * sent so far, and the weighted score a reviewer should see for the marks they gave.
+ * A reviewer's journey on the local runtime: one runtime with the example roster and one reviewable example
+ * uploaded, and the review-task emails sent so far (used by the end-to-end tests and scripts/screenshots.ts).
  */
-import { Driver, type ExpectedExample, exampleSet } from '../../../local/driver';
-import type { SentEmail } from '../../../local/emulators/ses';
-import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime';
+import { Driver, type ExpectedExample, exampleSet } from './driver';
+import type { SentEmail } from './emulators/ses';
+import { type LocalRuntime, startLocalRuntime } from './runtime';
 
 export interface TaskEmail {
   to: string;
@@ -79,21 +79,3 @@ export async function startJourney(): Promise<Journey> {
     throw error;
   }
 }
-
-/** The weighted score (0-100, 2 decimals) the profile's contract gives these marks. */
-export function expectedWeightedScore(driver: Driver, scores: Record<string, number>): number {
-  const { scaleMin, scaleMax, criteria } = driver.profile.scoring;
-  let total = 0;
-  let weights = 0;
-  for (const c of criteria) {
-    total += (c.weight * ((scores[c.id] ?? Number.NaN) - scaleMin)) / (scaleMax - scaleMin);
-    weights += c.weight;
-  }
-  return Math.round((total / weights) * 100 * 100) / 100;
-}
-
-/** What a reviewer sees after their answer, in their language. */
-export const RECEIPT_TEXT = {
-  submit: { id: /Penilaian Anda diterima pada/, en: /Your review was received on/ },
-  decline: { id: /Anda menolak permintaan ini pada/, en: /You declined this request on/ },
-} as const;

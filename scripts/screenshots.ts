@@ -12,9 +12,9 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chooseScore, launchChromium, loopbackContext } from '../test/e2e/support/browser';
-import type { Journey } from '../test/e2e/support/journey';
-import { startJourney, taskEmails } from '../test/e2e/support/journey';
+import { chooseScore, launchChromium, loopbackContext } from '../local/browser';
+import type { Journey } from '../local/review-journey';
+import { startJourney, taskEmails } from '../local/review-journey';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const outdir = resolve(process.argv[2] ?? join(ROOT, 'docs', 'screenshots'));

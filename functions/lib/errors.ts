@@ -1,18 +1,20 @@
+import { ROUTED_ERRORS } from './contract';
+
 /**
  * Errors the state machine routes on (by `name`). A task Lambda that fails throws; it never returns an error object.
  */
 export class TransientError extends Error {
-  override name = 'TransientError';
+  override name = ROUTED_ERRORS.transient;
 }
 
 /** The reviewer declined the task (SendTaskFailure error name). */
 export class ReviewDeclined extends Error {
-  override name = 'ReviewDeclined';
+  override name = ROUTED_ERRORS.reviewDeclined;
 }
 
 /** The task passed its due date and grace period (SendTaskFailure error name). */
 export class ReviewTimedOut extends Error {
-  override name = 'ReviewTimedOut';
+  override name = ROUTED_ERRORS.reviewTimedOut;
 }
 
 /** Input that does not match what a boundary accepts. */
@@ -61,4 +63,10 @@ function isRetryableSdkError(error: Error): boolean {
   const meta = (error as { $retryable?: unknown; $metadata?: { httpStatusCode?: number } }).$metadata;
   const status = meta?.httpStatusCode ?? 0;
   return status >= 500 || status === 429;
+}
+
+/** A DynamoDB write whose condition failed (alone or inside a transaction): another writer got there first. */
+export function isConditionalFailure(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  return name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
 }

@@ -6,6 +6,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { INDEXES } from './contract';
 import { asTransient, InvalidTransitionError } from './errors';
 import {
   type HistoryEntry,
@@ -267,7 +268,7 @@ export class ProposalStore {
       .send(
         new QueryCommand({
           TableName: this.table,
-          IndexName: 'GSI3',
+          IndexName: INDEXES.byReviewId,
           KeyConditionExpression: 'reviewId = :id',
           ExpressionAttributeValues: { ':id': reviewId },
         }),
@@ -345,7 +346,7 @@ export class ProposalStore {
     for (const s of statuses) {
       const items = await this.queryAll({
         TableName: this.table,
-        IndexName: 'GSI2',
+        IndexName: INDEXES.listings,
         KeyConditionExpression: 'GSI2PK = :pk',
         ExpressionAttributeValues: { ':pk': `STATUS#${s}` },
       });

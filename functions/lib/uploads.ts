@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { UPLOAD_PREFIX } from './contract';
 
-/** Prefix under which uploads start the pipeline: incoming/<agency>/<file>. */
-export const UPLOAD_PREFIX = 'incoming/';
 const AGENCY = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
 /** One S3 object-created record as S3 delivers it to SQS (keys are URL-encoded, `+` is a space). */

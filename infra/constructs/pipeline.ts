@@ -20,6 +20,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { ROUTED_ERRORS } from '../../functions/lib/contract';
 
 export interface PipelineFunctions {
   validate: IFunction;
@@ -50,7 +51,7 @@ export const TRANSIENT_ERRORS = [
   'Lambda.TooManyRequestsException',
   // The sandbox died mid-invocation (out of memory, a crash): worth another try.
   'Lambda.Unknown',
-  'TransientError',
+  ROUTED_ERRORS.transient,
 ];
 
 /**
@@ -172,7 +173,7 @@ export class ReviewPipeline extends Construct {
       parameters: { 'proposalId.$': '$.proposalId', status: 'UNFILLED' },
     });
     sendReviewTask.addCatch(reassign, {
-      errors: ['ReviewDeclined', 'ReviewTimedOut', 'States.Timeout'],
+      errors: [ROUTED_ERRORS.reviewDeclined, ROUTED_ERRORS.reviewTimedOut, 'States.Timeout'],
       resultPath: '$.error',
     });
     reassign.next(

@@ -1,7 +1,11 @@
+/**
+ * A throwaway table with the project's key schema on DynamoDB Local, for the integration tests and the
+ * assignment benchmark (the local runtime creates its table from the synthesized template instead).
+ */
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLE_KEYS } from '../../functions/lib/model';
-import { type RunningDynamoDb, startDynamoDbLocal } from '../../local/emulators/dynamodb';
+import { TABLE_KEYS } from '../../functions/lib/contract';
+import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb';
 
 export interface TestTable {
   db: RunningDynamoDb;
@@ -36,7 +40,7 @@ export async function startTestTable(tableName = `proposals-${Date.now()}`): Pro
   };
 }
 
-/** Creates a table with the project's key schema and GSIs (functions/lib/model.ts), on demand. */
+/** Creates a table with the project's key schema and GSIs (functions/lib/contract.ts), on demand. */
 export async function createProjectTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const attributes = new Set<string>([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey]);
   for (const index of TABLE_KEYS.indexes) {

@@ -6,15 +6,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProposalView } from '../../functions/lib/proposals';
-import { chooseScore, launchChromium, loopbackContext } from './support/browser';
-import {
-  expectedWeightedScore,
-  type Journey,
-  RECEIPT_TEXT,
-  startJourney,
-  type TaskEmail,
-  taskEmails,
-} from './support/journey';
+import { chooseScore, launchChromium, loopbackContext } from '../../local/browser';
+import { type Journey, startJourney, type TaskEmail, taskEmails } from '../../local/review-journey';
+import { expectedWeightedScore, RECEIPT_TEXT } from './support/journey';
 import { tamperSignature } from './support/links';
 
 const DECLINE_REASON =

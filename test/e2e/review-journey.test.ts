@@ -16,7 +16,7 @@ import {
   startJourney,
   type TaskEmail,
   taskEmails,
-} from './support/journey';
+} from '../../local/review-journey';
 import { expiredLink, reviewIdOf, tamperSignature } from './support/links';
 
 const DAY = 86_400_000;

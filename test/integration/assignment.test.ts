@@ -6,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../bench/random';
 import { ReviewerUnavailableError } from '../../functions/lib/assignment/errors';
 import { conflictOf, type ProposalForAssignment } from '../../functions/lib/assignment/rules';
 import {
@@ -18,23 +19,11 @@ import {
 import type { Reviewer } from '../../functions/lib/model';
 import { loadProfile } from '../../functions/lib/profile';
 import { importRoster, listReviewers } from '../../functions/lib/roster/store';
-import { startTestTable, type TestTable } from '../support/dynamodb';
+import { startTestTable, type TestTable } from '../../local/emulators/table';
 
 const kipp = loadProfile('kipp');
 const CATEGORIES = kipp.categories.map((c) => c.id);
 const NOW = new Date('2025-07-01T02:00:00.000Z');
-
-/** Small deterministic generator (mulberry32) so the scenario is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const INSTITUTIONS = [
   'Universitas Indonesia',
@@ -145,7 +134,7 @@ afterEach(async () => {
 
 describe('assigning reviewers on DynamoDB Local', () => {
   it('keeps 200 concurrent assignments within capacity, conflict-free and counted exactly', async () => {
-    const random = seeded(2025);
+    const random = seededRandom(2025);
     const roster = makeRoster(60, 10, random); // 600 seats for 200 proposals x 3 reviewers: just enough
     const proposals = makeProposals(200, random);
     await importRoster(db.doc, db.tableName, roster);
@@ -196,7 +185,7 @@ describe('assigning reviewers on DynamoDB Local', () => {
   });
 
   it('changes nothing when an assignment runs again, and returns the same tasks', async () => {
-    const random = seeded(7);
+    const random = seededRandom(7);
     await importRoster(db.doc, db.tableName, makeRoster(12, 5, random));
     const [proposal] = makeProposals(1, random);
     const first = await assignReviewers(db.doc, db.tableName, proposal!, kipp, NOW);
@@ -237,7 +226,7 @@ describe('assigning reviewers on DynamoDB Local', () => {
   });
 
   it('writes the task with its due date, listing keys and a long random review id', async () => {
-    const random = seeded(11);
+    const random = seededRandom(11);
     await importRoster(db.doc, db.tableName, makeRoster(6, 5, random));
     const [proposal] = makeProposals(1, random);
     const { tasks } = await assignReviewers(db.doc, db.tableName, proposal!, kipp, NOW);
@@ -260,7 +249,7 @@ describe('assigning reviewers on DynamoDB Local', () => {
   });
 
   it('fills only the freed seat after a decline, and never asks the decliner again', async () => {
-    const random = seeded(3);
+    const random = seededRandom(3);
     await importRoster(db.doc, db.tableName, makeRoster(10, 5, random));
     const [proposal] = makeProposals(1, random);
     const first = await assignReviewers(db.doc, db.tableName, proposal!, kipp, NOW);
@@ -279,7 +268,7 @@ describe('assigning reviewers on DynamoDB Local', () => {
   });
 
   it('frees the seat once when a task is released twice', async () => {
-    const random = seeded(5);
+    const random = seededRandom(5);
     await importRoster(db.doc, db.tableName, makeRoster(6, 5, random));
     const [proposal] = makeProposals(1, random);
     const { tasks } = await assignReviewers(db.doc, db.tableName, proposal!, kipp, NOW);
@@ -317,7 +306,7 @@ describe('assigning reviewers on DynamoDB Local', () => {
   });
 
   it('reserves a named reviewer for ops, and refuses a conflict or a full reviewer with a clear error', async () => {
-    const random = seeded(13);
+    const random = seededRandom(13);
     const roster = makeRoster(8, 1, random);
     await importRoster(db.doc, db.tableName, roster);
     const proposal: ProposalForAssignment = {
@@ -348,7 +337,7 @@ describe('assigning reviewers on DynamoDB Local', () => {
   });
 
   it('reports the gap when no expert of the category is free', async () => {
-    const random = seeded(17);
+    const random = seededRandom(17);
     const roster = makeRoster(10, 3, random).map((r) => ({ ...r, expertise: ['pendidikan'] }));
     await importRoster(db.doc, db.tableName, roster);
     const proposal: ProposalForAssignment = {

@@ -5,7 +5,7 @@ import { loadProfile } from '../../functions/lib/profile';
 import { parseRoster } from '../../functions/lib/roster/parse';
 import { importRoster, listReviewers } from '../../functions/lib/roster/store';
 import { RosterError } from '../../functions/lib/roster/validate';
-import { startTestTable, type TestTable } from '../support/dynamodb';
+import { startTestTable, type TestTable } from '../../local/emulators/table';
 
 const kipp = loadProfile('kipp');
 const example = parseRoster(

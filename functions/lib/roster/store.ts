@@ -10,6 +10,7 @@ import {
   paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { INDEXES } from '../contract';
 import { keys, type Reviewer } from '../model';
 import { ROSTER_FIELDS, reviewerFromItem } from './schema';
 import { RosterError, validateRoster } from './validate';
@@ -21,7 +22,7 @@ export async function listReviewers(doc: DynamoDBDocumentClient, table: string):
     { client: doc },
     {
       TableName: table,
-      IndexName: 'GSI2',
+      IndexName: INDEXES.listings,
       KeyConditionExpression: 'GSI2PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.rosterListing('').GSI2PK },
     },

@@ -95,21 +95,6 @@ export function failFirstAbout(
   };
 }
 
-/**
- * Small seeded generator (mulberry32) so a "share of requests" fault plan is the same plan on every run; which
- * request gets which draw still depends on the order the Lambdas send them in.
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 export const THROTTLED: Fault = {
   status: 400,
   type: 'ThrottlingException',

@@ -1,7 +1,7 @@
 import { strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { validateDocument } from '../../../functions/lib/validation';
-import { rawDocx } from '../../fixtures/make-fixtures';
+import { rawDocx } from '../../../scripts/make-fixtures';
 import { codes, NOW, profile, validateFixture } from './helpers';
 
 const GROUPS = [
