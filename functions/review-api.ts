@@ -1,3 +1,8 @@
+/**
+ * The review endpoint: a thin adapter over the pure review flow (functions/lib/review/flow.ts). It supplies the
+ * flow's ports (the task by review id, a presigned download, recording a decision) and maps the page the flow
+ * returns to an API Gateway response. A fault of AWS shows the reviewer the "try again" page, not a bare 500.
+ */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -5,24 +10,20 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { releaseReviewer } from './lib/assignment';
 import { dynamo } from './lib/aws/dynamodb';
 import { s3 } from './lib/aws/s3';
-import { getSecret } from './lib/aws/secrets';
+import { getSecretVersions } from './lib/aws/secrets';
 import { requireEnv } from './lib/config';
+import { isConditionalFailure } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { keys, type Proposal, type ReviewTask } from './lib/model';
 import { activeProfile } from './lib/profile-config';
 import { ProposalStore } from './lib/proposals';
 import {
-  decisionFormValues,
-  type ErrorKind,
-  type FieldError,
-  parseDecision,
+  handleReviewRequest,
+  type RecordedDecision,
   type RenderedPage,
+  type ReviewPorts,
+  type ReviewTaskView,
   renderErrorPage,
-  renderInvitePage,
-  renderReceipt,
-  renderScoreForm,
-  verifyReviewLink,
-  weightedScore,
 } from './lib/review';
 import { awaitsDelivery, deliverDecision } from './lib/review-delivery';
 import { getReviewers } from './lib/roster/store';
@@ -34,193 +35,21 @@ const secretArn = requireEnv('SIGNING_SECRET_ARN');
 const store = new ProposalStore(dynamo, table);
 const DOWNLOAD_SECONDS = 15 * 60;
 
-type Response = APIGatewayProxyStructuredResultV2;
 type StoredTask = ReviewTask & { token?: string };
+/** The flow's view of a task, with what the adapter needs to act on it (never rendered). */
+type View = ReviewTaskView & { stored: StoredTask; item: Proposal };
 
-const toResponse = (page: RenderedPage): Response => ({
-  statusCode: page.statusCode,
-  headers: page.headers,
-  body: page.body,
-});
-
-function errorPage(kind: ErrorKind, lang: 'id' | 'en' = activeProfile().language): Response {
-  return toResponse(renderErrorPage({ kind, lang, profile: activeProfile() }));
-}
-
-function pageProposal(proposal: Proposal) {
+/** The page fields of a proposal; the group's first section is its summary (Ringkasan in KIPP). */
+function pageProposal(proposal: Proposal): View['proposal'] {
   const report = proposal.validation as ValidationReport | undefined;
   return {
     title: proposal.title,
     institution: proposal.institution,
     category: proposal.category,
     group: proposal.group,
-    // The group's first section is its summary (Ringkasan in KIPP).
+    status: proposal.status,
     summary: report?.sections.find((section) => section.present && section.excerpt)?.excerpt,
   };
-}
-
-/** Renders what the link shows now, from the task's status. */
-async function show(
-  task: StoredTask,
-  proposal: Proposal,
-  actionUrl: string,
-  lang: 'id' | 'en',
-  errors?: FieldError[],
-  values?: { reason?: string; scores?: Record<string, string>; comment?: string },
-): Promise<Response> {
-  const profile = activeProfile();
-  const common = { profile, lang, proposal: pageProposal(proposal) };
-  const dueAt = new Date(task.dueAt);
-  switch (task.status) {
-    case 'PENDING': {
-      const downloadUrl = await presign(proposal);
-      return toResponse(
-        renderInvitePage({ ...common, downloadUrl, dueAt, actionUrl, errors, reason: values?.reason }),
-      );
-    }
-    case 'ACCEPTED': {
-      const downloadUrl = await presign(proposal);
-      return toResponse(renderScoreForm({ ...common, actionUrl, dueAt, downloadUrl, errors, values }));
-    }
-    case 'SUBMITTED':
-      return toResponse(
-        renderReceipt({
-          ...common,
-          decision: {
-            action: 'submit',
-            at: new Date(task.decidedAt ?? Date.now()),
-            scores: task.scores ?? {},
-            comment: task.comment,
-            weightedScore: task.score,
-          },
-        }),
-      );
-    case 'DECLINED':
-      return toResponse(
-        renderReceipt({
-          ...common,
-          decision: {
-            action: 'decline',
-            at: new Date(task.decidedAt ?? Date.now()),
-            reason: task.declineReason ?? '',
-          },
-        }),
-      );
-    default:
-      return errorPage('closed', lang);
-  }
-}
-
-async function presign(proposal: Proposal): Promise<string> {
-  return getSignedUrl(
-    s3,
-    new GetObjectCommand({ Bucket: bucket, Key: proposal.key, VersionId: proposal.versionId }),
-    { expiresIn: DOWNLOAD_SECONDS },
-  );
-}
-
-const seeOther = (location: string): Response => ({
-  statusCode: 303,
-  headers: { location, 'cache-control': 'no-store' },
-  body: '',
-});
-
-/** Applies a decision once: a conditional update of the task, then the task token is answered. */
-async function decide(
-  event: APIGatewayProxyEventV2,
-  task: StoredTask,
-  proposal: Proposal,
-  actionUrl: string,
-  lang: 'id' | 'en',
-): Promise<Response> {
-  const profile = activeProfile();
-  const body =
-    event.body && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  const parsed = parseDecision(body, event.headers['content-type'], profile);
-  if (!parsed.ok) {
-    return show(
-      task,
-      proposal,
-      actionUrl,
-      lang,
-      parsed.errors,
-      decisionFormValues(body, event.headers['content-type']),
-    );
-  }
-  const { decision } = parsed;
-  const now = new Date().toISOString();
-  if (decision.action === 'accept') {
-    try {
-      await dynamo.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: keys.review(task.proposalId, task.reviewerId),
-          UpdateExpression: 'SET #status = :accepted, acceptedAt = :now',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':accepted': 'ACCEPTED', ':pending': 'PENDING', ':now': now },
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-      return errorPage('used', lang);
-    }
-    await historyNote(task.proposalId, `${task.reviewerId} accepted the review task`);
-    return seeOther(actionUrl);
-  }
-  if (decision.action === 'decline') {
-    if (!task.token || (task.status !== 'PENDING' && task.status !== 'ACCEPTED'))
-      return errorPage('used', lang);
-    // The decline is recorded first (task closed with its reason, seat freed, history line: one transaction), so
-    // it happens once whatever the execution does next; then the execution is told, now or by the next visit or
-    // sweep when Step Functions cannot be reached.
-    const { released } = await releaseReviewer(dynamo, table, task.proposalId, task.reviewerId, 'DECLINED', {
-      declineReason: decision.reason,
-      executionWaits: true,
-      note: { text: `${task.reviewerId} declined the review task`, proposalStatus: proposal.status },
-    });
-    if (!released) return errorPage('used', lang);
-    metrics.addMetric('ReviewTasksDeclined', 'Count', 1);
-    await deliver({ ...task, status: 'DECLINED', declineReason: decision.reason });
-    return seeOther(actionUrl);
-  }
-  const score = weightedScore(decision.scores, profile);
-  try {
-    // The token stays until the execution has the answer (see deliverDecision), so a failed delivery is retried
-    // by the reviewer's next request or by the hourly sweep instead of being lost.
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: table,
-        Key: keys.review(task.proposalId, task.reviewerId),
-        UpdateExpression:
-          'SET #status = :submitted, scores = :scores, score = :score, #comment = :comment, decidedAt = :now',
-        ConditionExpression: '#status IN (:pending, :accepted)',
-        ExpressionAttributeNames: { '#status': 'status', '#comment': 'comment' },
-        ExpressionAttributeValues: {
-          ':submitted': 'SUBMITTED',
-          ':scores': decision.scores,
-          ':score': score,
-          ':comment': decision.comment,
-          ':now': now,
-          ':pending': 'PENDING',
-          ':accepted': 'ACCEPTED',
-        },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    return errorPage('used', lang);
-  }
-  metrics.addMetric('ReviewTasksCompleted', 'Count', 1);
-  // The review is saved; if Step Functions cannot be reached now, the next visit or the hourly sweep delivers it.
-  await deliver({ ...task, status: 'SUBMITTED', score });
-  await historyNote(task.proposalId, `${task.reviewerId} submitted a review (score ${score})`);
-  return seeOther(actionUrl);
-}
-
-/** A history line is worth less than the reviewer's answer: its failure is logged, not shown. */
-async function historyNote(proposalId: string, note: string): Promise<void> {
-  await store.note(proposalId, note).catch((error) => logger.warn('History note failed', { error, note }));
 }
 
 /** Tells the execution of a recorded decision; when it cannot be reached now, the next visit or sweep does. */
@@ -230,27 +59,165 @@ async function deliver(task: StoredTask): Promise<void> {
   );
 }
 
-/** GET shows the task; POST applies a decision. The signed query string is the reviewer's only credential. */
-export const handler = lambda(async (event: APIGatewayProxyEventV2): Promise<Response> => {
-  const method = event.requestContext.http.method;
-  if (method !== 'GET' && method !== 'POST') return errorPage('method');
-  const verified = verifyReviewLink(
-    event.queryStringParameters ?? {},
-    await getSecret(secretArn),
-    new Date(),
-  );
-  if (!verified.ok) return errorPage(verified.reason);
-  const task = await store.taskByReviewId(verified.reviewId);
-  if (!task) return errorPage('not-found');
-  withProposal(task.proposalId);
-  const [proposal, reviewers] = await Promise.all([
-    store.require(task.proposalId),
-    getReviewers(dynamo, table, [task.reviewerId]),
-  ]);
-  const lang = reviewers.get(task.reviewerId)?.language ?? activeProfile().language;
-  const actionUrl = `?${event.rawQueryString}`;
-  // A decision whose delivery failed earlier: deliver it now (idempotent).
-  if (awaitsDelivery(task)) await deliver(task);
-  if (method === 'GET') return show(task, proposal, actionUrl, lang);
-  return decide(event, task, proposal, actionUrl, lang);
+/** A history line is worth less than the reviewer's answer: its failure is logged, not shown. */
+async function historyNote(proposalId: string, note: string): Promise<void> {
+  await store.note(proposalId, note).catch((error) => logger.warn('History note failed', { error, note }));
+}
+
+/** One conditional update of the task; `false` when another request changed it first. */
+async function updateTask(
+  task: StoredTask,
+  update: string,
+  condition: string,
+  values: Record<string, unknown>,
+): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.review(task.proposalId, task.reviewerId),
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          ...(update.includes('#comment') ? { '#comment': 'comment' } : {}),
+        },
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionalFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Records a decision once (a conditional write: whoever wins owns the transition, its history line and its
+ * metric), then tells the waiting execution. The token stays until the execution has the answer, so a failed
+ * delivery is retried by the reviewer's next visit or by the hourly sweep instead of being lost.
+ */
+async function record(view: View, decision: RecordedDecision): Promise<'recorded' | 'conflict'> {
+  const task = view.stored;
+  const at = decision.at.toISOString();
+  switch (decision.action) {
+    case 'accept': {
+      const done = await updateTask(
+        task,
+        'SET #status = :accepted, acceptedAt = :now',
+        '#status = :pending',
+        {
+          ':accepted': 'ACCEPTED',
+          ':pending': 'PENDING',
+          ':now': at,
+        },
+      );
+      if (!done) return 'conflict';
+      await historyNote(task.proposalId, `${task.reviewerId} accepted the review task`);
+      return 'recorded';
+    }
+    case 'decline': {
+      // Without a token the execution has not handed the task out yet: nothing could tell it of a decline.
+      if (!task.token) return 'conflict';
+      const { released } = await releaseReviewer(
+        dynamo,
+        table,
+        task.proposalId,
+        task.reviewerId,
+        'DECLINED',
+        {
+          at: decision.at,
+          declineReason: decision.reason,
+          executionWaits: true,
+          note: { text: `${task.reviewerId} declined the review task`, proposalStatus: view.item.status },
+        },
+      );
+      if (!released) return 'conflict';
+      metrics.addMetric('ReviewTasksDeclined', 'Count', 1);
+      await deliver({ ...task, status: 'DECLINED', declineReason: decision.reason, decidedAt: at });
+      return 'recorded';
+    }
+    case 'submit': {
+      const score = decision.score ?? 0;
+      const done = await updateTask(
+        task,
+        // Listed among the undelivered decisions by when it was decided, until the execution has it.
+        'SET #status = :submitted, scores = :scores, score = :score, #comment = :comment, decidedAt = :now, GSI2SK = :listed',
+        '#status IN (:pending, :accepted)',
+        {
+          ':submitted': 'SUBMITTED',
+          ':scores': decision.scores,
+          ':score': score,
+          ':comment': decision.comment,
+          ':now': at,
+          ':listed': keys.openTask(at, task.proposalId, task.reviewerId).GSI2SK,
+          ':pending': 'PENDING',
+          ':accepted': 'ACCEPTED',
+        },
+      );
+      if (!done) return 'conflict';
+      metrics.addMetric('ReviewTasksCompleted', 'Count', 1);
+      await deliver({ ...task, status: 'SUBMITTED', score });
+      await historyNote(task.proposalId, `${task.reviewerId} submitted a review (score ${score})`);
+      return 'recorded';
+    }
+  }
+}
+
+const ports: ReviewPorts<View> = {
+  async find(reviewId) {
+    const stored = await store.taskByReviewId(reviewId);
+    if (!stored) return undefined;
+    withProposal(stored.proposalId);
+    const [item, reviewers] = await Promise.all([
+      store.require(stored.proposalId),
+      getReviewers(dynamo, table, [stored.reviewerId]),
+    ]);
+    // A decision whose delivery failed earlier: deliver it now (idempotent).
+    if (awaitsDelivery(stored)) await deliver(stored);
+    const { token: _secret, ...task } = stored;
+    return {
+      task,
+      proposal: pageProposal(item),
+      reviewerLanguage: reviewers.get(stored.reviewerId)?.language,
+      stored,
+      item,
+    };
+  },
+  downloadUrl: ({ item }) =>
+    getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: item.key, VersionId: item.versionId }), {
+      expiresIn: DOWNLOAD_SECONDS,
+    }),
+  record,
+};
+
+const toResponse = (page: RenderedPage): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: page.statusCode,
+  headers: page.headers,
+  body: page.body,
 });
+
+/** GET shows the task; POST applies a decision. The signed query string is the reviewer's only credential. */
+export const handler = lambda(
+  async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const profile = activeProfile();
+    const body =
+      event.body && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    try {
+      const page = await handleReviewRequest(
+        {
+          method: event.requestContext.http.method,
+          query: event.queryStringParameters ?? {},
+          body,
+          contentType: event.headers['content-type'],
+          acceptLanguage: event.headers['accept-language'],
+        },
+        { profile, secrets: await getSecretVersions(secretArn), now: new Date(), ports },
+      );
+      return toResponse(page);
+    } catch (error) {
+      logger.error('The review request failed', { error });
+      return toResponse(renderErrorPage({ kind: 'unavailable', lang: profile.language, profile }));
+    }
+  },
+);

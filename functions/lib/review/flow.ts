@@ -6,11 +6,12 @@
  *
  * | task status            | GET                    | POST accept        | POST decline     | POST submit        |
  * |------------------------|------------------------|--------------------|------------------|--------------------|
- * | PENDING                | invitation             | record, receipt    | record, receipt  | record, receipt    |
- * | ACCEPTED               | score form             | score form (again) | record, receipt  | record, receipt    |
+ * | PENDING                | invitation             | record, 303        | record, 303      | record, 303        |
+ * | ACCEPTED               | score form             | score form (again) | record, 303      | record, 303        |
  * | SUBMITTED / DECLINED   | receipt of the answer  | "already answered" (409)                                  |
  * | TIMED_OUT / REASSIGNED | "closed" (410)         | "closed" (410)                                            |
- * A proposal no longer IN_REVIEW closes its open tasks too. A submit from PENDING accepts and scores at
+ * A recorded decision answers 303 to the same link (Post/Redirect/Get), which then shows the score form or the
+ * receipt. A proposal no longer IN_REVIEW closes its open tasks too. A submit from PENDING accepts and scores at
  * once. A record that loses a race (the port answers `conflict`) is reported as already answered.
  */
 import { isLang, type Lang, resolveLang } from '../i18n';
@@ -48,16 +49,17 @@ export interface ReviewTaskView {
 /** A decision to record, with its time and (for scores) the weighted score. */
 export type RecordedDecision = Decision & { at: Date; score?: number };
 
-export interface ReviewPorts {
+/** What the flow needs of the outside world; `V` lets an adapter carry its own data along with the view. */
+export interface ReviewPorts<V extends ReviewTaskView = ReviewTaskView> {
   /** The task carrying this review id, or undefined. */
-  find(reviewId: string): Promise<ReviewTaskView | undefined>;
+  find(reviewId: string): Promise<V | undefined>;
   /** A short-lived download URL for the proposal file. */
-  downloadUrl(view: ReviewTaskView): Promise<string | undefined>;
+  downloadUrl(view: V): Promise<string | undefined>;
   /**
    * Records the decision if the task is still in the status it was read in (conditional write), and
    * completes the waiting Step Functions task. `conflict` when another request got there first.
    */
-  record(view: ReviewTaskView, decision: RecordedDecision): Promise<'recorded' | 'conflict'>;
+  record(view: V, decision: RecordedDecision): Promise<'recorded' | 'conflict'>;
 }
 
 export interface ReviewRequest {
@@ -70,21 +72,21 @@ export interface ReviewRequest {
   acceptLanguage?: string;
 }
 
-export interface ReviewFlowOptions {
+export interface ReviewFlowOptions<V extends ReviewTaskView = ReviewTaskView> {
   profile: ReviewProfile;
   /** Link signing secrets, current first. */
   secrets: string | readonly string[];
   now: Date;
-  ports: ReviewPorts;
+  ports: ReviewPorts<V>;
   timeZone?: string;
   /** Organisers' contact address shown on error pages. */
   contact?: string;
 }
 
 /** Handles one request to the review endpoint and returns the page to send. */
-export async function handleReviewRequest(
+export async function handleReviewRequest<V extends ReviewTaskView>(
   req: ReviewRequest,
-  opts: ReviewFlowOptions,
+  opts: ReviewFlowOptions<V>,
 ): Promise<RenderedPage> {
   const { profile, now, ports, timeZone, contact } = opts;
   const method = req.method.toUpperCase();
@@ -180,22 +182,12 @@ export async function handleReviewRequest(
       : { ...decision, at: now };
   const outcome = await ports.record(view, recorded);
   if (outcome === 'conflict') return error('used');
+  // Post/Redirect/Get: the same signed link now shows what follows (the score form, or the receipt), and
+  // reloading it sends nothing twice.
+  return seeOther(actionUrl);
+}
 
-  switch (recorded.action) {
-    case 'accept':
-      return renderReceipt({ ...base, decision: { action: 'accept', at: now }, continueUrl: actionUrl });
-    case 'decline':
-      return renderReceipt({ ...base, decision: { action: 'decline', at: now, reason: recorded.reason } });
-    case 'submit':
-      return renderReceipt({
-        ...base,
-        decision: {
-          action: 'submit',
-          at: now,
-          scores: recorded.scores,
-          comment: recorded.comment,
-          weightedScore: recorded.score,
-        },
-      });
-  }
+/** A 303 to the page the link shows next. */
+function seeOther(location: string): RenderedPage {
+  return { statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' };
 }

@@ -1,4 +1,6 @@
 /** The reviewer-facing side: signed links, emails, pages, the decision form and score arithmetic. */
+
+export * from './due';
 export * from './emails';
 export * from './errors';
 export * from './flow';

@@ -305,15 +305,12 @@ ${commentError ? html`<p class="error" id="comment-error">${tr(commentError.mess
 // ------------------------------------------------------------------------------------------- receipt
 
 export type ReceiptDecision =
-  | { action: 'accept'; at: Date }
   | { action: 'decline'; at: Date; reason: string }
   | { action: 'submit'; at: Date; scores: Record<string, number>; comment?: string; weightedScore?: number };
 
 export interface ReceiptInput extends PageContext {
   proposal: PageProposal;
   decision: ReceiptDecision;
-  /** For an accepted task: where the score form is (the same signed URL, fetched with GET). */
-  continueUrl?: string;
 }
 
 /** What was recorded and when. */
@@ -324,11 +321,7 @@ export function renderReceipt(input: ReceiptInput): RenderedPage {
   const d = input.decision;
   const at = formatDateTime(d.at, lang, tz);
   let body: SafeHtml;
-  if (d.action === 'accept') {
-    body = html`<div class="ok" role="status"><p>${fill({ id: 'Anda menerima permintaan ini pada {at}. Terima kasih.', en: 'You accepted this request on {at}. Thank you.' }, lang, { at })}</p></div>
-<p>${tr({ id: 'Tautan di email Anda juga membuka formulir penilaian, jadi Anda dapat melanjutkannya nanti.', en: 'The link in your email also opens the review form, so you can come back to it later.' }, lang)}</p>
-${input.continueUrl ? html`<p><a class="btn btn-primary" href="${safeHref(input.continueUrl)}">${tr({ id: 'Lanjut ke formulir penilaian', en: 'Go to the review form' }, lang)}</a></p>` : ''}`;
-  } else if (d.action === 'decline') {
+  if (d.action === 'decline') {
     body = html`<div class="ok" role="status"><p>${fill({ id: 'Anda menolak permintaan ini pada {at}. Kami akan menunjuk penilai lain.', en: 'You declined this request on {at}. We will assign another reviewer.' }, lang, { at })}</p></div>
 <h2>${tr({ id: 'Alasan Anda', en: 'Your reason' }, lang)}</h2>
 ${paragraphs(d.reason)}`;

@@ -86,7 +86,7 @@ const decline = () => {
 };
 
 const notes = (fragment: string) => table.history(PROPOSAL_ID).filter((h) => h.note.includes(fragment));
-const counted = (name: string) => addMetric.mock.calls.filter(([metric]) => metric === name).length;
+const counted = (name: string) => addMetric.mock.calls.filter((call: unknown[]) => call[0] === name).length;
 
 describe('closing a review task from two paths', () => {
   it('sweep first, then the Reassign step it triggered: one timeout, one line, one metric', async () => {
@@ -126,7 +126,7 @@ describe('closing a review task from two paths', () => {
     await reassign('States.Timeout');
     const response = await decline();
 
-    expect(response.statusCode).toBe(409);
+    expect(response.statusCode).toBe(410);
     expect(table.task(PROPOSAL_ID, REVIEWER)?.status).toBe('TIMED_OUT');
     expect(counted('ReviewTasksDeclined')).toBe(0);
     expect(counted('ReviewTasksTimedOut')).toBe(1);

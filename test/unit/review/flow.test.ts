@@ -69,14 +69,16 @@ describe('the review endpoint', () => {
     const { ports, recorded, view } = fakePorts();
     const page = await run({ method: 'POST', body: 'action=accept', contentType: FORM }, ports);
     expect(recorded).toEqual([{ action: 'accept', at: NOW }]);
-    expect(page.body).toContain('Lanjut ke formulir penilaian');
+    // Post/Redirect/Get to the very link that was opened.
+    expect(page.statusCode).toBe(303);
+    expect(page.headers.location).toBe(`?r=${REVIEW_ID}&e=${query.e}&s=${query.s}`);
     view.task.status = 'ACCEPTED';
     const form = await run({}, ports);
     expect(form.body).toContain('name="scores.kebaruan"');
   });
 
-  it('records submitted scores with their weighted score and shows the receipt', async () => {
-    const { ports, recorded } = fakePorts({ status: 'ACCEPTED' });
+  it('records submitted scores with their weighted score and then shows the receipt', async () => {
+    const { ports, recorded, view } = fakePorts({ status: 'ACCEPTED' });
     const page = await run(
       { method: 'POST', body: `action=submit&${SCORES}&comment=Bagus`, contentType: FORM },
       ports,
@@ -90,8 +92,12 @@ describe('the review endpoint', () => {
         score: 69.44,
       },
     ]);
-    expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('<strong>69,44</strong> / 100');
+    expect(page.statusCode).toBe(303);
+    const scores = { kebaruan: 8, efektivitas: 6, kemanfaatan: 9, adaptabilitas: 5, keberlanjutan: 7 };
+    Object.assign(view.task, { status: 'SUBMITTED', score: 69.44, scores });
+    const receipt = await run({}, ports);
+    expect(receipt.statusCode).toBe(200);
+    expect(receipt.body).toContain('<strong>69,44</strong> / 100');
   });
 
   it('records a decline with its reason', async () => {

@@ -247,17 +247,6 @@ describe('the receipt', () => {
     expect(page.body).toContain('Anda menolak permintaan ini pada Kamis, 10 Juli 2025 pukul 09.30 WIB');
     expect(page.body).toContain('Konflik &lt;/textarea&gt;&lt;script&gt;evil()&lt;/script&gt; kepentingan');
   });
-
-  it('sends an accepting reviewer on to the score form', () => {
-    const page = renderReceipt({
-      profile: kipp,
-      proposal,
-      decision: { action: 'accept', at },
-      continueUrl: ACTION,
-    });
-    expect(page.body).toContain(`href="${ACTION.replaceAll('&', '&amp;')}"`);
-    expect(page.body).toContain('Lanjut ke formulir penilaian');
-  });
 });
 
 describe('error pages', () => {
