@@ -21,6 +21,8 @@ import { pathToFileURL } from 'node:url';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import loadHighs from 'highs';
+import { assignReviewers } from '../functions/lib/adapters/review-tasks';
+import { importRoster } from '../functions/lib/adapters/roster';
 import type { AssignmentProfile } from '../functions/lib/assignment/profile';
 import {
   conflictOf,
@@ -28,10 +30,8 @@ import {
   pickReviewers,
   rankReviewers,
 } from '../functions/lib/assignment/rules';
-import { assignReviewers } from '../functions/lib/assignment/store';
 import type { Reviewer } from '../functions/lib/model';
 import { loadProfile } from '../functions/lib/profile';
-import { importRoster } from '../functions/lib/roster/store';
 import { createProjectTable, startTestTable } from '../local/emulators/table';
 import { seededRandom } from './random';
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { readProposalTasks } from './lib/assignment';
-import { dynamo } from './lib/aws/dynamodb';
+import { dynamo } from './lib/adapters/aws/dynamodb';
+import { ProposalStore } from './lib/adapters/proposals';
+import { readProposalTasks } from './lib/adapters/review-tasks';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, metrics, withProposal } from './lib/lambda';
 import { activeProfile } from './lib/profile-config';
-import { ProposalStore } from './lib/proposals';
 import { aggregate } from './lib/review';
 
 const table = requireEnv('TABLE_NAME');

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { assignmentSubject, assignReviewers } from './lib/assignment';
-import { dynamo } from './lib/aws/dynamodb';
+import { dynamo } from './lib/adapters/aws/dynamodb';
+import { ProposalStore } from './lib/adapters/proposals';
+import { assignReviewers } from './lib/adapters/review-tasks';
+import { assignmentSubject } from './lib/assignment';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { activeProfile } from './lib/profile-config';
-import { ProposalStore } from './lib/proposals';
 
 const table = requireEnv('TABLE_NAME');
 const store = new ProposalStore(dynamo, table);

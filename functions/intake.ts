@@ -1,11 +1,11 @@
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { dynamo } from './lib/aws/dynamodb';
-import { sfn } from './lib/aws/sfn';
+import { dynamo } from './lib/adapters/aws/dynamodb';
+import { sfn } from './lib/adapters/aws/sfn';
+import { ProposalStore } from './lib/adapters/proposals';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
-import { ProposalStore } from './lib/proposals';
 import {
   decodeS3Key,
   parseUploadKey,

@@ -1,19 +1,19 @@
 import { z } from 'zod';
-import { readProposalTasks } from './lib/assignment';
-import { dynamo } from './lib/aws/dynamodb';
+import { dynamo } from './lib/adapters/aws/dynamodb';
+import { sendOnce } from './lib/adapters/mail';
+import { ProposalStore } from './lib/adapters/proposals';
+import { readProposalTasks } from './lib/adapters/review-tasks';
+import { getReviewers } from './lib/adapters/roster';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, withProposal } from './lib/lambda';
-import { sendOnce } from './lib/mailer';
 import { activeProfile } from './lib/profile-config';
-import { ProposalStore } from './lib/proposals';
 import {
   opsReviewedEmail,
   submitterReceivedEmail,
   submitterRejectedEmail,
   submitterResultEmail,
 } from './lib/review';
-import { getReviewers } from './lib/roster/store';
 import type { ValidationReport } from './lib/validation/types';
 
 const table = requireEnv('TABLE_NAME');

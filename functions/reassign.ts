@@ -1,19 +1,14 @@
 import { z } from 'zod';
-import {
-  assignmentSubject,
-  ReviewerUnavailableError,
-  readProposalTasks,
-  releaseReviewer,
-  reserveReviewer,
-} from './lib/assignment';
-import { dynamo } from './lib/aws/dynamodb';
+import { dynamo } from './lib/adapters/aws/dynamodb';
+import { sendEmail } from './lib/adapters/mail';
+import { ProposalStore } from './lib/adapters/proposals';
+import { readProposalTasks, releaseReviewer, reserveReviewer } from './lib/adapters/review-tasks';
+import { assignmentSubject, ReviewerUnavailableError } from './lib/assignment';
 import { requireEnv } from './lib/config';
 import { ROUTED_ERRORS } from './lib/contract';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
-import { sendEmail } from './lib/mailer';
 import { activeProfile } from './lib/profile-config';
-import { ProposalStore } from './lib/proposals';
 import { opsNeedsReviewersEmail } from './lib/review';
 
 const table = requireEnv('TABLE_NAME');

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { dynamo } from './lib/aws/dynamodb';
+import { dynamo } from './lib/adapters/aws/dynamodb';
+import { ProposalStore } from './lib/adapters/proposals';
 import { requireEnv } from './lib/config';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { TERMINAL_STATUSES } from './lib/model';
-import { ProposalStore } from './lib/proposals';
 
 const store = new ProposalStore(dynamo, requireEnv('TABLE_NAME'));
 const inputSchema = z.object({

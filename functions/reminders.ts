@@ -1,16 +1,18 @@
 import { paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { releaseReviewer } from './lib/assignment';
-import { dynamo } from './lib/aws/dynamodb';
-import { getSecret } from './lib/aws/secrets';
+import { dynamo } from './lib/adapters/aws/dynamodb';
+import { getSecret } from './lib/adapters/aws/secrets';
+import { deliverDecision } from './lib/adapters/executions';
+import { sendEmail } from './lib/adapters/mail';
+import { ProposalStore } from './lib/adapters/proposals';
+import { releaseReviewer } from './lib/adapters/review-tasks';
+import { getReviewers } from './lib/adapters/roster';
 import { requireEnv } from './lib/config';
 import { INDEXES } from './lib/contract';
 import { isConditionalFailure } from './lib/errors';
 import { lambda, logger, metrics } from './lib/lambda';
-import { sendEmail } from './lib/mailer';
 import { keys, type ReviewTask } from './lib/model';
 import { activeProfile } from './lib/profile-config';
-import { ProposalStore } from './lib/proposals';
 import {
   buildReviewUrl,
   type DueAction,
@@ -19,8 +21,6 @@ import {
   reviewLinkExpiry,
   sweepHorizon,
 } from './lib/review';
-import { deliverDecision } from './lib/review-delivery';
-import { getReviewers } from './lib/roster/store';
 
 const table = requireEnv('TABLE_NAME');
 const store = new ProposalStore(dynamo, table);

@@ -7,16 +7,18 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { releaseReviewer } from './lib/assignment';
-import { dynamo } from './lib/aws/dynamodb';
-import { s3 } from './lib/aws/s3';
-import { getSecretVersions } from './lib/aws/secrets';
+import { dynamo } from './lib/adapters/aws/dynamodb';
+import { s3 } from './lib/adapters/aws/s3';
+import { getSecretVersions } from './lib/adapters/aws/secrets';
+import { awaitsDelivery, deliverDecision } from './lib/adapters/executions';
+import { ProposalStore } from './lib/adapters/proposals';
+import { releaseReviewer } from './lib/adapters/review-tasks';
+import { getReviewers } from './lib/adapters/roster';
 import { requireEnv } from './lib/config';
 import { isConditionalFailure } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { keys, type Proposal, type ReviewTask } from './lib/model';
 import { activeProfile } from './lib/profile-config';
-import { ProposalStore } from './lib/proposals';
 import {
   handleReviewRequest,
   type RecordedDecision,
@@ -25,8 +27,6 @@ import {
   type ReviewTaskView,
   renderErrorPage,
 } from './lib/review';
-import { awaitsDelivery, deliverDecision } from './lib/review-delivery';
-import { getReviewers } from './lib/roster/store';
 import type { ValidationReport } from './lib/validation/types';
 
 const table = requireEnv('TABLE_NAME');

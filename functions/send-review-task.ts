@@ -1,16 +1,16 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { dynamo } from './lib/aws/dynamodb';
-import { getSecret } from './lib/aws/secrets';
+import { dynamo } from './lib/adapters/aws/dynamodb';
+import { getSecret } from './lib/adapters/aws/secrets';
+import { sendOnce } from './lib/adapters/mail';
+import { ProposalStore } from './lib/adapters/proposals';
+import { getReviewers } from './lib/adapters/roster';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, metrics, withProposal } from './lib/lambda';
-import { sendOnce } from './lib/mailer';
 import { keys } from './lib/model';
 import { activeProfile } from './lib/profile-config';
-import { ProposalStore } from './lib/proposals';
 import { buildReviewUrl, reviewLinkExpiry, reviewTaskEmail } from './lib/review';
-import { getReviewers } from './lib/roster/store';
 
 const table = requireEnv('TABLE_NAME');
 const store = new ProposalStore(dynamo, table);

@@ -1,15 +1,15 @@
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { dynamo } from './lib/aws/dynamodb';
-import { s3 } from './lib/aws/s3';
+import { dynamo } from './lib/adapters/aws/dynamodb';
+import { s3 } from './lib/adapters/aws/s3';
+import { claimQuota, claimTitle } from './lib/adapters/eligibility-claims';
+import { ProposalStore } from './lib/adapters/proposals';
 import { requireEnv } from './lib/config';
-import { claimQuota, claimTitle } from './lib/eligibility-store';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { normalizeName } from './lib/model';
 import { activeProfile } from './lib/profile-config';
-import { ProposalStore } from './lib/proposals';
 import { eligibilityIssues, reportSummary, validateDocument } from './lib/validation';
 import type { ValidationReport } from './lib/validation/types';
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { dynamo } from './lib/aws/dynamodb';
+import { dynamo } from './lib/adapters/aws/dynamodb';
+import { sendEmail } from './lib/adapters/mail';
+import { ProposalStore } from './lib/adapters/proposals';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, withProposal } from './lib/lambda';
-import { sendEmail } from './lib/mailer';
 import { activeProfile } from './lib/profile-config';
-import { ProposalStore } from './lib/proposals';
 import { opsNeedsReviewersEmail } from './lib/review';
 
 const store = new ProposalStore(dynamo, requireEnv('TABLE_NAME'));

@@ -1,4 +1,4 @@
-import type { ProposalView } from '../functions/lib/proposals';
+import type { ProposalView } from '../functions/lib/adapters/proposals';
 
 /** A proposal's journey for people: one line per history entry. */
 export function formatJourney(view: ProposalView): string {

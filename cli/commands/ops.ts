@@ -12,7 +12,7 @@ import {
   SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { listReviewers } from '../../functions/lib/roster/store';
+import { listReviewers } from '../../functions/lib/adapters/roster';
 import { awsClients, CliError, type Deployment, deployment } from '../context';
 
 const sqs = () => new SQSClient({});

@@ -8,7 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Reviewer } from '../../functions/lib/model';
 import { type Lang, loadProfile, type Profile, ProfileError } from '../../functions/lib/profile';
 import { parseRoster } from '../../functions/lib/roster/parse';
-import { importRoster, listReviewers } from '../../functions/lib/roster/store';
+import { importRoster, listReviewers } from '../../functions/lib/adapters/roster';
 import { RosterError, type RosterProblem } from '../../functions/lib/roster/validate';
 
 export interface ReviewersDeps {

@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProposalView } from '../../functions/lib/proposals';
+import type { ProposalView } from '../../functions/lib/adapters/proposals';
 import { chooseScore, launchChromium, loopbackContext } from '../../local/browser';
 import { type Journey, startJourney, type TaskEmail, taskEmails } from '../../local/review-journey';
 import { expectedWeightedScore, RECEIPT_TEXT } from './support/journey';

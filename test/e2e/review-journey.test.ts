@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extendCommand } from '../../cli/commands/proposals';
+import type { ProposalView } from '../../functions/lib/adapters/proposals';
 import type { ReviewTask } from '../../functions/lib/model';
-import type { ProposalView } from '../../functions/lib/proposals';
 import type { SweepResult } from '../../functions/reminders';
 import {
   emailKind,

@@ -7,18 +7,18 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../bench/random';
-import { ReviewerUnavailableError } from '../../functions/lib/assignment/errors';
-import { conflictOf, type ProposalForAssignment } from '../../functions/lib/assignment/rules';
 import {
   assignReviewers,
   getTask,
   readProposalTasks,
   releaseReviewer,
   reserveReviewer,
-} from '../../functions/lib/assignment/store';
+} from '../../functions/lib/adapters/review-tasks';
+import { importRoster, listReviewers } from '../../functions/lib/adapters/roster';
+import { ReviewerUnavailableError } from '../../functions/lib/assignment/errors';
+import { conflictOf, type ProposalForAssignment } from '../../functions/lib/assignment/rules';
 import type { Reviewer } from '../../functions/lib/model';
 import { loadProfile } from '../../functions/lib/profile';
-import { importRoster, listReviewers } from '../../functions/lib/roster/store';
 import { startTestTable, type TestTable } from '../../local/emulators/table';
 
 const kipp = loadProfile('kipp');

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { importRoster, listReviewers } from '../../functions/lib/adapters/roster';
 import { loadProfile } from '../../functions/lib/profile';
 import { parseRoster } from '../../functions/lib/roster/parse';
-import { importRoster, listReviewers } from '../../functions/lib/roster/store';
 import { RosterError } from '../../functions/lib/roster/validate';
 import { startTestTable, type TestTable } from '../../local/emulators/table';
 

@@ -1,4 +1,3 @@
 export * from './errors';
 export * from './profile';
 export * from './rules';
-export * from './store';

@@ -1,4 +1,3 @@
 export * from './parse';
 export * from './schema';
-export * from './store';
 export * from './validate';

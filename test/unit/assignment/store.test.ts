@@ -10,9 +10,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { assignReviewers, releaseReviewer } from '../../../functions/lib/adapters/review-tasks';
 import type { AssignmentProfile } from '../../../functions/lib/assignment/profile';
 import type { ProposalForAssignment } from '../../../functions/lib/assignment/rules';
-import { assignReviewers, releaseReviewer } from '../../../functions/lib/assignment/store';
 import type { Reviewer } from '../../../functions/lib/model';
 
 const fixture = (name: string) => new URL(`../../fixtures/rosters/${name}`, import.meta.url);

@@ -1,6 +1,6 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { optionalEnv, requireEnv } from '../config';
 import { ses } from './aws/ses';
-import { optionalEnv, requireEnv } from './config';
 import type { ProposalStore } from './proposals';
 
 export interface Email {

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { tracer } from '../tracer';
+import { tracer } from '../../tracer';
 
 const client = tracer.captureAWSv3Client(new SecretsManagerClient({}));
 const cache = new Map<string, { value: string | undefined; at: number }>();

@@ -1,4 +1,4 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { tracer } from '../tracer';
+import { tracer } from '../../tracer';
 
 export const sfn = tracer.captureAWSv3Client(new SFNClient({}));

@@ -11,6 +11,16 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { AssignmentContentionError, ReviewerUnavailableError, StoredItemError } from '../assignment/errors';
+import type { AssignmentProfile } from '../assignment/profile';
+import {
+  describeGap,
+  exclusionOf,
+  nextCandidate,
+  type ProposalForAssignment,
+  type RankedReviewer,
+  rankReviewers,
+} from '../assignment/rules';
 import type { Text } from '../i18n';
 import {
   keys,
@@ -21,17 +31,7 @@ import {
   type ReviewStatus,
   type ReviewTask,
 } from '../model';
-import { getReviewers, listReviewers } from '../roster/store';
-import { AssignmentContentionError, ReviewerUnavailableError, StoredItemError } from './errors';
-import type { AssignmentProfile } from './profile';
-import {
-  describeGap,
-  exclusionOf,
-  nextCandidate,
-  type ProposalForAssignment,
-  type RankedReviewer,
-  rankReviewers,
-} from './rules';
+import { getReviewers, listReviewers } from './roster';
 
 /** Statuses in which a task holds one of the proposal's reviewer seats. */
 const SEAT_STATUSES: readonly ReviewStatus[] = ['PENDING', 'ACCEPTED', 'SUBMITTED'];

@@ -1,12 +1,12 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { requireEnv } from '../config';
+import { ROUTED_ERRORS } from '../contract';
+import { isStaleTaskToken } from '../errors';
+import { logger } from '../lambda';
+import { keys, type ReviewTask } from '../model';
 import { dynamo } from './aws/dynamodb';
 import { sfn } from './aws/sfn';
-import { requireEnv } from './config';
-import { ROUTED_ERRORS } from './contract';
-import { isStaleTaskToken } from './errors';
-import { logger } from './lambda';
-import { keys, type ReviewTask } from './model';
 
 /** Statuses whose decision the waiting execution must hear (while the task still holds its token). */
 export const DECIDED_STATUSES = ['SUBMITTED', 'DECLINED', 'TIMED_OUT'] as const;

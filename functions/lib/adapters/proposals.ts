@@ -6,8 +6,8 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { INDEXES } from './contract';
-import { asTransient, InvalidTransitionError } from './errors';
+import { INDEXES } from '../contract';
+import { asTransient, InvalidTransitionError } from '../errors';
 import {
   type HistoryEntry,
   keys,
@@ -15,7 +15,7 @@ import {
   type Proposal,
   type ProposalStatus,
   type ReviewTask,
-} from './model';
+} from '../model';
 
 /** Everything about one proposal that people ask for: the item, its reviews and its history. */
 export interface ProposalView extends Proposal {

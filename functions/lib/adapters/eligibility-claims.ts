@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { asTransient } from './errors';
-import { normalizeName } from './model';
+import { asTransient } from '../errors';
+import { normalizeName } from '../model';
 
 /**
  * The competition-wide rules that need the table: one title per competition and a quota of proposals per

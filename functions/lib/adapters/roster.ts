@@ -12,8 +12,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { INDEXES } from '../contract';
 import { keys, type Reviewer } from '../model';
-import { ROSTER_FIELDS, reviewerFromItem } from './schema';
-import { RosterError, validateRoster } from './validate';
+import { ROSTER_FIELDS, reviewerFromItem } from '../roster/schema';
+import { RosterError, validateRoster } from '../roster/validate';
 
 /** Every reviewer of the roster, ordered by id (GSI2 query, all pages). */
 export async function listReviewers(doc: DynamoDBDocumentClient, table: string): Promise<Reviewer[]> {
