@@ -6,7 +6,7 @@ import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, metrics, withProposal } from './lib/lambda';
 import { activeProfile } from './lib/profile-config';
-import { aggregate } from './lib/review';
+import { reviewOutcome } from './lib/review';
 
 const table = requireEnv('TABLE_NAME');
 const store = new ProposalStore(dynamo, table);
@@ -22,18 +22,15 @@ export const handler = lambda(async (event: unknown) => {
   const { proposalId } = parsed.data;
   withProposal(proposalId);
   const profile = activeProfile();
-  const tasks = await readProposalTasks(dynamo, table, proposalId);
-  const scores = tasks
-    .filter((t) => t.status === 'SUBMITTED' && typeof t.score === 'number')
-    .map((t) => t.score as number);
-  if (scores.length < profile.review.minReviews) {
+  const outcome = reviewOutcome(await readProposalTasks(dynamo, table, proposalId), profile);
+  if (!outcome.enough) {
     await store.note(
       proposalId,
-      `${scores.length} review(s) in, ${profile.review.minReviews} needed; assigning more reviewers`,
+      `${outcome.reviews} review(s) in, ${outcome.needed} needed; assigning more reviewers`,
     );
-    return { enough: false, reviews: scores.length };
+    return { enough: false, reviews: outcome.reviews };
   }
-  const result = aggregate(scores, profile);
+  const { result } = outcome;
   const summary = `Reviewed: score ${result.score} from ${result.reviews} review(s)${result.disagreement ? `, reviewers disagree (spread ${result.spread})` : ''}`;
   await store.transition(proposalId, 'REVIEWED', summary, {
     from: ['IN_REVIEW', 'ASSIGNING', 'NEEDS_REVIEWERS'],

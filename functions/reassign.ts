@@ -3,7 +3,7 @@ import { dynamo } from './lib/adapters/aws/dynamodb';
 import { sendEmail } from './lib/adapters/mail';
 import { ProposalStore } from './lib/adapters/proposals';
 import { readProposalTasks, releaseReviewer, reserveReviewer } from './lib/adapters/review-tasks';
-import { assignmentSubject, ReviewerUnavailableError } from './lib/assignment';
+import { assignmentSubject, planReassignment, ReviewerUnavailableError } from './lib/assignment';
 import { requireEnv } from './lib/config';
 import { ROUTED_ERRORS } from './lib/contract';
 import { BadInputError } from './lib/errors';
@@ -55,27 +55,28 @@ export const handler = lambda(
       `${reviewerId} ${declined ? 'declined' : 'did not answer in time'}; looking for a replacement`,
     );
 
-    const tasks = await readProposalTasks(dynamo, table, proposalId);
-    const replacements = tasks.length - (proposal.reviewersNeeded ?? profile.review.reviewersPerProposal);
-    const held = new Set(tasks.map((task) => task.reviewerId));
+    const plan = planReassignment(
+      {
+        tasks: await readProposalTasks(dynamo, table, proposalId),
+        alternates: proposal.alternates ?? [],
+        reviewersNeeded: proposal.reviewersNeeded ?? profile.review.reviewersPerProposal,
+        leaving: reviewerId,
+      },
+      profile,
+    );
     const subject = assignmentSubject(proposal);
-    if (replacements < profile.review.maxReassignments && subject) {
-      for (const candidate of proposal.alternates ?? []) {
-        if (held.has(candidate)) continue;
-        try {
-          await reserveReviewer(dynamo, table, subject, candidate, profile, new Date(), replacements + 2);
-          await store.note(proposalId, `Reassigned to ${candidate}`);
-          return { proposalId, reviewerId: candidate };
-        } catch (err) {
-          if (!(err instanceof ReviewerUnavailableError)) throw err;
-          logger.info('Alternate unavailable', { candidate, reason: err.message });
-        }
+    for (const candidate of plan.candidates) {
+      if (!subject) break;
+      try {
+        await reserveReviewer(dynamo, table, subject, candidate, profile, new Date(), plan.attempt);
+        await store.note(proposalId, `Reassigned to ${candidate}`);
+        return { proposalId, reviewerId: candidate };
+      } catch (err) {
+        if (!(err instanceof ReviewerUnavailableError)) throw err;
+        logger.info('Alternate unavailable', { candidate, reason: err.message });
       }
     }
-    const gap = {
-      id: `Tidak ada penelaah pengganti untuk ${reviewerId} (batas penggantian ${profile.review.maxReassignments})`,
-      en: `No replacement reviewer for ${reviewerId} (reassignment limit ${profile.review.maxReassignments})`,
-    };
+    const { gap } = plan;
     const email = opsNeedsReviewersEmail({
       profile,
       lang: profile.language,

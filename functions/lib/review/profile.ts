@@ -18,7 +18,7 @@ export interface ReviewProfile {
   groups: ReadonlyArray<{ id: string; name: string; sections?: ReadonlyArray<{ id: string; name: string }> }>;
   /** The submission deadline, `YYYY-MM-DD` (end of that day in WIB). */
   submissionDeadline?: string;
-  review: { disagreementThreshold: number; graceDays: number };
+  review: { disagreementThreshold: number; graceDays: number; minReviews: number };
   scoring: { scaleMin: number; scaleMax: number; criteria: ReadonlyArray<ScoringCriterion> };
 }
 

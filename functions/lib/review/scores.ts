@@ -85,3 +85,24 @@ export function aggregate(
     disagreement: spread > profile.review.disagreementThreshold,
   };
 }
+
+/** What the submitted reviews of a proposal add up to: a result, or how many reviews are still missing. */
+export type ReviewOutcome =
+  | { enough: true; result: Aggregate }
+  | { enough: false; reviews: number; needed: number };
+
+/**
+ * The minimum-reviews rule: the submitted reviews (tasks SUBMITTED with a score) make a result once there are at
+ * least the profile's `minReviews`; otherwise the proposal goes back to assignment for the missing seats.
+ */
+export function reviewOutcome(
+  tasks: ReadonlyArray<{ status: string; score?: number }>,
+  profile: Pick<ReviewProfile, 'review'>,
+): ReviewOutcome {
+  const scores = tasks
+    .filter((task) => task.status === 'SUBMITTED' && typeof task.score === 'number')
+    .map((task) => task.score as number);
+  const needed = profile.review.minReviews;
+  if (scores.length < needed) return { enough: false, reviews: scores.length, needed };
+  return { enough: true, result: aggregate(scores, profile) };
+}

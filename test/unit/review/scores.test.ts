@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ScoreError } from '../../../functions/lib/review/errors';
-import { aggregate, round2, weightedScore } from '../../../functions/lib/review/scores';
+import { aggregate, reviewOutcome, round2, weightedScore } from '../../../functions/lib/review/scores';
 import { kipp, small } from './fixtures';
 
 const all = (value: number) => Object.fromEntries(kipp.scoring.criteria.map((c) => [c.id, value]));
@@ -107,5 +107,23 @@ describe('rounding to two decimals', () => {
     expect(round2(1.004999)).toBe(1);
     expect(round2(-0.001)).toBe(0);
     expect(Object.is(round2(-0.001), 0)).toBe(true);
+  });
+});
+
+describe('the minimum-reviews rule', () => {
+  const task = (status: string, score?: number) => ({ status, score });
+
+  it('asks for more reviewers while fewer than minReviews reviews are submitted', () => {
+    // KIPP: at least 2 reviews. A declined or timed-out task, or a submit without a score, does not count.
+    expect(
+      reviewOutcome([task('SUBMITTED', 80), task('DECLINED'), task('TIMED_OUT'), task('PENDING')], kipp),
+    ).toEqual({ enough: false, reviews: 1, needed: 2 });
+    expect(reviewOutcome([task('SUBMITTED', 80), task('SUBMITTED')], kipp)).toMatchObject({ enough: false });
+  });
+
+  it('makes a result from the submitted scores once there are enough', () => {
+    const outcome = reviewOutcome([task('SUBMITTED', 80), task('SUBMITTED', 50), task('PENDING')], kipp);
+    expect(outcome).toEqual({ enough: true, result: aggregate([80, 50], kipp) });
+    expect(outcome.enough && outcome.result.disagreement).toBe(true);
   });
 });
