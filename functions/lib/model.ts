@@ -12,10 +12,10 @@
  * | quota counter   | QUOTA#<inst>#<group>    | COUNT                 |
  * | quota member    | QUOTA#<inst>#<group>    | PROPOSAL#<id>         |
  *
- * The claims are written by functions/lib/eligibility-store.ts: the title claim holds the `proposalId` that
- * owns a title (normalized with `normalizeName`); the quota counter holds `used`, the number of proposals of an
- * institution (normalized) in a group, and a quota member exists once per counted proposal, so a retried claim
- * counts nothing twice.
+ * The claims are written by functions/lib/adapters/eligibility-claims.ts (`claimKeys`): the title claim holds
+ * the `proposalId` that owns a title (normalized with `normalizeName`); the quota counter holds `used`, the
+ * number of proposals of an institution (normalized) in a group, and a quota member exists once per counted
+ * proposal, so a retried claim counts nothing twice.
  *
  * GSIs:
  * - GSI1 (by reviewer): review tasks of a reviewer ordered by due date
