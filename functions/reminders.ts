@@ -1,17 +1,18 @@
-import { paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { getSecret } from './lib/adapters/aws/secrets';
 import { deliverDecision } from './lib/adapters/executions';
 import { sendEmail } from './lib/adapters/mail';
 import { ProposalStore } from './lib/adapters/proposals';
-import { releaseReviewer } from './lib/adapters/review-tasks';
+import {
+  claimReminder,
+  listedTasksUntil,
+  releaseReviewer,
+  type TaskWithToken,
+} from './lib/adapters/review-tasks';
 import { getReviewers } from './lib/adapters/roster';
 import { requireEnv } from './lib/config';
-import { INDEXES } from './lib/contract';
-import { isConditionalFailure } from './lib/errors';
 import { lambda, logger, metrics } from './lib/lambda';
-import { keys, type ReviewTask } from './lib/model';
 import { activeProfile } from './lib/profile-config';
 import {
   buildReviewUrl,
@@ -37,7 +38,7 @@ export interface SweepResult {
   redelivered: number;
 }
 
-type OpenTask = ReviewTask & { token?: string };
+type OpenTask = TaskWithToken;
 
 /**
  * Records the timeout first (task closed, seat freed, history line: one transaction), so this sweep owns the
@@ -66,33 +67,6 @@ async function timeOut(task: OpenTask, now: Date): Promise<boolean> {
   return true;
 }
 
-/** Claims a reminder (conditional on its marker being absent and the task still open); false if already sent. */
-async function claimReminder(task: OpenTask, marker: string): Promise<boolean> {
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: table,
-        Key: keys.review(task.proposalId, task.reviewerId),
-        UpdateExpression: 'SET remindedAt = list_append(if_not_exists(remindedAt, :empty), :marker)',
-        ConditionExpression:
-          '(attribute_not_exists(remindedAt) OR NOT contains(remindedAt, :m)) AND #status IN (:pending, :accepted)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':empty': [],
-          ':marker': [marker],
-          ':m': marker,
-          ':pending': 'PENDING',
-          ':accepted': 'ACCEPTED',
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalFailure(error)) return false;
-    throw error;
-  }
-}
-
 /** Sends one reminder, claimed first (conditional) so that two sweeps never send it twice. */
 async function remind(
   task: OpenTask,
@@ -100,7 +74,7 @@ async function remind(
   now: Date,
   secret: string,
 ): Promise<boolean> {
-  if (!(await claimReminder(task, action.marker))) return false;
+  if (!(await claimReminder(dynamo, table, task, action.marker))) return false;
   const profile = activeProfile();
   const [proposal, reviewers] = await Promise.all([
     store.require(task.proposalId),
@@ -146,38 +120,25 @@ export const handler = lambda(async (event: unknown): Promise<SweepResult> => {
   const now = parsed.success && parsed.data.time ? new Date(parsed.data.time) : new Date();
   const profile = activeProfile();
   const schedule = profile.review;
-  const horizon = sweepHorizon(now, schedule).toISOString();
   const result: SweepResult = { checked: 0, reminded: 0, timedOut: 0, redelivered: 0 };
   const secret = await getSecret(secretArn);
-  const pages = paginateQuery(
-    { client: dynamo },
-    {
-      TableName: table,
-      IndexName: INDEXES.listings,
-      KeyConditionExpression: 'GSI2PK = :open AND GSI2SK <= :horizon',
-      ExpressionAttributeValues: { ':open': 'OPEN_TASKS', ':horizon': `${horizon}~` },
-    },
-  );
-  for await (const page of pages) {
-    for (const item of page.Items ?? []) {
-      const task = item as OpenTask;
-      const action = dueAction({ ...task, hasToken: task.token !== undefined }, now, schedule);
-      if (task.token && (task.status === 'PENDING' || task.status === 'ACCEPTED')) result.checked += 1;
-      switch (action.kind) {
-        case 'deliver':
-          // A decision (scores, a decline, a timeout) recorded while Step Functions could not be told.
-          await deliverDecision(task);
-          result.redelivered += 1;
-          break;
-        case 'time-out':
-          if (await timeOut(task, now)) result.timedOut += 1;
-          break;
-        case 'remind':
-          if (await remind(task, action, now, secret)) result.reminded += 1;
-          break;
-        case 'none':
-          break;
-      }
+  for await (const task of listedTasksUntil(dynamo, table, sweepHorizon(now, schedule))) {
+    const action = dueAction({ ...task, hasToken: task.token !== undefined }, now, schedule);
+    if (task.token && (task.status === 'PENDING' || task.status === 'ACCEPTED')) result.checked += 1;
+    switch (action.kind) {
+      case 'deliver':
+        // A decision (scores, a decline, a timeout) recorded while Step Functions could not be told.
+        await deliverDecision(task);
+        result.redelivered += 1;
+        break;
+      case 'time-out':
+        if (await timeOut(task, now)) result.timedOut += 1;
+        break;
+      case 'remind':
+        if (await remind(task, action, now, secret)) result.reminded += 1;
+        break;
+      case 'none':
+        break;
     }
   }
   logger.info('Reminder sweep', { ...result, now: now.toISOString() });

@@ -4,7 +4,6 @@
  * returns to an API Gateway response. A fault of AWS shows the reviewer the "try again" page, not a bare 500.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { dynamo } from './lib/adapters/aws/dynamodb';
@@ -12,12 +11,17 @@ import { s3 } from './lib/adapters/aws/s3';
 import { getSecretVersions } from './lib/adapters/aws/secrets';
 import { awaitsDelivery, deliverDecision } from './lib/adapters/executions';
 import { ProposalStore } from './lib/adapters/proposals';
-import { releaseReviewer } from './lib/adapters/review-tasks';
+import {
+  acceptTask,
+  findTaskByReviewId,
+  releaseReviewer,
+  submitReview,
+  type TaskWithToken,
+} from './lib/adapters/review-tasks';
 import { getReviewers } from './lib/adapters/roster';
 import { requireEnv } from './lib/config';
-import { isConditionalFailure } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
-import { keys, type Proposal, type ReviewTask } from './lib/model';
+import type { Proposal } from './lib/model';
 import { activeProfile } from './lib/profile-config';
 import {
   handleReviewRequest,
@@ -35,7 +39,7 @@ const secretArn = requireEnv('SIGNING_SECRET_ARN');
 const store = new ProposalStore(dynamo, table);
 const DOWNLOAD_SECONDS = 15 * 60;
 
-type StoredTask = ReviewTask & { token?: string };
+type StoredTask = TaskWithToken;
 /** The flow's view of a task, with what the adapter needs to act on it (never rendered). */
 type View = ReviewTaskView & { stored: StoredTask; item: Proposal };
 
@@ -64,34 +68,6 @@ async function historyNote(proposalId: string, note: string): Promise<void> {
   await store.note(proposalId, note).catch((error) => logger.warn('History note failed', { error, note }));
 }
 
-/** One conditional update of the task; `false` when another request changed it first. */
-async function updateTask(
-  task: StoredTask,
-  update: string,
-  condition: string,
-  values: Record<string, unknown>,
-): Promise<boolean> {
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: table,
-        Key: keys.review(task.proposalId, task.reviewerId),
-        UpdateExpression: update,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: {
-          '#status': 'status',
-          ...(update.includes('#comment') ? { '#comment': 'comment' } : {}),
-        },
-        ExpressionAttributeValues: values,
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalFailure(error)) return false;
-    throw error;
-  }
-}
-
 /**
  * Records a decision once (a conditional write: whoever wins owns the transition, its history line and its
  * metric), then tells the waiting execution. The token stays until the execution has the answer, so a failed
@@ -102,17 +78,7 @@ async function record(view: View, decision: RecordedDecision): Promise<'recorded
   const at = decision.at.toISOString();
   switch (decision.action) {
     case 'accept': {
-      const done = await updateTask(
-        task,
-        'SET #status = :accepted, acceptedAt = :now',
-        '#status = :pending',
-        {
-          ':accepted': 'ACCEPTED',
-          ':pending': 'PENDING',
-          ':now': at,
-        },
-      );
-      if (!done) return 'conflict';
+      if (!(await acceptTask(dynamo, table, task, decision.at))) return 'conflict';
       await historyNote(task.proposalId, `${task.reviewerId} accepted the review task`);
       return 'recorded';
     }
@@ -139,23 +105,8 @@ async function record(view: View, decision: RecordedDecision): Promise<'recorded
     }
     case 'submit': {
       const score = decision.score ?? 0;
-      const done = await updateTask(
-        task,
-        // Listed among the undelivered decisions by when it was decided, until the execution has it.
-        'SET #status = :submitted, scores = :scores, score = :score, #comment = :comment, decidedAt = :now, GSI2SK = :listed',
-        '#status IN (:pending, :accepted)',
-        {
-          ':submitted': 'SUBMITTED',
-          ':scores': decision.scores,
-          ':score': score,
-          ':comment': decision.comment,
-          ':now': at,
-          ':listed': keys.openTask(at, task.proposalId, task.reviewerId).GSI2SK,
-          ':pending': 'PENDING',
-          ':accepted': 'ACCEPTED',
-        },
-      );
-      if (!done) return 'conflict';
+      const review = { scores: decision.scores, score, comment: decision.comment, at: decision.at };
+      if (!(await submitReview(dynamo, table, task, review))) return 'conflict';
       metrics.addMetric('ReviewTasksCompleted', 'Count', 1);
       await deliver({ ...task, status: 'SUBMITTED', score });
       await historyNote(task.proposalId, `${task.reviewerId} submitted a review (score ${score})`);
@@ -166,7 +117,7 @@ async function record(view: View, decision: RecordedDecision): Promise<'recorded
 
 const ports: ReviewPorts<View> = {
   async find(reviewId) {
-    const stored = await store.taskByReviewId(reviewId);
+    const stored = await findTaskByReviewId(dynamo, table, reviewId);
     if (!stored) return undefined;
     withProposal(stored.proposalId);
     const [item, reviewers] = await Promise.all([

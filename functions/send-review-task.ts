@@ -1,14 +1,13 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { getSecret } from './lib/adapters/aws/secrets';
 import { sendOnce } from './lib/adapters/mail';
 import { ProposalStore } from './lib/adapters/proposals';
+import { storeTaskToken } from './lib/adapters/review-tasks';
 import { getReviewers } from './lib/adapters/roster';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, metrics, withProposal } from './lib/lambda';
-import { keys } from './lib/model';
 import { activeProfile } from './lib/profile-config';
 import { buildReviewUrl, reviewLinkExpiry, reviewTaskEmail } from './lib/review';
 
@@ -32,31 +31,8 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
   const { proposalId, reviewerId, taskToken } = parsed.data;
   withProposal(proposalId);
   const profile = activeProfile();
-  let task: Record<string, unknown>;
-  try {
-    const out = await dynamo.send(
-      new UpdateCommand({
-        TableName: table,
-        Key: keys.review(proposalId, reviewerId),
-        UpdateExpression: 'SET #token = :token, sentAt = :now',
-        ConditionExpression: '#status IN (:pending, :accepted)',
-        ExpressionAttributeNames: { '#token': 'token', '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':token': taskToken,
-          ':now': new Date().toISOString(),
-          ':pending': 'PENDING',
-          ':accepted': 'ACCEPTED',
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    task = out.Attributes ?? {};
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
-      throw new BadInputError(`Review task of ${reviewerId} on ${proposalId} is not open`);
-    }
-    throw error;
-  }
+  const task = await storeTaskToken(dynamo, table, { proposalId, reviewerId }, taskToken, new Date());
+  if (!task) throw new BadInputError(`Review task of ${reviewerId} on ${proposalId} is not open`);
   const [proposal, reviewers, secret] = await Promise.all([
     store.require(proposalId),
     getReviewers(dynamo, table, [reviewerId]),
@@ -64,9 +40,9 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
   ]);
   const reviewer = reviewers.get(reviewerId);
   if (!reviewer) throw new BadInputError(`Reviewer ${reviewerId} is not in the roster`);
-  const dueAt = new Date(String(task.dueAt));
+  const dueAt = new Date(task.dueAt);
   const expiresAt = reviewLinkExpiry(dueAt, profile.review.graceDays);
-  const link = buildReviewUrl(baseUrl, String(task.reviewId), expiresAt, secret);
+  const link = buildReviewUrl(baseUrl, task.reviewId, expiresAt, secret);
   const email = reviewTaskEmail({
     profile,
     lang: reviewer.language,

@@ -74,14 +74,6 @@ export const keys = {
     SK: `REVIEW#${reviewerId}`,
   }),
   reviewer: (id: string) => ({ PK: `REVIEWER#${id}`, SK: 'PROFILE' }),
-  title: (normalizedTitle: string, proposalId: string) => ({
-    PK: `TITLE#${normalizedTitle}`,
-    SK: `PROPOSAL#${proposalId}`,
-  }),
-  quota: (institution: string, group: string, proposalId: string) => ({
-    PK: `QUOTA#${institution}#${group}`,
-    SK: `PROPOSAL#${proposalId}`,
-  }),
   statusListing: (status: ProposalStatus, receivedAt: string, id: string) => ({
     GSI2PK: `STATUS#${status}`,
     GSI2SK: `${receivedAt}#${id}`,

@@ -1,12 +1,17 @@
-import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  ExecutionAlreadyExists,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { requireEnv } from '../config';
 import { ROUTED_ERRORS } from '../contract';
 import { isStaleTaskToken } from '../errors';
 import { logger } from '../lambda';
-import { keys, type ReviewTask } from '../model';
+import type { ReviewTask } from '../model';
 import { dynamo } from './aws/dynamodb';
 import { sfn } from './aws/sfn';
+import { spendTaskToken } from './review-tasks';
 
 /** Statuses whose decision the waiting execution must hear (while the task still holds its token). */
 export const DECIDED_STATUSES = ['SUBMITTED', 'DECLINED', 'TIMED_OUT'] as const;
@@ -63,19 +68,29 @@ export async function deliverDecision(
       error: (error as Error).name,
     });
   }
-  await dynamo
-    .send(
-      new UpdateCommand({
-        TableName: requireEnv('TABLE_NAME'),
-        Key: keys.review(task.proposalId, task.reviewerId),
-        UpdateExpression: 'REMOVE #token, GSI2PK, GSI2SK',
-        ConditionExpression: '#token = :token',
-        ExpressionAttributeNames: { '#token': 'token' },
-        ExpressionAttributeValues: { ':token': task.token },
-      }),
-    )
-    .catch((error) => {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    });
+  await spendTaskToken(dynamo, requireEnv('TABLE_NAME'), task, task.token);
   return outcome;
+}
+
+/**
+ * Starts an execution of the state machine named `name`, with `input` as its JSON input, and returns its ARN.
+ * Safe to repeat: an execution of that name that exists already counts as started (the name is derived from the
+ * input, so the same name with another input does not happen) and its ARN is returned.
+ */
+export async function startExecution(options: {
+  stateMachineArn: string;
+  name: string;
+  input: unknown;
+}): Promise<string> {
+  const { stateMachineArn, name, input } = options;
+  const arn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  try {
+    const out = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
+    );
+    return out.executionArn ?? arn;
+  } catch (error) {
+    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    return arn;
+  }
 }

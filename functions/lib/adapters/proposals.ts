@@ -7,7 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { INDEXES } from '../contract';
-import { asTransient, InvalidTransitionError } from '../errors';
+import { InvalidTransitionError, isConditionalFailure, TransientError } from '../errors';
 import {
   type HistoryEntry,
   keys,
@@ -37,10 +37,6 @@ const stripKeys = <T>(item: Record<string, unknown>): T => {
   const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, ...rest } = item;
   return rest as T;
 };
-
-const isConditionalFailure = (error: unknown) =>
-  error instanceof Error &&
-  (error.name === 'ConditionalCheckFailedException' || error.name === 'TransactionCanceledException');
 
 /**
  * Proposal state in DynamoDB. Every status change is one transaction: the META item (guarded by its sequence
@@ -90,9 +86,9 @@ export class ProposalStore {
       );
       return { proposal, created: true };
     } catch (error) {
-      if (!isConditionalFailure(error)) throw asTransient(error);
+      if (!isConditionalFailure(error)) throw error;
       const existing = await this.get(input.id);
-      if (!existing) throw asTransient(error);
+      if (!existing) throw error;
       return { proposal: existing, created: false };
     }
   }
@@ -104,7 +100,7 @@ export class ProposalStore {
       );
       return out.Item ? stripKeys<Proposal>(out.Item) : undefined;
     } catch (error) {
-      throw asTransient(error);
+      throw error;
     }
   }
 
@@ -188,33 +184,28 @@ export class ProposalStore {
         );
         return { ...current, ...(fields as Partial<Proposal>), status: to, updatedAt: at, seq };
       } catch (error) {
-        if (!isConditionalFailure(error)) throw asTransient(error);
+        if (!isConditionalFailure(error)) throw error;
         // Another writer moved the proposal in between: read again and re-check the rules.
       }
     }
-    throw asTransient(
-      Object.assign(new Error(`Proposal ${id} kept changing; giving up for now`), { name: 'Throttling' }),
-    );
+    // Retried by the state machine, with jitter, like any passing cause.
+    throw new TransientError(`Proposal ${id} kept changing; giving up for now`);
   }
 
   /** Sets fields that are not part of the journey (no status change, no history entry). */
   async setFields(id: string, fields: Partial<Proposal>): Promise<void> {
     const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
     if (entries.length === 0) return;
-    await this.doc
-      .send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.proposal(id),
-          UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name])),
-          ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
-        }),
-      )
-      .catch((error) => {
-        throw asTransient(error);
-      });
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.proposal(id),
+        UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
+      }),
+    );
   }
 
   /**
@@ -237,7 +228,7 @@ export class ProposalStore {
       return true;
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw asTransient(error);
+      throw error;
     }
   }
 
@@ -264,31 +255,23 @@ export class ProposalStore {
    * task token: callers must never show it.
    */
   async taskByReviewId(reviewId: string): Promise<(ReviewTask & { token?: string }) | undefined> {
-    const hit = await this.doc
-      .send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: INDEXES.byReviewId,
-          KeyConditionExpression: 'reviewId = :id',
-          ExpressionAttributeValues: { ':id': reviewId },
-        }),
-      )
-      .catch((error) => {
-        throw asTransient(error);
-      });
+    const hit = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: INDEXES.byReviewId,
+        KeyConditionExpression: 'reviewId = :id',
+        ExpressionAttributeValues: { ':id': reviewId },
+      }),
+    );
     const found = hit.Items?.[0];
     if (!found) return undefined;
-    const out = await this.doc
-      .send(
-        new GetCommand({
-          TableName: this.table,
-          Key: keys.review(String(found.proposalId), String(found.reviewerId)),
-          ConsistentRead: true,
-        }),
-      )
-      .catch((error) => {
-        throw asTransient(error);
-      });
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: keys.review(String(found.proposalId), String(found.reviewerId)),
+        ConsistentRead: true,
+      }),
+    );
     return out.Item ? stripKeys<ReviewTask & { token?: string }>(out.Item) : undefined;
   }
 
@@ -359,11 +342,7 @@ export class ProposalStore {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await this.doc
-        .send(new QueryCommand({ ...input, ExclusiveStartKey: start }))
-        .catch((error) => {
-          throw asTransient(error);
-        });
+      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
       items.push(...((out.Items ?? []) as Record<string, unknown>[]));
       start = out.LastEvaluatedKey;
     } while (start);

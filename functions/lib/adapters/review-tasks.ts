@@ -8,7 +8,9 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   paginateQuery,
+  QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { AssignmentContentionError, ReviewerUnavailableError, StoredItemError } from '../assignment/errors';
@@ -21,6 +23,8 @@ import {
   type RankedReviewer,
   rankReviewers,
 } from '../assignment/rules';
+import { INDEXES } from '../contract';
+import { isConditionalFailure } from '../errors';
 import type { Text } from '../i18n';
 import {
   keys,
@@ -539,4 +543,199 @@ export async function getTask(
     new GetCommand({ TableName: table, Key: keys.review(proposalId, reviewerId), ConsistentRead: true }),
   );
   return out.Item ? taskFromItem(out.Item) : undefined;
+}
+
+/** A stored task with its (secret) task token, for the paths that answer the execution. Never shown. */
+export type TaskWithToken = ReviewTask & { token?: string };
+
+/** A stored task item, checked, with its token when it has one. */
+const withToken = (item: Record<string, unknown>): TaskWithToken => ({
+  ...taskFromItem(item),
+  ...(typeof item.token === 'string' ? { token: item.token } : {}),
+});
+
+/** One conditional update of a task; false when the condition failed (another request changed it first). */
+async function updateTask(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  task: { proposalId: string; reviewerId: string },
+  input: {
+    update: string;
+    condition: string;
+    names?: Record<string, string>;
+    values: Record<string, unknown>;
+  },
+): Promise<Record<string, unknown> | false> {
+  try {
+    const out = await doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.review(task.proposalId, task.reviewerId),
+        UpdateExpression: input.update,
+        ConditionExpression: input.condition,
+        ExpressionAttributeNames: { '#status': 'status', ...input.names },
+        ExpressionAttributeValues: input.values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return out.Attributes ?? {};
+  } catch (error) {
+    if (isConditionalFailure(error)) return false;
+    throw error;
+  }
+}
+
+const OPEN = { ':pending': 'PENDING', ':accepted': 'ACCEPTED' };
+
+/**
+ * Keeps the execution's task token on an open task when the task is handed to the reviewer (it never leaves the
+ * backend). Returns the task, or undefined when it is no longer open.
+ */
+export async function storeTaskToken(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  task: { proposalId: string; reviewerId: string },
+  token: string,
+  now: Date,
+): Promise<ReviewTask | undefined> {
+  const stored = await updateTask(doc, table, task, {
+    update: 'SET #token = :token, sentAt = :now',
+    condition: '#status IN (:pending, :accepted)',
+    names: { '#token': 'token' },
+    values: { ':token': token, ':now': now.toISOString(), ...OPEN },
+  });
+  return stored ? taskFromItem(stored) : undefined;
+}
+
+/** The task a signed link names, read consistently (the index lookup only finds its keys), with its token. */
+export async function findTaskByReviewId(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  reviewId: string,
+): Promise<TaskWithToken | undefined> {
+  const hit = await doc.send(
+    new QueryCommand({
+      TableName: table,
+      IndexName: INDEXES.byReviewId,
+      KeyConditionExpression: 'reviewId = :id',
+      ExpressionAttributeValues: { ':id': reviewId },
+    }),
+  );
+  const found = hit.Items?.[0];
+  if (!found) return undefined;
+  const out = await doc.send(
+    new GetCommand({
+      TableName: table,
+      Key: keys.review(String(found.proposalId), String(found.reviewerId)),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item ? withToken(out.Item) : undefined;
+}
+
+/** The reviewer accepts a pending task; false when it is no longer pending. */
+export async function acceptTask(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  task: { proposalId: string; reviewerId: string },
+  at: Date,
+): Promise<boolean> {
+  const done = await updateTask(doc, table, task, {
+    update: 'SET #status = :accepted, acceptedAt = :now',
+    condition: '#status = :pending',
+    values: { ':accepted': 'ACCEPTED', ':pending': 'PENDING', ':now': at.toISOString() },
+  });
+  return done !== false;
+}
+
+/**
+ * Records a reviewer's scores on an open task (accepting it at once when it was pending); false when it is no
+ * longer open. The token stays: the task is listed among the undelivered decisions, by when it was decided,
+ * until the execution has the answer (`spendTaskToken`).
+ */
+export async function submitReview(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  task: { proposalId: string; reviewerId: string },
+  review: { scores: Record<string, number>; score: number; comment?: string; at: Date },
+): Promise<boolean> {
+  const at = review.at.toISOString();
+  const done = await updateTask(doc, table, task, {
+    update:
+      'SET #status = :submitted, scores = :scores, score = :score, #comment = :comment, decidedAt = :now, GSI2SK = :listed',
+    condition: '#status IN (:pending, :accepted)',
+    names: { '#comment': 'comment' },
+    values: {
+      ':submitted': 'SUBMITTED',
+      ':scores': review.scores,
+      ':score': review.score,
+      ':comment': review.comment,
+      ':now': at,
+      ':listed': keys.openTask(at, task.proposalId, task.reviewerId).GSI2SK,
+      ...OPEN,
+    },
+  });
+  return done !== false;
+}
+
+/** Claims one reminder of a task (its marker absent and the task still open); false when already claimed. */
+export async function claimReminder(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  task: { proposalId: string; reviewerId: string },
+  marker: string,
+): Promise<boolean> {
+  const done = await updateTask(doc, table, task, {
+    update: 'SET remindedAt = list_append(if_not_exists(remindedAt, :empty), :marker)',
+    condition:
+      '(attribute_not_exists(remindedAt) OR NOT contains(remindedAt, :m)) AND #status IN (:pending, :accepted)',
+    values: { ':empty': [], ':marker': [marker], ':m': marker, ...OPEN },
+  });
+  return done !== false;
+}
+
+/** Removes a spent task token and the task's listing (only if the token is still the one given). */
+export async function spendTaskToken(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  task: { proposalId: string; reviewerId: string },
+  token: string,
+): Promise<void> {
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.review(task.proposalId, task.reviewerId),
+        UpdateExpression: 'REMOVE #token, GSI2PK, GSI2SK',
+        ConditionExpression: '#token = :token',
+        ExpressionAttributeNames: { '#token': 'token' },
+        ExpressionAttributeValues: { ':token': token },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionalFailure(error)) throw error;
+  }
+}
+
+/**
+ * Open tasks due up to `horizon` and decisions not yet delivered (listed by when they were decided), oldest
+ * first, page by page, with their tokens.
+ */
+export async function* listedTasksUntil(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  horizon: Date,
+): AsyncGenerator<TaskWithToken> {
+  const pages = paginateQuery(
+    { client: doc },
+    {
+      TableName: table,
+      IndexName: INDEXES.listings,
+      KeyConditionExpression: 'GSI2PK = :open AND GSI2SK <= :horizon',
+      ExpressionAttributeValues: { ':open': 'OPEN_TASKS', ':horizon': `${horizon.toISOString()}~` },
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) yield withToken(item);
+  }
 }
