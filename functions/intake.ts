@@ -1,7 +1,6 @@
-import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamo } from './lib/adapters/aws/dynamodb';
-import { sfn } from './lib/adapters/aws/sfn';
+import { startExecution } from './lib/adapters/executions';
 import { ProposalStore } from './lib/adapters/proposals';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
@@ -45,27 +44,12 @@ async function intakeRecord(record: S3Record): Promise<void> {
   const { proposal, created } = await store.register(base);
   if (created) metrics.addMetric('ProposalsReceived', 'Count', 1);
   if (proposal.executionArn || proposal.status !== 'RECEIVED') return;
-  let executionArn: string | undefined;
-  try {
-    const out = await sfn.send(
-      new StartExecutionCommand({
-        stateMachineArn,
-        name: id,
-        input: JSON.stringify({
-          proposalId: id,
-          bucket,
-          key,
-          versionId: base.versionId ?? null,
-          agency: base.agency,
-        }),
-      }),
-    );
-    executionArn = out.executionArn;
-  } catch (error) {
-    // Same name, different input cannot happen (the name is a hash of the input); treat as already started.
-    if (!(error instanceof ExecutionAlreadyExists)) throw error;
-    executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
-  }
+  // Named by the proposal id (a hash of bucket, key and version): a repeated notification starts nothing twice.
+  const executionArn = await startExecution({
+    stateMachineArn,
+    name: id,
+    input: { proposalId: id, bucket, key, versionId: base.versionId ?? null, agency: base.agency },
+  });
   await store.setFields(id, { executionArn });
   logger.info('Pipeline started', { key, executionArn });
 }

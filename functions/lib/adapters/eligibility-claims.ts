@@ -1,19 +1,52 @@
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { asTransient } from '../errors';
-import { normalizeName } from '../model';
-
 /**
- * The competition-wide rules that need the table: one title per competition and a quota of proposals per
- * institution and group. Both are claimed atomically, so two proposals uploaded at the same moment cannot both
- * pass; a retried Lambda finds its own claim and counts nothing twice.
+ * The eligibility claims on the table: one title per competition and a quota of proposals per institution and
+ * group. Both are claimed atomically, so two proposals uploaded at the same moment cannot both pass; a retried
+ * Lambda finds its own claim and counts nothing twice. Which claim is made when, and what a refusal means, is
+ * core (functions/lib/validation/claims.ts); `eligibilityClaims` gives it these functions as its ports.
  */
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { normalizeName } from '../model';
+import type { EligibilityClaims, QuotaClaim, TitleClaim } from '../validation/claims';
+
+/** The claim items' keys (titles and institutions normalized with `normalizeName`). */
+export const claimKeys = {
+  /** The title claim: holds the `proposalId` that owns the title. */
+  title: (title: string) => ({ PK: `TITLE#${normalizeName(title)}`, SK: 'CLAIM' }),
+  /** The quota counter of an institution in a group: holds `used`. */
+  quotaCounter: (institution: string, group: string) => ({
+    PK: `QUOTA#${normalizeName(institution)}#${group}`,
+    SK: 'COUNT',
+  }),
+  /** One per counted proposal, so a retried claim counts nothing twice. */
+  quotaMember: (institution: string, group: string, proposalId: string) => ({
+    PK: `QUOTA#${normalizeName(institution)}#${group}`,
+    SK: `PROPOSAL#${proposalId}`,
+  }),
+};
+
+/** The eligibility check's ports (functions/lib/validation/claims.ts) on the table. */
+export function eligibilityClaims(doc: DynamoDBDocumentClient, table: string): EligibilityClaims {
+  return {
+    claimTitle: (proposalId, title) => claimTitle(doc, table, proposalId, title),
+    claimQuota: (proposalId, institution, group, quota) =>
+      claimQuota(doc, table, proposalId, institution, group, quota),
+    releaseTitle: (proposalId, title) => releaseTitle(doc, table, proposalId, title),
+  };
+}
+
+/** Claims a title for the proposal; a title the proposal already holds is claimed again. */
 export async function claimTitle(
   doc: DynamoDBDocumentClient,
   table: string,
   proposalId: string,
   title: string,
-): Promise<{ ok: true } | { ok: false; heldBy: string }> {
-  const key = { PK: `TITLE#${normalizeName(title)}`, SK: 'CLAIM' };
+): Promise<TitleClaim> {
+  const key = claimKeys.title(title);
   try {
     await doc.send(
       new TransactWriteCommand({
@@ -31,7 +64,7 @@ export async function claimTitle(
     );
     return { ok: true };
   } catch (error) {
-    if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw asTransient(error);
+    if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw error;
     const out = await doc.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
     return { ok: false, heldBy: String(out.Item?.proposalId ?? 'unknown') };
   }
@@ -45,9 +78,9 @@ export async function claimQuota(
   institution: string,
   group: string,
   quota: number,
-): Promise<{ ok: boolean; used: number }> {
-  const counterKey = { PK: `QUOTA#${normalizeName(institution)}#${group}`, SK: 'COUNT' };
-  const memberKey = { PK: counterKey.PK, SK: `PROPOSAL#${proposalId}` };
+): Promise<QuotaClaim> {
+  const counterKey = claimKeys.quotaCounter(institution, group);
+  const memberKey = claimKeys.quotaMember(institution, group, proposalId);
   try {
     await doc.send(
       new TransactWriteCommand({
@@ -72,7 +105,7 @@ export async function claimQuota(
       }),
     );
   } catch (error) {
-    if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw asTransient(error);
+    if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw error;
     const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
     const counter = await doc.send(
       new GetCommand({ TableName: table, Key: counterKey, ConsistentRead: true }),
@@ -81,8 +114,34 @@ export async function claimQuota(
     // The member already exists: a retry of a claim that succeeded.
     if (reasons[0]?.Code === 'ConditionalCheckFailed') return { ok: true, used };
     if (reasons[1]?.Code === 'ConditionalCheckFailed') return { ok: false, used };
-    throw asTransient(error);
+    throw error;
   }
   const counter = await doc.send(new GetCommand({ TableName: table, Key: counterKey, ConsistentRead: true }));
   return { ok: true, used: Number(counter.Item?.used ?? 0) };
+}
+
+/**
+ * Frees a title claim, only if this proposal holds it (a refused proposal frees its title for a corrected
+ * upload). `false` when the title is not held by this proposal: nothing is deleted then.
+ */
+export async function releaseTitle(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  proposalId: string,
+  title: string,
+): Promise<boolean> {
+  try {
+    await doc.send(
+      new DeleteCommand({
+        TableName: table,
+        Key: claimKeys.title(title),
+        ConditionExpression: 'proposalId = :me',
+        ExpressionAttributeValues: { ':me': proposalId },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error | undefined)?.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
 }

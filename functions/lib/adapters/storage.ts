@@ -1,0 +1,30 @@
+/** The uploaded proposal files in S3. */
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { s3 } from './aws/s3';
+
+/** An object's real size and at most its first `limit + 1` bytes (none when it is over the limit). */
+export interface BoundedRead {
+  size: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * Reads at most `limit + 1` bytes of an object version (so a file over the limit is known without reading all
+ * of it): a HeadObject for the size, then one ranged GetObject.
+ */
+export async function readBounded(
+  bucket: string,
+  key: string,
+  versionId: string | undefined,
+  limit: number,
+): Promise<BoundedRead> {
+  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+  const size = head.ContentLength ?? 0;
+  // Over the limit: not read at all. Empty: nothing to read (a ranged GET of 0 bytes is a 416 in S3).
+  if (size > limit || size === 0) return { size, bytes: new Uint8Array() };
+  const out = await s3.send(
+    new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, Range: `bytes=0-${limit}` }),
+  );
+  const bytes = await out.Body?.transformToByteArray();
+  return { size, bytes: bytes ?? new Uint8Array() };
+}

@@ -1,0 +1,153 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  claimKeys,
+  claimQuota,
+  claimTitle,
+  eligibilityClaims,
+  releaseTitle,
+} from '../../functions/lib/adapters/eligibility-claims';
+import { loadProfile } from '../../functions/lib/profile';
+import { checkEligibility } from '../../functions/lib/validation/claims';
+import type { ValidationReport } from '../../functions/lib/validation/types';
+import { startTestTable, type TestTable } from '../../local/emulators/table';
+
+let db: TestTable;
+
+beforeAll(async () => {
+  db = await startTestTable();
+});
+
+afterAll(async () => {
+  await db?.close();
+});
+
+/** Each test claims its own title and institution, so the tests share the table without clearing it. */
+let serial = 0;
+const unique = (what: string) => `${what} ${++serial}`;
+
+async function read(key: { PK: string; SK: string }) {
+  const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: key, ConsistentRead: true }));
+  return out.Item;
+}
+
+describe('title claims on DynamoDB Local', () => {
+  it('gives a title to the first proposal and refuses it to the second, naming the holder', async () => {
+    const title = unique('SEHATI: Sistem Antrean Terpadu');
+    expect(await claimTitle(db.doc, db.tableName, 'p-first', title)).toEqual({ ok: true });
+    expect(await claimTitle(db.doc, db.tableName, 'p-second', title)).toEqual({
+      ok: false,
+      heldBy: 'p-first',
+    });
+    expect(await read(claimKeys.title(title))).toMatchObject({ proposalId: 'p-first', title });
+  });
+
+  it('treats titles that differ only in case and spacing as the same title', async () => {
+    const title = unique('Sistem Antrean Terpadu');
+    await claimTitle(db.doc, db.tableName, 'p-first', title);
+    expect(await claimTitle(db.doc, db.tableName, 'p-second', `  ${title.toUpperCase()} `)).toEqual({
+      ok: false,
+      heldBy: 'p-first',
+    });
+  });
+
+  it('lets the holder claim its title again (a retried validation)', async () => {
+    const title = unique('Desa Digital');
+    await claimTitle(db.doc, db.tableName, 'p-retry', title);
+    expect(await claimTitle(db.doc, db.tableName, 'p-retry', title)).toEqual({ ok: true });
+  });
+
+  it('releases a title only for the proposal that holds it', async () => {
+    const title = unique('Lapor Cepat');
+    await claimTitle(db.doc, db.tableName, 'p-owner', title);
+
+    expect(await releaseTitle(db.doc, db.tableName, 'p-other', title)).toBe(false);
+    expect(await read(claimKeys.title(title))).toMatchObject({ proposalId: 'p-owner' });
+
+    expect(await releaseTitle(db.doc, db.tableName, 'p-owner', title)).toBe(true);
+    expect(await read(claimKeys.title(title))).toBeUndefined();
+    expect(await claimTitle(db.doc, db.tableName, 'p-other', title)).toEqual({ ok: true });
+  });
+
+  it('releases nothing when nobody holds the title', async () => {
+    expect(await releaseTitle(db.doc, db.tableName, 'p-any', unique('Tidak Diklaim'))).toBe(false);
+  });
+});
+
+describe('quota claims on DynamoDB Local', () => {
+  it('counts proposals up to the quota and refuses the next one without counting it', async () => {
+    const institution = unique('Pemerintah Kabupaten Sleman');
+    const answers = [];
+    for (const id of ['p-1', 'p-2', 'p-3']) {
+      answers.push(await claimQuota(db.doc, db.tableName, id, institution, 'replikasi', 3));
+    }
+    expect(answers).toEqual([
+      { ok: true, used: 1 },
+      { ok: true, used: 2 },
+      { ok: true, used: 3 },
+    ]);
+
+    expect(await claimQuota(db.doc, db.tableName, 'p-4', institution, 'replikasi', 3)).toEqual({
+      ok: false,
+      used: 3,
+    });
+    expect(await read(claimKeys.quotaCounter(institution, 'replikasi'))).toMatchObject({ used: 3 });
+    expect(await read(claimKeys.quotaMember(institution, 'replikasi', 'p-4'))).toBeUndefined();
+  });
+
+  it('counts a retried claim once, also when the quota is full by then', async () => {
+    const institution = unique('Dinas Kesehatan Kota Surabaya');
+    expect(await claimQuota(db.doc, db.tableName, 'p-retry', institution, 'umum', 2)).toEqual({
+      ok: true,
+      used: 1,
+    });
+    expect(await claimQuota(db.doc, db.tableName, 'p-retry', institution, 'umum', 2)).toEqual({
+      ok: true,
+      used: 1,
+    });
+    await claimQuota(db.doc, db.tableName, 'p-other', institution, 'umum', 2);
+    expect(await claimQuota(db.doc, db.tableName, 'p-retry', institution, 'umum', 2)).toEqual({
+      ok: true,
+      used: 2,
+    });
+    expect(await read(claimKeys.quotaCounter(institution, 'umum'))).toMatchObject({ used: 2 });
+  });
+
+  it('keeps a quota per institution and group', async () => {
+    const institution = unique('Pemerintah Kota Bandung');
+    await claimQuota(db.doc, db.tableName, 'p-1', institution, 'khusus', 1);
+    expect(await claimQuota(db.doc, db.tableName, 'p-2', institution, 'umum', 1)).toEqual({
+      ok: true,
+      used: 1,
+    });
+    expect(await claimQuota(db.doc, db.tableName, 'p-3', unique('Lain'), 'khusus', 1)).toEqual({
+      ok: true,
+      used: 1,
+    });
+  });
+});
+
+describe('the eligibility check over the table', () => {
+  const kipp = loadProfile('kipp');
+  const report = (title: string, institution: string): ValidationReport => ({
+    valid: true,
+    format: 'markdown',
+    group: 'replikasi',
+    identity: { title, institution },
+    sections: [],
+    issues: [],
+  });
+
+  it('frees the title of a proposal refused by its quota, for a corrected upload', async () => {
+    const claims = eligibilityClaims(db.doc, db.tableName);
+    const institution = unique('Pemerintah Kabupaten Banyuwangi');
+    for (let i = 0; i < 5; i++) await claimQuota(db.doc, db.tableName, `p-${i}`, institution, 'replikasi', 5);
+    const title = unique('Smart Kampung');
+
+    const checked = await checkEligibility('p-over', report(title, institution), kipp, claims);
+
+    expect(checked.valid).toBe(false);
+    expect(checked.issues.map((issue) => issue.code)).toEqual(['QUOTA_EXCEEDED']);
+    expect(await read(claimKeys.title(title))).toBeUndefined();
+  });
+});
