@@ -195,6 +195,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
                     key,
                     size: body.length,
                     eTag: etag,
+                    versionId: out.VersionId,
                   }),
                 ),
               );

@@ -1,22 +1,38 @@
-// Runs one Lambda bundle in a worker thread with its own process.env (the template's environment).
-// Messages in: { id, event, requestId, deadline }. Messages out: { id, ok, result | error, ms }.
+// One Lambda sandbox: runs one bundle in a worker thread with its own process.env (the template's environment),
+// one invocation at a time (the host sends the next only after this one answered).
+// Messages out: { type: 'ready', initMs } or { type: 'init-error', error } once the module is loaded, then
+// { id, ok, result | error, ms } per invocation. Messages in: { id, event, requestId, deadline }.
 
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 
 process.setSourceMapsEnabled?.(true);
-const { file, handlerName, functionName, memorySize } = workerData;
+const { file, handlerName, functionName, memorySize, logStreamName } = workerData;
 const started = performance.now();
+
+const asError = (error) => {
+  const err = error instanceof Error ? error : new Error(String(error));
+  return { name: err.name || 'Error', message: err.message, stack: err.stack };
+};
+
 const loaded = import(pathToFileURL(file).href).then((mod) => {
   const handler = mod[handlerName];
-  if (typeof handler !== 'function') throw new Error(`${file} exports no function "${handlerName}"`);
-  return { handler, initMs: performance.now() - started };
+  if (typeof handler !== 'function') {
+    const error = new Error(`${file} exports no function "${handlerName}"`);
+    error.name = 'Runtime.HandlerNotFound';
+    throw error;
+  }
+  return handler;
 });
+loaded.then(
+  () => parentPort.postMessage({ type: 'ready', initMs: performance.now() - started }),
+  (error) => parentPort.postMessage({ type: 'init-error', error: asError(error) }),
+);
 
 parentPort.on('message', async ({ id, event, requestId, deadline }) => {
   const t0 = performance.now();
   try {
-    const { handler, initMs } = await loaded;
+    const handler = await loaded;
     const context = {
       functionName,
       functionVersion: '$LATEST',
@@ -24,7 +40,7 @@ parentPort.on('message', async ({ id, event, requestId, deadline }) => {
       memoryLimitInMB: String(memorySize),
       awsRequestId: requestId,
       logGroupName: `/aws/lambda/${functionName}`,
-      logStreamName: 'local',
+      logStreamName,
       callbackWaitsForEmptyEventLoop: true,
       getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
       done() {},
@@ -37,15 +53,8 @@ parentPort.on('message', async ({ id, event, requestId, deadline }) => {
       ok: true,
       result: result === undefined ? null : result,
       ms: performance.now() - t0,
-      initMs,
     });
   } catch (error) {
-    const err = error instanceof Error ? error : new Error(String(error));
-    parentPort.postMessage({
-      id,
-      ok: false,
-      error: { name: err.name || 'Error', message: err.message, stack: err.stack },
-      ms: performance.now() - t0,
-    });
+    parentPort.postMessage({ id, ok: false, error: asError(error), ms: performance.now() - t0 });
   }
 });

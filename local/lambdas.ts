@@ -1,9 +1,14 @@
 /**
- * Runs the synthesized Lambda bundles in process, each in its own worker thread with the environment the
- * template gives it (plus the local endpoints), like one Lambda sandbox per function.
+ * Runs the synthesized Lambda bundles in process the way Lambda runs them: each function has a pool of sandboxes
+ * (worker threads with the environment the template gives it, plus the local endpoints), and a sandbox handles
+ * one invocation at a time, so module state such as the logger's keys and the metrics buffer belongs to one
+ * invocation. A function scales by starting sandboxes, up to a bounded concurrency; further invocations wait for
+ * a free sandbox. An invocation past the function's timeout fails with Sandbox.Timedout and its sandbox is
+ * terminated (a fresh one starts when needed), so nothing it left running can touch later invocations.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -17,6 +22,8 @@ export interface LocalFunction {
   environment: Record<string, string>;
   timeoutSeconds: number;
   memorySize: number;
+  /** The template's ReservedConcurrentExecutions, when set: it caps the function's sandboxes. */
+  reservedConcurrency?: number;
 }
 
 /** The error a Lambda threw, as Step Functions and the SDK see it (`name` is the error type). */
@@ -35,119 +42,134 @@ export class LambdaError extends Error {
 export interface InvocationStats {
   invocations: number;
   errors: number;
-  /** Sum of the handlers' own time (ms), measured inside the worker. */
+  /** Sum of the handlers' own time (ms), measured inside the sandbox. */
   handlerMs: number;
+  /** Init time of the function's first sandbox (ms). */
   initMs: number;
+}
+
+/** A function's invocation counts and its sandboxes' story. */
+export interface FunctionStats extends InvocationStats {
+  /** Sandboxes started (the first one and every replacement or scale-out). */
+  coldStarts: number;
+  /** Invocations stopped at the function's timeout. */
+  timeouts: number;
+  /** Most invocations running at once. */
+  peakConcurrency: number;
 }
 
 /** A test hook run before each invocation; throwing makes that invocation fail as a crashed sandbox would. */
 export type BeforeInvoke = (fn: LocalFunction, event: unknown) => void | Promise<void>;
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
+export interface LambdaHostOptions {
+  /** Where the sandboxes' log lines go, prefixed with the function's logical id. */
+  onLog?: (line: string) => void;
+  beforeInvoke?: BeforeInvoke;
+  /** Sandboxes per function at most (default DEFAULT_MAX_CONCURRENCY). */
+  maxConcurrency?: number;
+}
+
+/** Sandboxes per function by default: enough to overlap I/O, few enough for a laptop (4 on 2 cores). */
+export const DEFAULT_MAX_CONCURRENCY = Math.max(2, 2 * availableParallelism());
+
+/**
+ * Longest init of a sandbox before it is given up (Lambda allows 10 s; a laptop busy with tests, emulators and
+ * other sandboxes starting can be several times slower than Lambda's hosts).
+ */
+const INIT_TIMEOUT_MS = 60_000;
 
 const WORKER_FILE = fileURLToPath(new URL('./lambda-worker.mjs', import.meta.url));
 
+interface Invocation {
+  id: string;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer?: NodeJS.Timeout;
+}
+
+interface Sandbox {
+  worker: Worker;
+  /** Init done: it can take invocations. */
+  ready: boolean;
+  /** The one invocation it runs, if any. */
+  current?: Invocation;
+  /** Terminated or lost: it takes no more invocations. */
+  gone: boolean;
+  initTimer?: NodeJS.Timeout;
+}
+
+interface Waiter {
+  resolve: (sandbox: Sandbox) => void;
+  reject: (error: Error) => void;
+}
+
+interface Pool {
+  fn: LocalFunction;
+  limit: number;
+  sandboxes: Set<Sandbox>;
+  /** Ready sandboxes waiting for an invocation (the most recently used last). */
+  idle: Sandbox[];
+  /** Sandboxes in their init phase (at most one at a time per function). */
+  starting: number;
+  /** Invocations waiting for a sandbox, oldest first. */
+  waiting: Waiter[];
+  running: number;
+}
+
+const stoppedError = () => new LambdaError('Lambda.Unknown', 'The local runtime stopped', 'local');
+
 export class LambdaHost {
-  private readonly workers = new Map<string, { worker: Worker; pending: Map<string, Pending> }>();
-  readonly stats = new Map<string, InvocationStats>();
-  private readonly byArn = new Map<string, LocalFunction>();
+  readonly stats = new Map<string, FunctionStats>();
+  private readonly byName = new Map<string, LocalFunction>();
+  private readonly pools = new Map<string, Pool>();
+  private readonly terminating = new Set<Promise<number>>();
+  private readonly onLog: (line: string) => void;
+  private readonly beforeInvoke?: BeforeInvoke;
+  readonly maxConcurrency: number;
+  private stopped = false;
+  private started = 0;
 
   constructor(
     functions: LocalFunction[],
     private readonly sharedEnv: Record<string, string>,
-    private readonly onLog: (line: string) => void = () => {},
-    private readonly beforeInvoke?: BeforeInvoke,
+    options: LambdaHostOptions = {},
   ) {
-    for (const fn of functions) this.byArn.set(fn.name, fn);
+    for (const fn of functions) this.byName.set(fn.name, fn);
+    this.onLog = options.onLog ?? (() => {});
+    this.beforeInvoke = options.beforeInvoke;
+    this.maxConcurrency = Math.max(1, Math.floor(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY));
   }
 
   functions(): LocalFunction[] {
-    return [...this.byArn.values()];
+    return [...this.byName.values()];
   }
 
   /** Finds a function by name, ARN or logical id. */
   find(nameOrArn: string): LocalFunction | undefined {
     const name = nameOrArn.startsWith('arn:') ? (nameOrArn.split(':')[6] ?? '') : nameOrArn;
-    return this.byArn.get(name) ?? [...this.byArn.values()].find((fn) => fn.logicalId === nameOrArn);
+    return this.byName.get(name) ?? [...this.byName.values()].find((fn) => fn.logicalId === nameOrArn);
   }
 
-  private start(fn: LocalFunction) {
-    const existing = this.workers.get(fn.name);
-    if (existing) return existing;
-    if (!existsSync(fn.file)) throw new Error(`Bundle of ${fn.logicalId} not found: ${fn.file}`);
-    const worker = new Worker(WORKER_FILE, {
-      workerData: {
-        file: fn.file,
-        handlerName: fn.handlerName,
-        functionName: fn.name,
-        memorySize: fn.memorySize,
-      },
-      env: { ...fn.environment, ...this.sharedEnv, AWS_LAMBDA_FUNCTION_NAME: fn.name },
-      stdout: true,
-      stderr: true,
-      resourceLimits: { maxOldGenerationSizeMb: Math.max(256, fn.memorySize) },
-    });
-    const pending = new Map<string, Pending>();
-    const forward = (stream: NodeJS.ReadableStream) => {
-      let buffer = '';
-      stream.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString('utf8');
-        let newline = buffer.indexOf('\n');
-        while (newline >= 0) {
-          this.onLog(`[${fn.logicalId}] ${buffer.slice(0, newline)}`);
-          buffer = buffer.slice(newline + 1);
-          newline = buffer.indexOf('\n');
-        }
-      });
+  /** A function's sandboxes right now (busy: running an invocation; starting: in their init phase). */
+  sandboxes(nameOrArn: string): {
+    total: number;
+    busy: number;
+    idle: number;
+    starting: number;
+    waiting: number;
+  } {
+    const fn = this.find(nameOrArn);
+    const pool = fn && this.pools.get(fn.name);
+    if (!pool) return { total: 0, busy: 0, idle: 0, starting: 0, waiting: 0 };
+    const { size } = pool.sandboxes;
+    const idle = pool.idle.length;
+    return {
+      total: size,
+      busy: size - idle - pool.starting,
+      idle,
+      starting: pool.starting,
+      waiting: pool.waiting.length,
     };
-    forward(worker.stdout);
-    forward(worker.stderr);
-    worker.on(
-      'message',
-      (message: {
-        id: string;
-        ok: boolean;
-        result?: unknown;
-        error?: { name: string; message: string; stack?: string };
-        ms: number;
-        initMs?: number;
-      }) => {
-        const entry = pending.get(message.id);
-        if (!entry) return;
-        pending.delete(message.id);
-        clearTimeout(entry.timer);
-        const stats = this.statsOf(fn.name);
-        stats.invocations += 1;
-        stats.handlerMs += message.ms;
-        if (message.initMs && stats.initMs === 0) stats.initMs = message.initMs;
-        if (message.ok) entry.resolve(message.result);
-        else {
-          stats.errors += 1;
-          const error = message.error ?? { name: 'Error', message: 'unknown error' };
-          entry.reject(new LambdaError(error.name, error.message, fn.name, error.stack));
-        }
-      },
-    );
-    worker.on('error', (error) => {
-      for (const entry of pending.values()) {
-        clearTimeout(entry.timer);
-        entry.reject(new LambdaError('Lambda.Unknown', `The function crashed: ${error.message}`, fn.name));
-      }
-      pending.clear();
-      this.workers.delete(fn.name);
-    });
-    const started = { worker, pending };
-    this.workers.set(fn.name, started);
-    return started;
-  }
-
-  private statsOf(name: string): InvocationStats {
-    let stats = this.stats.get(name);
-    if (!stats) {
-      stats = { invocations: 0, errors: 0, handlerMs: 0, initMs: 0 };
-      this.stats.set(name, stats);
-    }
-    return stats;
   }
 
   /** Invokes a function with an event; rejects with a LambdaError named like the handler's error. */
@@ -165,43 +187,293 @@ export class LambdaHost {
         throw new LambdaError('Lambda.Unknown', `The function crashed: ${(error as Error).message}`, fn.name);
       }
     }
-    return this.send(fn, event);
-  }
-
-  private send(fn: LocalFunction, event: unknown): Promise<unknown> {
-    const { worker, pending } = this.start(fn);
-    const id = randomUUID();
-    const timeoutMs = fn.timeoutSeconds * 1000;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        reject(
-          new LambdaError('Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds} seconds`, fn.name),
-        );
-      }, timeoutMs);
-      pending.set(id, { resolve, reject, timer });
-      worker.postMessage({
-        id,
-        event: JSON.parse(JSON.stringify(event ?? null)),
-        requestId: id,
-        deadline: Date.now() + timeoutMs,
-      });
-    });
+    const pool = this.poolOf(fn);
+    const sandbox = await this.acquire(pool);
+    return this.run(pool, sandbox, event);
   }
 
   async stop(): Promise<void> {
-    const all = [...this.workers.values()];
-    this.workers.clear();
-    for (const { pending } of all) {
-      for (const entry of pending.values()) {
-        clearTimeout(entry.timer);
-        entry.reject(new LambdaError('Lambda.Unknown', 'The local runtime stopped', 'local'));
+    this.stopped = true;
+    for (const pool of this.pools.values()) {
+      for (const waiter of pool.waiting.splice(0)) waiter.reject(stoppedError());
+      for (const sandbox of [...pool.sandboxes]) {
+        const invocation = sandbox.current;
+        sandbox.current = undefined;
+        if (invocation) {
+          clearTimeout(invocation.timer);
+          invocation.reject(stoppedError());
+        }
+        this.discard(pool, sandbox);
       }
-      pending.clear();
     }
-    await Promise.all(all.map(({ worker }) => worker.terminate()));
+    await Promise.all([...this.terminating]);
+  }
+
+  private poolOf(fn: LocalFunction): Pool {
+    let pool = this.pools.get(fn.name);
+    if (!pool) {
+      const reserved = fn.reservedConcurrency ?? Number.POSITIVE_INFINITY;
+      pool = {
+        fn,
+        limit: Math.max(1, Math.min(this.maxConcurrency, reserved)),
+        sandboxes: new Set(),
+        idle: [],
+        starting: 0,
+        waiting: [],
+        running: 0,
+      };
+      this.pools.set(fn.name, pool);
+    }
+    return pool;
+  }
+
+  /** Resolves with a ready sandbox that is this invocation's alone until it answers. */
+  private acquire(pool: Pool): Promise<Sandbox> {
+    if (this.stopped) return Promise.reject(stoppedError());
+    return new Promise((resolve, reject) => {
+      pool.waiting.push({ resolve, reject });
+      this.dispatch(pool);
+    });
+  }
+
+  /**
+   * Hands ready sandboxes to waiting invocations, oldest first (the most recently used sandbox first, so few stay
+   * warm); while invocations still wait, starts one more sandbox if the function is under its limit. Sandboxes
+   * start one at a time per function, and a waiting invocation takes whichever sandbox is free first, a new one or
+   * a warm one that finished, so a busy machine is not made busier by a crowd of inits.
+   */
+  private dispatch(pool: Pool): void {
+    while (pool.waiting.length > 0) {
+      const sandbox = pool.idle.pop();
+      if (sandbox) {
+        pool.waiting.shift()?.resolve(sandbox);
+        continue;
+      }
+      if (this.stopped || pool.starting > 0 || pool.sandboxes.size >= pool.limit) return;
+      try {
+        this.spawn(pool);
+      } catch (error) {
+        pool.waiting.shift()?.reject(error as Error);
+        continue;
+      }
+      return;
+    }
+  }
+
+  /** An invocation ended normally: the sandbox is free again. */
+  private release(pool: Pool, sandbox: Sandbox): void {
+    sandbox.current = undefined;
+    if (sandbox.gone) return;
+    pool.idle.push(sandbox);
+    this.dispatch(pool);
+  }
+
+  /** Terminates a sandbox (timed out, crashed, failed init, stopping). */
+  private discard(pool: Pool, sandbox: Sandbox): void {
+    if (sandbox.gone) return;
+    sandbox.gone = true;
+    clearTimeout(sandbox.initTimer);
+    if (!sandbox.ready) pool.starting -= 1;
+    pool.sandboxes.delete(sandbox);
+    const at = pool.idle.indexOf(sandbox);
+    if (at >= 0) pool.idle.splice(at, 1);
+    const terminated = sandbox.worker.terminate().catch(() => 1);
+    this.terminating.add(terminated);
+    void terminated.then(() => this.terminating.delete(terminated));
+  }
+
+  /**
+   * The sandbox's init failed (an error at import, no such handler export, a crash or the init limit): the
+   * oldest waiting invocation fails with that error, as on Lambda, and the next one gets a fresh sandbox.
+   */
+  private initFailed(pool: Pool, sandbox: Sandbox, error: LambdaError): void {
+    if (sandbox.gone) return;
+    this.discard(pool, sandbox);
+    const waiter = pool.waiting.shift();
+    if (waiter) {
+      const stats = this.statsOf(pool.fn.name);
+      stats.invocations += 1;
+      stats.errors += 1;
+      waiter.reject(error);
+    }
+    this.dispatch(pool);
+  }
+
+  private spawn(pool: Pool): Sandbox {
+    const { fn } = pool;
+    if (!existsSync(fn.file)) throw new Error(`Bundle of ${fn.logicalId} not found: ${fn.file}`);
+    this.started += 1;
+    const worker = new Worker(WORKER_FILE, {
+      workerData: {
+        file: fn.file,
+        handlerName: fn.handlerName,
+        functionName: fn.name,
+        memorySize: fn.memorySize,
+        logStreamName: `local/[$LATEST]${String(this.started).padStart(4, '0')}`,
+      },
+      env: { ...fn.environment, ...this.sharedEnv, AWS_LAMBDA_FUNCTION_NAME: fn.name },
+      stdout: true,
+      stderr: true,
+      resourceLimits: { maxOldGenerationSizeMb: Math.max(256, fn.memorySize) },
+    });
+    const sandbox: Sandbox = { worker, ready: false, gone: false };
+    sandbox.initTimer = setTimeout(() => {
+      const message = `Init timed out after ${INIT_TIMEOUT_MS / 1000} seconds`;
+      this.initFailed(pool, sandbox, new LambdaError('Sandbox.Timedout', message, fn.name));
+    }, INIT_TIMEOUT_MS);
+    pool.sandboxes.add(sandbox);
+    pool.starting += 1;
+    const stats = this.statsOf(fn.name);
+    stats.coldStarts += 1;
+    this.forwardLogs(fn, worker.stdout);
+    this.forwardLogs(fn, worker.stderr);
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'ready') {
+        if (sandbox.gone) return;
+        clearTimeout(sandbox.initTimer);
+        sandbox.ready = true;
+        pool.starting -= 1;
+        if (stats.initMs === 0) stats.initMs = message.initMs;
+        pool.idle.push(sandbox);
+        this.dispatch(pool);
+      } else if (message.type === 'init-error') {
+        const { name, message: text, stack } = message.error;
+        this.initFailed(pool, sandbox, new LambdaError(name, text, fn.name, stack));
+      } else this.answered(pool, sandbox, message);
+    });
+    worker.on('error', (error) => this.lost(pool, sandbox, `The function crashed: ${error.message}`));
+    worker.on('exit', (code) => this.lost(pool, sandbox, `The sandbox exited with code ${code}`));
+    return sandbox;
+  }
+
+  /** Runs one invocation in a ready sandbox of its own: resolves with its answer, or fails at the timeout. */
+  private async run(pool: Pool, sandbox: Sandbox, event: unknown): Promise<unknown> {
+    const { fn } = pool;
+    const stats = this.statsOf(fn.name);
+    pool.running += 1;
+    stats.peakConcurrency = Math.max(stats.peakConcurrency, pool.running);
+    try {
+      return await new Promise((resolve, reject) => {
+        if (sandbox.gone) {
+          throw new LambdaError('Lambda.Unknown', 'The sandbox stopped before the invocation began', fn.name);
+        }
+        const id = randomUUID();
+        const timeoutMs = fn.timeoutSeconds * 1000;
+        const invocation: Invocation = { id, resolve, reject };
+        invocation.timer = setTimeout(() => this.timedOut(pool, sandbox, invocation), timeoutMs);
+        sandbox.current = invocation;
+        sandbox.worker.postMessage({
+          id,
+          event: JSON.parse(JSON.stringify(event ?? null)),
+          requestId: id,
+          deadline: Date.now() + timeoutMs,
+        });
+      });
+    } finally {
+      pool.running -= 1;
+    }
+  }
+
+  private answered(pool: Pool, sandbox: Sandbox, message: InvocationMessage): void {
+    const invocation = sandbox.current;
+    if (!invocation || invocation.id !== message.id) return;
+    clearTimeout(invocation.timer);
+    const stats = this.statsOf(pool.fn.name);
+    stats.invocations += 1;
+    stats.handlerMs += message.ms;
+    this.release(pool, sandbox);
+    if (message.ok) invocation.resolve(message.result);
+    else {
+      stats.errors += 1;
+      const error = message.error ?? { name: 'Error', message: 'unknown error' };
+      invocation.reject(new LambdaError(error.name, error.message, pool.fn.name, error.stack));
+    }
+  }
+
+  /** The invocation ran past the function's timeout: it fails as on Lambda and its sandbox is terminated. */
+  private timedOut(pool: Pool, sandbox: Sandbox, invocation: Invocation): void {
+    if (sandbox.current !== invocation) return;
+    sandbox.current = undefined;
+    const { fn } = pool;
+    const stats = this.statsOf(fn.name);
+    stats.invocations += 1;
+    stats.errors += 1;
+    stats.timeouts += 1;
+    const message = `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`;
+    this.onLog(`[${fn.logicalId}] ${invocation.id} ${message}; its sandbox is stopped`);
+    invocation.reject(new LambdaError('Sandbox.Timedout', message, fn.name));
+    this.discard(pool, sandbox);
+    this.dispatch(pool);
+  }
+
+  /** The worker died on its own (an uncaught error, out of memory, process.exit). */
+  private lost(pool: Pool, sandbox: Sandbox, message: string): void {
+    if (sandbox.gone) return;
+    const error = new LambdaError('Lambda.Unknown', message, pool.fn.name);
+    if (!sandbox.ready) {
+      this.initFailed(pool, sandbox, error);
+      return;
+    }
+    const invocation = sandbox.current;
+    sandbox.current = undefined;
+    if (invocation) {
+      clearTimeout(invocation.timer);
+      const stats = this.statsOf(pool.fn.name);
+      stats.invocations += 1;
+      stats.errors += 1;
+      invocation.reject(error);
+    }
+    this.discard(pool, sandbox);
+    this.dispatch(pool);
+  }
+
+  private forwardLogs(fn: LocalFunction, stream: NodeJS.ReadableStream): void {
+    let buffer = '';
+    stream.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      let newline = buffer.indexOf('\n');
+      while (newline >= 0) {
+        this.onLog(`[${fn.logicalId}] ${buffer.slice(0, newline)}`);
+        buffer = buffer.slice(newline + 1);
+        newline = buffer.indexOf('\n');
+      }
+    });
+    stream.on('end', () => {
+      if (buffer) this.onLog(`[${fn.logicalId}] ${buffer}`);
+      buffer = '';
+    });
+  }
+
+  private statsOf(name: string): FunctionStats {
+    let stats = this.stats.get(name);
+    if (!stats) {
+      stats = {
+        invocations: 0,
+        errors: 0,
+        handlerMs: 0,
+        initMs: 0,
+        coldStarts: 0,
+        timeouts: 0,
+        peakConcurrency: 0,
+      };
+      this.stats.set(name, stats);
+    }
+    return stats;
   }
 }
+
+type InvocationMessage = {
+  type?: undefined;
+  id: string;
+  ok: boolean;
+  result?: unknown;
+  error?: { name: string; message: string; stack?: string };
+  ms: number;
+};
+type WorkerMessage =
+  | { type: 'ready'; initMs: number }
+  | { type: 'init-error'; error: { name: string; message: string; stack?: string } }
+  | InvocationMessage;
 
 export function bundleFile(
   assemblyDir: string,

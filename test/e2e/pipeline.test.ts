@@ -65,13 +65,14 @@ describe('the pipeline on the local runtime', () => {
     const { id, key } = await driver.upload('pemkab-sleman', 'duplikat.docx', body);
     await runtime.settle();
     const executionsBefore = [...runtime.sfn.executions.values()].filter((e) => e.name === id).length;
-    const etag = (await driver.store.get(id))?.etag;
+    const stored = await driver.store.get(id);
     const redelivered = s3Notification({
       eventName: 'ObjectCreated:Put',
       bucket: runtime.names.bucket,
       key,
       size: body.length,
-      eTag: etag,
+      eTag: stored?.etag,
+      versionId: stored?.versionId,
     });
     runtime.queue.send(JSON.stringify(redelivered));
     runtime.queue.send(JSON.stringify(redelivered));
