@@ -21,8 +21,9 @@ import { pathToFileURL } from 'node:url';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import loadHighs from 'highs';
-import { assignReviewers } from '../functions/lib/adapters/review-tasks';
+import { assignmentPorts } from '../functions/lib/adapters/review-tasks';
 import { importRoster } from '../functions/lib/adapters/roster';
+import { assignReviewers } from '../functions/lib/assignment';
 import type { AssignmentProfile } from '../functions/lib/assignment/profile';
 import {
   conflictOf,
@@ -323,7 +324,7 @@ export async function benchAssignment(opts: { endpoint?: string } = {}): Promise
     const now = new Date('2025-07-01T00:00:00Z');
     for (const proposal of e2e.proposals) {
       started = performance.now();
-      await assignReviewers(table.doc, table.tableName, proposal, profile, now);
+      await assignReviewers(assignmentPorts(table.doc, table.tableName), proposal, profile, now);
       assignTimes.push(performance.now() - started);
     }
     results.push({

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { ProposalStore } from './lib/adapters/proposals';
-import { assignReviewers } from './lib/adapters/review-tasks';
-import { assignmentSubject } from './lib/assignment';
+import { assignmentPorts } from './lib/adapters/review-tasks';
+import { assignmentSubject, assignReviewers } from './lib/assignment';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
@@ -34,7 +34,7 @@ export const handler = lambda(async (event: unknown): Promise<AssignOutput> => {
   if (!subject) {
     throw new BadInputError(`Proposal ${proposalId} has no institution or category; it cannot be assigned`);
   }
-  const result = await assignReviewers(dynamo, table, subject, profile, new Date());
+  const result = await assignReviewers(assignmentPorts(dynamo, table), subject, profile, new Date());
   // Only tasks not sent yet (no task token stored): on a later round the others are done or already waiting.
   const toSend = result.unsent.map((reviewerId) => ({ proposalId, reviewerId }));
   logger.info('Assignment', {

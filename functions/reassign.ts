@@ -2,8 +2,13 @@ import { z } from 'zod';
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { sendEmail } from './lib/adapters/mail';
 import { ProposalStore } from './lib/adapters/proposals';
-import { readProposalTasks, releaseReviewer, reserveReviewer } from './lib/adapters/review-tasks';
-import { assignmentSubject, planReassignment, ReviewerUnavailableError } from './lib/assignment';
+import { assignmentPorts, readProposalTasks, releaseReviewer } from './lib/adapters/review-tasks';
+import {
+  assignmentSubject,
+  planReassignment,
+  ReviewerUnavailableError,
+  reserveReviewer,
+} from './lib/assignment';
 import { requireEnv } from './lib/config';
 import { ROUTED_ERRORS } from './lib/contract';
 import { BadInputError } from './lib/errors';
@@ -68,7 +73,14 @@ export const handler = lambda(
     for (const candidate of plan.candidates) {
       if (!subject) break;
       try {
-        await reserveReviewer(dynamo, table, subject, candidate, profile, new Date(), plan.attempt);
+        await reserveReviewer(
+          assignmentPorts(dynamo, table),
+          subject,
+          candidate,
+          profile,
+          new Date(),
+          plan.attempt,
+        );
         await store.note(proposalId, `Reassigned to ${candidate}`);
         return { proposalId, reviewerId: candidate };
       } catch (err) {

@@ -7,7 +7,8 @@ import { basename } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { reserveReviewer } from '../../functions/lib/adapters/review-tasks';
+import { assignmentPorts } from '../../functions/lib/adapters/review-tasks';
+import { reserveReviewer } from '../../functions/lib/assignment';
 import { assignmentSubject, ReviewerUnavailableError } from '../../functions/lib/assignment';
 import { keys, PROPOSAL_STATUSES, type ProposalStatus } from '../../functions/lib/model';
 import { loadProfile } from '../../functions/lib/profile';
@@ -204,7 +205,14 @@ export async function assignCommand(id: string, opts: { reviewer: string[] }): P
   const profile = loadProfile(process.env.PROPOSALS_PROFILE ?? 'kipp');
   for (const reviewerId of opts.reviewer) {
     try {
-      await reserveReviewer(awsClients().doc, table, subject, reviewerId, profile, new Date(), 1);
+      await reserveReviewer(
+        assignmentPorts(awsClients().doc, table),
+        subject,
+        reviewerId,
+        profile,
+        new Date(),
+        1,
+      );
       process.stdout.write(`Reserved ${reviewerId} for ${id}.\n`);
     } catch (error) {
       if (error instanceof ReviewerUnavailableError) throw new CliError(`${reviewerId}: ${error.message}`, 1);

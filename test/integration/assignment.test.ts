@@ -8,13 +8,13 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../bench/random';
 import {
-  assignReviewers,
+  assignmentPorts,
   getTask,
   readProposalTasks,
   releaseReviewer,
-  reserveReviewer,
 } from '../../functions/lib/adapters/review-tasks';
 import { importRoster, listReviewers } from '../../functions/lib/adapters/roster';
+import { assignReviewers, reserveReviewer } from '../../functions/lib/assignment';
 import { ReviewerUnavailableError } from '../../functions/lib/assignment/errors';
 import { conflictOf, type ProposalForAssignment } from '../../functions/lib/assignment/rules';
 import type { Reviewer } from '../../functions/lib/model';
@@ -141,7 +141,7 @@ describe('assigning reviewers on DynamoDB Local', () => {
 
     const started = performance.now();
     const results = await Promise.all(
-      proposals.map((p) => assignReviewers(db.doc, db.tableName, p, kipp, NOW)),
+      proposals.map((p) => assignReviewers(assignmentPorts(db.doc, db.tableName), p, kipp, NOW)),
     );
     const elapsed = performance.now() - started;
 
@@ -188,13 +188,12 @@ describe('assigning reviewers on DynamoDB Local', () => {
     const random = seededRandom(7);
     await importRoster(db.doc, db.tableName, makeRoster(12, 5, random));
     const [proposal] = makeProposals(1, random);
-    const first = await assignReviewers(db.doc, db.tableName, proposal!, kipp, NOW);
+    const first = await assignReviewers(assignmentPorts(db.doc, db.tableName), proposal!, kipp, NOW);
     expect(first.tasks).toHaveLength(3);
     const loads = await listReviewers(db.doc, db.tableName);
 
     const again = await assignReviewers(
-      db.doc,
-      db.tableName,
+      assignmentPorts(db.doc, db.tableName),
       proposal!,
       kipp,
       new Date(NOW.getTime() + 60_000),
@@ -215,7 +214,7 @@ describe('assigning reviewers on DynamoDB Local', () => {
         ExpressionAttributeValues: { ':token': 'task-token' },
       }),
     );
-    const third = await assignReviewers(db.doc, db.tableName, proposal!, kipp, NOW);
+    const third = await assignReviewers(assignmentPorts(db.doc, db.tableName), proposal!, kipp, NOW);
     expect(third.unsent.sort()).toEqual(
       first.tasks
         .slice(1)
@@ -229,7 +228,7 @@ describe('assigning reviewers on DynamoDB Local', () => {
     const random = seededRandom(11);
     await importRoster(db.doc, db.tableName, makeRoster(6, 5, random));
     const [proposal] = makeProposals(1, random);
-    const { tasks } = await assignReviewers(db.doc, db.tableName, proposal!, kipp, NOW);
+    const { tasks } = await assignReviewers(assignmentPorts(db.doc, db.tableName), proposal!, kipp, NOW);
     const task = tasks[0]!;
     expect(task.status).toBe('PENDING');
     expect(task.attempt).toBe(1);
@@ -252,13 +251,13 @@ describe('assigning reviewers on DynamoDB Local', () => {
     const random = seededRandom(3);
     await importRoster(db.doc, db.tableName, makeRoster(10, 5, random));
     const [proposal] = makeProposals(1, random);
-    const first = await assignReviewers(db.doc, db.tableName, proposal!, kipp, NOW);
+    const first = await assignReviewers(assignmentPorts(db.doc, db.tableName), proposal!, kipp, NOW);
     const decliner = first.tasks[0]!.reviewerId;
     await releaseReviewer(db.doc, db.tableName, proposal!.id, decliner, 'DECLINED', {
       declineReason: 'Cuti',
     });
 
-    const refill = await assignReviewers(db.doc, db.tableName, proposal!, kipp, NOW);
+    const refill = await assignReviewers(assignmentPorts(db.doc, db.tableName), proposal!, kipp, NOW);
     expect(refill.stats.transactions).toBe(1);
     expect(refill.tasks).toHaveLength(3);
     expect(refill.tasks.map((t) => t.reviewerId)).not.toContain(decliner);
@@ -271,7 +270,7 @@ describe('assigning reviewers on DynamoDB Local', () => {
     const random = seededRandom(5);
     await importRoster(db.doc, db.tableName, makeRoster(6, 5, random));
     const [proposal] = makeProposals(1, random);
-    const { tasks } = await assignReviewers(db.doc, db.tableName, proposal!, kipp, NOW);
+    const { tasks } = await assignReviewers(assignmentPorts(db.doc, db.tableName), proposal!, kipp, NOW);
     const reviewerId = tasks[0]!.reviewerId;
     expect(await loadOf(db.doc, db.tableName, reviewerId)).toBe(1);
 
@@ -316,22 +315,43 @@ describe('assigning reviewers on DynamoDB Local', () => {
       category: 'kesehatan',
     };
     const conflicted = roster.find((r) => r.institution === 'Universitas Indonesia')!;
-    const error = await reserveReviewer(db.doc, db.tableName, proposal, conflicted.id, kipp, NOW, 2).catch(
-      (e) => e,
-    );
+    const error = await reserveReviewer(
+      assignmentPorts(db.doc, db.tableName),
+      proposal,
+      conflicted.id,
+      kipp,
+      NOW,
+      2,
+    ).catch((e) => e);
     expect(error).toBeInstanceOf(ReviewerUnavailableError);
     expect(error.name).toBe('ReviewerUnavailable');
     expect(error.reason).toBe('same-institution');
     expect(error.text.id).toContain('berasal dari instansi pengusul');
 
     const free = roster.find((r) => r.institution !== 'Universitas Indonesia')!;
-    const task = await reserveReviewer(db.doc, db.tableName, proposal, free.id, kipp, NOW, 2);
+    const task = await reserveReviewer(
+      assignmentPorts(db.doc, db.tableName),
+      proposal,
+      free.id,
+      kipp,
+      NOW,
+      2,
+    );
     expect(task.attempt).toBe(2);
-    expect(await reserveReviewer(db.doc, db.tableName, proposal, free.id, kipp, NOW, 2)).toEqual(task);
+    expect(
+      await reserveReviewer(assignmentPorts(db.doc, db.tableName), proposal, free.id, kipp, NOW, 2),
+    ).toEqual(task);
     expect(await loadOf(db.doc, db.tableName, free.id)).toBe(1);
 
     const other = { ...proposal, id: 'prop-manual-2' };
-    const full = await reserveReviewer(db.doc, db.tableName, other, free.id, kipp, NOW, 1).catch((e) => e);
+    const full = await reserveReviewer(
+      assignmentPorts(db.doc, db.tableName),
+      other,
+      free.id,
+      kipp,
+      NOW,
+      1,
+    ).catch((e) => e);
     expect(full.reason).toBe('full');
     expect(await readProposalTasks(db.doc, db.tableName, other.id)).toEqual([]);
   });
@@ -346,7 +366,7 @@ describe('assigning reviewers on DynamoDB Local', () => {
       agency: 'dinkes-surabaya',
       category: 'kesehatan',
     };
-    const result = await assignReviewers(db.doc, db.tableName, proposal, kipp, NOW);
+    const result = await assignReviewers(assignmentPorts(db.doc, db.tableName), proposal, kipp, NOW);
     expect(result.tasks).toHaveLength(2);
     expect(result.missing).toBe(1);
     expect(result.gap?.id).toContain('Tidak ada penilai dengan keahlian kategori Kesehatan');

@@ -1,9 +1,10 @@
 /**
- * Reviewer assignment on DynamoDB: each reservation is ONE TransactWriteItems that puts the review task
- * (only if absent) and increments the reviewer's load (only if below capacity and active), so a retried
- * Lambda cannot double-count and concurrent executions cannot overfill a reviewer.
+ * The review tasks repository (DynamoDB). Each reservation is ONE TransactWriteItems that puts the review task
+ * (only if absent) and increments the reviewer's load (only if below capacity and active), so a retried Lambda
+ * cannot double-count and concurrent executions cannot overfill a reviewer; each closing of a task is one
+ * transaction with the seat's release and its history line. `assignmentPorts` gives the assignment core
+ * (functions/lib/assignment/assign.ts) its view of the table.
  */
-import { randomBytes } from 'node:crypto';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -13,36 +14,15 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { AssignmentContentionError, ReviewerUnavailableError, StoredItemError } from '../assignment/errors';
-import type { AssignmentProfile } from '../assignment/profile';
-import {
-  describeGap,
-  exclusionOf,
-  nextCandidate,
-  type ProposalForAssignment,
-  type RankedReviewer,
-  rankReviewers,
-} from '../assignment/rules';
+import type { AssignmentPorts, ReservationStats, ReserveOutcome } from '../assignment/assign';
+import { AssignmentContentionError, StoredItemError } from '../assignment/errors';
 import { INDEXES } from '../contract';
 import { isConditionalFailure } from '../errors';
-import type { Text } from '../i18n';
-import {
-  keys,
-  OPEN_REVIEW_STATUSES,
-  type ProposalStatus,
-  REVIEW_STATUSES,
-  type Reviewer,
-  type ReviewStatus,
-  type ReviewTask,
-} from '../model';
+import { keys, type ProposalStatus, REVIEW_STATUSES, type ReviewTask } from '../model';
 import { getReviewers, listReviewers } from './roster';
 
-/** Statuses in which a task holds one of the proposal's reviewer seats. */
-const SEAT_STATUSES: readonly ReviewStatus[] = ['PENDING', 'ACCEPTED', 'SUBMITTED'];
 /** Attempts of one reservation when the transaction collides with another one on the same items. */
 const CONFLICT_ATTEMPTS = 6;
-/** Candidates read again after a capacity race (one BatchGetItem). */
-const FRESH_READ = 25;
 
 const taskSchema = z.object({
   proposalId: z.string().min(1),
@@ -100,38 +80,9 @@ export async function readProposalTasks(
   return (await queryTaskItems(doc, table, proposalId)).map(taskFromItem);
 }
 
-/** A url-safe random review id of 144 bits (carried by the reviewer's signed link). */
-export function newReviewId(): string {
-  return randomBytes(18).toString('base64url');
-}
-
-function newTask(
-  proposalId: string,
-  reviewerId: string,
-  windowDays: number,
-  now: Date,
-  attempt: number,
-): ReviewTask {
-  return {
-    proposalId,
-    reviewerId,
-    reviewId: newReviewId(),
-    status: 'PENDING',
-    attempt,
-    assignedAt: now.toISOString(),
-    dueAt: new Date(now.getTime() + windowDays * 86_400_000).toISOString(),
-  };
-}
-
-type Outcome = 'reserved' | 'task-exists' | 'reviewer-unavailable';
-
 interface Cancellation {
   name?: string;
   CancellationReasons?: Array<{ Code?: string }>;
-}
-
-function newStats(): ReservationStats {
-  return { transactions: 0, retries: 0, capacityRaces: 0, collisions: 0 };
 }
 
 function sleep(ms: number): Promise<void> {
@@ -143,17 +94,6 @@ function backoff(attempt: number): Promise<void> {
   return sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));
 }
 
-/** Counts of what reservations cost, for the benchmark and logs. */
-export interface ReservationStats {
-  transactions: number;
-  /** Transactions cancelled (capacity race, concurrent transaction) and tried again or moved on. */
-  retries: number;
-  /** Of those: the reviewer filled up (or went inactive) since the roster was read. */
-  capacityRaces: number;
-  /** Of those: another transaction held the same items at that moment. */
-  collisions: number;
-}
-
 /**
  * One reservation: the task put and the load increment in one transaction. Collisions with a concurrent
  * transaction are retried with jitter; a failed condition says which side failed.
@@ -163,7 +103,7 @@ async function reserve(
   table: string,
   task: ReviewTask,
   stats: ReservationStats,
-): Promise<Outcome> {
+): Promise<ReserveOutcome> {
   for (let attempt = 0; ; attempt++) {
     stats.transactions++;
     try {
@@ -219,199 +159,6 @@ async function reserve(
       await backoff(attempt);
     }
   }
-}
-
-export interface AssignResult {
-  /** The tasks holding the proposal's reviewer seats (new and already there), tokens left out. */
-  tasks: ReviewTask[];
-  /** Eligible reviewers not chosen, best first: candidates for reassignment. */
-  alternates: string[];
-  /** Seats still empty (0 when fully assigned). */
-  missing: number;
-  /** Why seats are empty, in both languages (only when missing > 0). */
-  gap?: Text;
-  /**
-   * Reviewers of `tasks` still PENDING whose task was never handed to a reviewer (no task token stored):
-   * the ones to send now, including after a retry of this call.
-   */
-  unsent: string[];
-  /** What the reservations cost. */
-  stats: ReservationStats;
-}
-
-/**
- * Assigns the proposal its reviewers. Idempotent: tasks already there count, only the missing seats are
- * reserved, and a re-run of a fully assigned proposal changes nothing and returns the same tasks.
- */
-export async function assignReviewers(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  proposal: ProposalForAssignment,
-  profile: AssignmentProfile,
-  now: Date,
-): Promise<AssignResult> {
-  const needed = profile.review.reviewersPerProposal;
-  const requireMatch = profile.review.requireExpertiseMatch;
-  const stats = newStats();
-  const items = await queryTaskItems(doc, table, proposal.id);
-  const existing = items.map(taskFromItem);
-  const handedOut = new Set(
-    items.filter((item) => item.token !== undefined).map((item) => String(item.reviewerId)),
-  );
-  const seats = existing.filter((t) => SEAT_STATUSES.includes(t.status));
-  // A reviewer who held any task on this proposal (even a declined one) is not asked again by assignment.
-  const skip = new Set(existing.map((t) => t.reviewerId));
-  let roster = await listReviewers(doc, table);
-  const expertiseOf = (id: string) => roster.find((r) => r.id === id)?.expertise ?? [];
-  let matched = seats.some((t) => expertiseOf(t.reviewerId).includes(proposal.category));
-
-  let queue: RankedReviewer[] = rankReviewers(proposal, roster, profile, { skip }).ranked;
-  const failed = new Set<string>();
-  let failuresSinceRefresh = 0;
-  // Bounded: each loop either fills a seat or drops a candidate, and the roster is re-read at most this often.
-  let refreshes = 0;
-  const maxRefreshes = 5;
-
-  while (seats.length < needed) {
-    let index = nextCandidate(queue, needed - seats.length, requireMatch, matched);
-    if (index < 0) {
-      if (failuresSinceRefresh === 0 || refreshes >= maxRefreshes) break;
-      // Loads read from the index were stale: re-read the roster and rank again before giving up.
-      refreshes++;
-      failuresSinceRefresh = 0;
-      roster = await listReviewers(doc, table);
-      queue = rankReviewers(proposal, roster, profile, { skip: [...skip, ...failed] }).ranked;
-      index = nextCandidate(queue, needed - seats.length, requireMatch, matched);
-      if (index < 0) break;
-    }
-    const [candidate] = queue.splice(index, 1);
-    if (!candidate) break;
-    const task = newTask(proposal.id, candidate.reviewerId, profile.review.windowDays, now, 1);
-    const outcome = await reserve(doc, table, task, stats);
-    if (outcome === 'reserved') {
-      seats.push(task);
-      skip.add(task.reviewerId);
-      matched ||= candidate.expertiseMatch;
-    } else if (outcome === 'task-exists') {
-      // A concurrent run of this same proposal reserved this reviewer first: count its task.
-      skip.add(task.reviewerId);
-      const [current] = (await readProposalTasks(doc, table, proposal.id)).filter(
-        (t) => t.reviewerId === task.reviewerId,
-      );
-      if (current && SEAT_STATUSES.includes(current.status)) {
-        seats.push(current);
-        matched ||= candidate.expertiseMatch;
-      }
-    } else {
-      failed.add(task.reviewerId);
-      failuresSinceRefresh++;
-      // The loads we ranked on are stale: read the next candidates again (consistent) and re-rank them.
-      const head = queue.slice(0, FRESH_READ).map((c) => c.reviewerId);
-      const fresh = await getReviewers(doc, table, head);
-      roster = roster.map((r) => fresh.get(r.id) ?? r);
-      queue = rankReviewers(proposal, roster, profile, { skip: [...skip, ...failed] }).ranked;
-    }
-  }
-
-  const missing = Math.max(0, needed - seats.length);
-  const held = new Set(seats.map((t) => t.reviewerId));
-  let alternates = queue.map((c) => c.reviewerId).filter((id) => !held.has(id));
-  let gap: Text | undefined;
-  if (missing > 0) {
-    roster = await listReviewers(doc, table);
-    const ranking = rankReviewers(proposal, roster, profile, { skip });
-    alternates = ranking.ranked.map((c) => c.reviewerId);
-    gap = describeGap(proposal, ranking, profile, {
-      needed,
-      missing,
-      expertiseMissing: requireMatch && !matched,
-    });
-  }
-  seats.sort((a, b) => a.assignedAt.localeCompare(b.assignedAt) || a.reviewerId.localeCompare(b.reviewerId));
-  const unsent = seats
-    .filter((t) => t.status === 'PENDING' && !handedOut.has(t.reviewerId))
-    .map((t) => t.reviewerId);
-  return { tasks: seats, alternates, missing, ...(gap ? { gap } : {}), unsent, stats };
-}
-
-const REASON_TEXT: Record<string, (r: Reviewer) => Text> = {
-  'own-email': (r) => ({
-    id: `${r.name} adalah pengusul proposal ini (email sama)`,
-    en: `${r.name} is the submitter of this proposal (same email)`,
-  }),
-  'same-institution': (r) => ({
-    id: `${r.name} berasal dari instansi pengusul (${r.institution})`,
-    en: `${r.name} belongs to the submitting institution (${r.institution})`,
-  }),
-  'declared-conflict': (r) => ({
-    id: `${r.name} menyatakan konflik kepentingan dengan instansi pengusul`,
-    en: `${r.name} declared a conflict of interest with the submitting institution`,
-  }),
-  'same-region': (r) => ({
-    id: `${r.name} berasal dari wilayah yang sama dengan pengusul`,
-    en: `${r.name} is from the same region as the submitter`,
-  }),
-  inactive: (r) => ({ id: `${r.name} tidak aktif`, en: `${r.name} is inactive` }),
-  full: (r) => ({
-    id: `${r.name} sudah mencapai kapasitas (${r.load}/${r.capacity})`,
-    en: `${r.name} is at capacity (${r.load}/${r.capacity})`,
-  }),
-};
-
-async function getReviewer(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  reviewerId: string,
-): Promise<Reviewer> {
-  const reviewer = (await getReviewers(doc, table, [reviewerId])).get(reviewerId);
-  if (!reviewer) {
-    throw new ReviewerUnavailableError(reviewerId, 'not-found', {
-      id: `Penilai "${reviewerId}" tidak ada dalam daftar penilai`,
-      en: `Reviewer "${reviewerId}" is not in the roster`,
-    });
-  }
-  return reviewer;
-}
-
-function unavailable(proposal: ProposalForAssignment, reviewer: Reviewer, profile: AssignmentProfile): void {
-  const reason = exclusionOf(proposal, reviewer, profile);
-  if (reason) throw new ReviewerUnavailableError(reviewer.id, reason, REASON_TEXT[reason]!(reviewer));
-}
-
-/**
- * Reserves one named reviewer for a proposal (ops' manual assignment, reassignment). Refuses a conflict of
- * interest, an inactive or full reviewer with a ReviewerUnavailableError. Retrying after success returns the
- * task already held.
- */
-export async function reserveReviewer(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  proposal: ProposalForAssignment,
-  reviewerId: string,
-  profile: AssignmentProfile,
-  now: Date,
-  attempt: number,
-): Promise<ReviewTask> {
-  const reviewer = await getReviewer(doc, table, reviewerId);
-  const held = () => getTask(doc, table, proposal.id, reviewerId);
-  const before = await held();
-  if (before && OPEN_REVIEW_STATUSES.includes(before.status)) return before;
-  unavailable(proposal, reviewer, profile);
-  const task = newTask(proposal.id, reviewerId, profile.review.windowDays, now, attempt);
-  const outcome = await reserve(doc, table, task, newStats());
-  if (outcome === 'reserved') return task;
-  if (outcome === 'task-exists') {
-    const current = await held();
-    if (current && OPEN_REVIEW_STATUSES.includes(current.status)) return current;
-    throw new ReviewerUnavailableError(reviewerId, 'already-assigned', {
-      id: `${reviewer.name} sudah pernah ditugaskan pada proposal ini (status ${current?.status ?? '?'})`,
-      en: `${reviewer.name} was already assigned to this proposal (status ${current?.status ?? '?'})`,
-    });
-  }
-  unavailable(proposal, await getReviewer(doc, table, reviewerId), profile);
-  throw new AssignmentContentionError(
-    `Reviewer ${reviewerId} could not be reserved for proposal ${proposal.id}`,
-  );
 }
 
 export type ReleaseStatus = 'DECLINED' | 'TIMED_OUT' | 'REASSIGNED';
@@ -738,4 +485,21 @@ export async function* listedTasksUntil(
   for await (const page of pages) {
     for (const item of page.Items ?? []) yield withToken(item);
   }
+}
+
+/** The assignment core's ports on the table: tasks, the roster and atomic reservations. */
+export function assignmentPorts(doc: DynamoDBDocumentClient, table: string): AssignmentPorts {
+  return {
+    async proposalTasks(proposalId) {
+      const items = await queryTaskItems(doc, table, proposalId);
+      const handedOut = new Set(
+        items.filter((item) => item.token !== undefined).map((item) => String(item.reviewerId)),
+      );
+      return { tasks: items.map(taskFromItem), handedOut };
+    },
+    task: (proposalId, reviewerId) => getTask(doc, table, proposalId, reviewerId),
+    roster: () => listReviewers(doc, table),
+    reviewers: (ids) => getReviewers(doc, table, ids),
+    reserve: (task, stats) => reserve(doc, table, task, stats),
+  };
 }

@@ -1,3 +1,4 @@
+export * from './assign';
 export * from './errors';
 export * from './profile';
 export * from './reassign';

@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { assignReviewers, releaseReviewer } from '../../../functions/lib/adapters/review-tasks';
+import { assignmentPorts, releaseReviewer } from '../../../functions/lib/adapters/review-tasks';
+import { assignReviewers } from '../../../functions/lib/assignment';
 import type { AssignmentProfile } from '../../../functions/lib/assignment/profile';
 import type { ProposalForAssignment } from '../../../functions/lib/assignment/rules';
 import type { Reviewer } from '../../../functions/lib/model';
@@ -61,7 +62,7 @@ beforeEach(() => {
 describe('reserving reviewers with one transaction each', () => {
   it('puts the task only if absent and raises the load only below capacity, in the same transaction', async () => {
     ddb.on(TransactWriteCommand).resolves({});
-    const result = await assignReviewers(doc, TABLE, proposal, profile, NOW);
+    const result = await assignReviewers(assignmentPorts(doc, TABLE), proposal, profile, NOW);
     expect(result.missing).toBe(0);
     expect(result.unsent.sort()).toEqual(result.tasks.map((t) => t.reviewerId).sort());
     expect(result.tasks.map((t) => t.reviewerId)).toEqual(
@@ -94,7 +95,7 @@ describe('reserving reviewers with one transaction each', () => {
       .resolves({});
     const full = { ...roster.find((r) => r.id === 'r-health-free')!, load: 10 };
     ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: rosterItems([full]) } });
-    const result = await assignReviewers(doc, TABLE, proposal, profile, NOW);
+    const result = await assignReviewers(assignmentPorts(doc, TABLE), proposal, profile, NOW);
     expect(result.tasks.map((t) => t.reviewerId)).not.toContain('r-health-free');
     expect(result.tasks).toHaveLength(3);
     expect(result.stats).toMatchObject({ transactions: 4, retries: 1, capacityRaces: 1 });
@@ -105,12 +106,12 @@ describe('reserving reviewers with one transaction each', () => {
       .on(TransactWriteCommand)
       .rejectsOnce(cancelled(['TransactionConflict', 'None']))
       .resolves({});
-    const result = await assignReviewers(doc, TABLE, proposal, profile, NOW);
+    const result = await assignReviewers(assignmentPorts(doc, TABLE), proposal, profile, NOW);
     expect(result.tasks.map((t) => t.reviewerId)).toContain('r-health-free');
     expect(result.stats).toMatchObject({ transactions: 4, collisions: 1 });
 
     ddb.on(TransactWriteCommand).rejects(cancelled(['TransactionConflict', 'None']));
-    await expect(assignReviewers(doc, TABLE, proposal, profile, NOW)).rejects.toMatchObject({
+    await expect(assignReviewers(assignmentPorts(doc, TABLE), proposal, profile, NOW)).rejects.toMatchObject({
       name: 'AssignmentContention',
     });
   });
@@ -131,7 +132,7 @@ describe('reserving reviewers with one transaction each', () => {
     ddb
       .on(QueryCommand, { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :review)' })
       .resolves({ Items: held });
-    const result = await assignReviewers(doc, TABLE, proposal, profile, NOW);
+    const result = await assignReviewers(assignmentPorts(doc, TABLE), proposal, profile, NOW);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
     expect(result.tasks).toHaveLength(3);
     expect(result.tasks.every((t) => !('token' in t) && !('PK' in t))).toBe(true);
