@@ -3,11 +3,8 @@
  * flow's ports (the task by review id, a presigned download, recording a decision) and maps the page the flow
  * returns to an API Gateway response. A fault of AWS shows the reviewer the "try again" page, not a bare 500.
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { dynamo } from './lib/adapters/aws/dynamodb';
-import { s3 } from './lib/adapters/aws/s3';
 import { getSecretVersions } from './lib/adapters/aws/secrets';
 import { awaitsDelivery, deliverDecision } from './lib/adapters/executions';
 import { ProposalStore } from './lib/adapters/proposals';
@@ -19,6 +16,7 @@ import {
   type TaskWithToken,
 } from './lib/adapters/review-tasks';
 import { getReviewers } from './lib/adapters/roster';
+import { downloadUrl } from './lib/adapters/storage';
 import { requireEnv } from './lib/config';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import type { Proposal } from './lib/model';
@@ -136,9 +134,7 @@ const ports: ReviewPorts<View> = {
     };
   },
   downloadUrl: ({ item }) =>
-    getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: item.key, VersionId: item.versionId }), {
-      expiresIn: DOWNLOAD_SECONDS,
-    }),
+    downloadUrl({ bucket, key: item.key, versionId: item.versionId }, DOWNLOAD_SECONDS),
   record,
 };
 

@@ -10,6 +10,7 @@ import {
   GetCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { TransientError } from '../errors';
 import { normalizeName } from '../model';
 import type { EligibilityClaims, QuotaClaim, TitleClaim } from '../validation/claims';
 
@@ -39,6 +40,16 @@ export function eligibilityClaims(doc: DynamoDBDocumentClient, table: string): E
   };
 }
 
+const reasonsOf = (error: unknown) =>
+  (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+
+/**
+ * A claim cancelled because another transaction held the same item at that moment (not because a condition
+ * failed): a passing cause, retried by the state machine with jitter instead of failing the proposal.
+ */
+const collided = (error: Error, what: string) =>
+  new TransientError(`The claim on the ${what} collided with another one`, { cause: error });
+
 /** Claims a title for the proposal; a title the proposal already holds is claimed again. */
 export async function claimTitle(
   doc: DynamoDBDocumentClient,
@@ -65,6 +76,7 @@ export async function claimTitle(
     return { ok: true };
   } catch (error) {
     if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw error;
+    if (reasonsOf(error)[0]?.Code !== 'ConditionalCheckFailed') throw collided(error, `title "${title}"`);
     const out = await doc.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
     return { ok: false, heldBy: String(out.Item?.proposalId ?? 'unknown') };
   }
@@ -106,7 +118,7 @@ export async function claimQuota(
     );
   } catch (error) {
     if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw error;
-    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+    const reasons = reasonsOf(error);
     const counter = await doc.send(
       new GetCommand({ TableName: table, Key: counterKey, ConsistentRead: true }),
     );
@@ -114,7 +126,7 @@ export async function claimQuota(
     // The member already exists: a retry of a claim that succeeded.
     if (reasons[0]?.Code === 'ConditionalCheckFailed') return { ok: true, used };
     if (reasons[1]?.Code === 'ConditionalCheckFailed') return { ok: false, used };
-    throw error;
+    throw collided(error, `quota of ${institution} in ${group}`);
   }
   const counter = await doc.send(new GetCommand({ TableName: table, Key: counterKey, ConsistentRead: true }));
   return { ok: true, used: Number(counter.Item?.used ?? 0) };

@@ -1,5 +1,6 @@
 /** The uploaded proposal files in S3. */
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3 } from './aws/s3';
 
 /** An object's real size and at most its first `limit + 1` bytes (none when it is over the limit). */
@@ -27,4 +28,16 @@ export async function readBounded(
   );
   const bytes = await out.Body?.transformToByteArray();
   return { size, bytes: bytes ?? new Uint8Array() };
+}
+
+/** A short-lived link to download one object version (the review page's "download the proposal"). */
+export function downloadUrl(
+  object: { bucket: string; key: string; versionId?: string },
+  expiresInSeconds: number,
+): Promise<string> {
+  return getSignedUrl(
+    s3,
+    new GetObjectCommand({ Bucket: object.bucket, Key: object.key, VersionId: object.versionId }),
+    { expiresIn: expiresInSeconds },
+  );
 }

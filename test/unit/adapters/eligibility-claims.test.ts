@@ -1,0 +1,60 @@
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { claimQuota, claimTitle } from '../../../functions/lib/adapters/eligibility-claims';
+import { TransientError } from '../../../functions/lib/errors';
+
+const TABLE = 'proposals-test';
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+const ddb = mockClient(DynamoDBDocumentClient);
+
+const cancelled = (codes: string[]) =>
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
+
+beforeEach(() => {
+  ddb.reset();
+});
+
+describe('eligibility claims when two uploads collide', () => {
+  it('retries a title claim that collided with another transaction instead of calling the title taken', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled(['TransactionConflict']));
+    const claim = claimTitle(doc, TABLE, 'p-2', 'Layanan Kesehatan Keliling');
+
+    await expect(claim).rejects.toBeInstanceOf(TransientError);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('names the holder when the title is really taken', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled(['ConditionalCheckFailed']));
+    ddb.on(GetCommand).resolves({ Item: { proposalId: 'p-1' } });
+
+    expect(await claimTitle(doc, TABLE, 'p-2', 'Layanan Kesehatan Keliling')).toEqual({
+      ok: false,
+      heldBy: 'p-1',
+    });
+  });
+
+  it('retries a quota claim that collided with another transaction instead of failing the proposal', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled(['None', 'TransactionConflict']));
+    ddb.on(GetCommand).resolves({ Item: { used: 3 } });
+
+    await expect(claimQuota(doc, TABLE, 'p-2', 'Dinas Kesehatan', 'umum', 10)).rejects.toBeInstanceOf(
+      TransientError,
+    );
+  });
+
+  it('refuses a quota claim when the quota is full', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled(['None', 'ConditionalCheckFailed']));
+    ddb.on(GetCommand).resolves({ Item: { used: 10 } });
+
+    expect(await claimQuota(doc, TABLE, 'p-2', 'Dinas Kesehatan', 'umum', 10)).toEqual({
+      ok: false,
+      used: 10,
+    });
+  });
+});
