@@ -39,8 +39,11 @@ export const BUCKET = 'kipp-proposals-test';
 export const REGION = 'ap-southeast-3';
 export const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:123456789012:stateMachine:proposal-review`;
 export const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:123456789012:secret:review-link-signing-AbCdEf`;
+
 /** The link signing secret the mocked Secrets Manager returns (at least 32 characters, as signing requires). */
-export const SIGNING_SECRET = 'unit-test-review-link-secret-0123456789abcdef';
+import { SIGNING_SECRET } from './memory';
+
+export { SIGNING_SECRET };
 export const REVIEW_BASE_URL = 'https://review.kipp.example.go.id/review';
 export const SENDER_EMAIL = 'noreply@kipp.example.go.id';
 export const OPS_EMAIL = 'sekretariat@kipp.example.go.id';
@@ -351,18 +354,23 @@ export const roster: Reviewer[] = JSON.parse(
   readFixture('test/fixtures/rosters/small.json').toString('utf8'),
 );
 
+/** A reviewer of the roster fixture. */
+export function reviewer(id: string, overrides: Partial<Reviewer> = {}): Reviewer {
+  const found = roster.find((r) => r.id === id);
+  if (!found) throw new Error(`No reviewer ${id} in the roster fixture`);
+  return { ...found, ...overrides };
+}
+
 export function reviewerItem(id: string, overrides: Partial<Reviewer> = {}): Item {
-  const reviewer = roster.find((r) => r.id === id);
-  if (!reviewer) throw new Error(`No reviewer ${id} in the roster fixture`);
-  return { ...keys.reviewer(id), ...keys.rosterListing(id), ...reviewer, ...overrides };
+  return { ...keys.reviewer(id), ...keys.rosterListing(id), ...reviewer(id, overrides) };
 }
 
 export const PROPOSAL_ID = 'p-3f1c2a9b8e7d6c5b4a39';
 export const RECEIVED_AT = '2025-06-20T03:15:00.000Z';
 
 /** A stored proposal (META item) in `status`, by default a valid Kesehatan proposal of Surabaya in review. */
-export function proposalItem(overrides: Partial<Proposal> = {}): Item {
-  const proposal: Proposal = {
+export function proposal(overrides: Partial<Proposal> = {}): Proposal {
+  return {
     id: PROPOSAL_ID,
     bucket: BUCKET,
     key: 'incoming/pemkot-surabaya/01-dinkes-surabaya-umum.md',
@@ -381,10 +389,14 @@ export function proposalItem(overrides: Partial<Proposal> = {}): Item {
     seq: 3,
     ...overrides,
   };
+}
+
+export function proposalItem(overrides: Partial<Proposal> = {}): Item {
+  const stored = proposal(overrides);
   return {
-    ...keys.proposal(proposal.id),
-    ...keys.statusListing(proposal.status, proposal.receivedAt, proposal.id),
-    ...proposal,
+    ...keys.proposal(stored.id),
+    ...keys.statusListing(stored.status, stored.receivedAt, stored.id),
+    ...stored,
   };
 }
 
@@ -394,8 +406,11 @@ export function reviewIdFor(reviewerId: string): string {
 }
 
 /** A stored review task; open tasks carry the open-task listing keys as assignment writes them. */
-export function taskItem(reviewerId: string, overrides: Partial<ReviewTask> & { token?: string } = {}): Item {
-  const task: ReviewTask & { token?: string } = {
+export function task(
+  reviewerId: string,
+  overrides: Partial<ReviewTask> & { token?: string } = {},
+): ReviewTask & { token?: string } {
+  return {
     proposalId: PROPOSAL_ID,
     reviewerId,
     reviewId: reviewIdFor(reviewerId),
@@ -405,12 +420,16 @@ export function taskItem(reviewerId: string, overrides: Partial<ReviewTask> & { 
     dueAt: '2025-07-15T00:00:00.000Z',
     ...overrides,
   };
-  const open = task.status === 'PENDING' || task.status === 'ACCEPTED';
+}
+
+export function taskItem(reviewerId: string, overrides: Partial<ReviewTask> & { token?: string } = {}): Item {
+  const stored = task(reviewerId, overrides);
+  const open = stored.status === 'PENDING' || stored.status === 'ACCEPTED';
   return {
-    ...keys.review(task.proposalId, reviewerId),
-    ...keys.reviewerTasks(reviewerId, task.dueAt, task.proposalId),
-    ...(open ? keys.openTask(task.dueAt, task.proposalId, reviewerId) : {}),
-    ...task,
+    ...keys.review(stored.proposalId, reviewerId),
+    ...keys.reviewerTasks(reviewerId, stored.dueAt, stored.proposalId),
+    ...(open ? keys.openTask(stored.dueAt, stored.proposalId, reviewerId) : {}),
+    ...stored,
   };
 }
 
