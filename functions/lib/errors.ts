@@ -70,3 +70,13 @@ export function isConditionalFailure(error: unknown): boolean {
   const name = (error as Error | undefined)?.name;
   return name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
 }
+
+/**
+ * The reason code of each item of a cancelled DynamoDB transaction (`ConditionalCheckFailed`,
+ * `TransactionConflict`, `None`, ...), in the order of the items; undefined when `error` is not one.
+ */
+export function cancellationCodes(error: unknown): string[] | undefined {
+  if ((error as Error | undefined)?.name !== 'TransactionCanceledException') return undefined;
+  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+  return reasons.map((reason) => reason.Code ?? 'None');
+}

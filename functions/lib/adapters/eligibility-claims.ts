@@ -10,7 +10,7 @@ import {
   GetCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { TransientError } from '../errors';
+import { cancellationCodes, isConditionalFailure, TransientError } from '../errors';
 import { normalizeName } from '../model';
 import type { EligibilityClaims, QuotaClaim, TitleClaim } from '../validation/claims';
 
@@ -39,9 +39,6 @@ export function eligibilityClaims(doc: DynamoDBDocumentClient, table: string): E
     releaseTitle: (proposalId, title) => releaseTitle(doc, table, proposalId, title),
   };
 }
-
-const reasonsOf = (error: unknown) =>
-  (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
 
 /**
  * A claim cancelled because another transaction held the same item at that moment (not because a condition
@@ -75,8 +72,9 @@ export async function claimTitle(
     );
     return { ok: true };
   } catch (error) {
-    if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw error;
-    if (reasonsOf(error)[0]?.Code !== 'ConditionalCheckFailed') throw collided(error, `title "${title}"`);
+    const codes = cancellationCodes(error);
+    if (!codes) throw error;
+    if (codes[0] !== 'ConditionalCheckFailed') throw collided(error as Error, `title "${title}"`);
     const out = await doc.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
     return { ok: false, heldBy: String(out.Item?.proposalId ?? 'unknown') };
   }
@@ -117,16 +115,16 @@ export async function claimQuota(
       }),
     );
   } catch (error) {
-    if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw error;
-    const reasons = reasonsOf(error);
+    const codes = cancellationCodes(error);
+    if (!codes) throw error;
     const counter = await doc.send(
       new GetCommand({ TableName: table, Key: counterKey, ConsistentRead: true }),
     );
     const used = Number(counter.Item?.used ?? 0);
     // The member already exists: a retry of a claim that succeeded.
-    if (reasons[0]?.Code === 'ConditionalCheckFailed') return { ok: true, used };
-    if (reasons[1]?.Code === 'ConditionalCheckFailed') return { ok: false, used };
-    throw collided(error, `quota of ${institution} in ${group}`);
+    if (codes[0] === 'ConditionalCheckFailed') return { ok: true, used };
+    if (codes[1] === 'ConditionalCheckFailed') return { ok: false, used };
+    throw collided(error as Error, `quota of ${institution} in ${group}`);
   }
   const counter = await doc.send(new GetCommand({ TableName: table, Key: counterKey, ConsistentRead: true }));
   return { ok: true, used: Number(counter.Item?.used ?? 0) };
@@ -153,7 +151,7 @@ export async function releaseTitle(
     );
     return true;
   } catch (error) {
-    if ((error as Error | undefined)?.name === 'ConditionalCheckFailedException') return false;
+    if (isConditionalFailure(error)) return false;
     throw error;
   }
 }

@@ -227,7 +227,7 @@ export class ProposalStore {
       );
       return true;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionalFailure(error)) return false;
       throw error;
     }
   }

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { AssignmentPorts, ReservationStats, ReserveOutcome } from '../assignment/assign';
 import { AssignmentContentionError, StoredItemError } from '../assignment/errors';
 import { INDEXES } from '../contract';
-import { isConditionalFailure } from '../errors';
+import { cancellationCodes, isConditionalFailure } from '../errors';
 import { keys, type ProposalStatus, REVIEW_STATUSES, type ReviewTask } from '../model';
 import { getReviewers, listReviewers } from './roster';
 
@@ -80,11 +80,6 @@ export async function readProposalTasks(
   return (await queryTaskItems(doc, table, proposalId)).map(taskFromItem);
 }
 
-interface Cancellation {
-  name?: string;
-  CancellationReasons?: Array<{ Code?: string }>;
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -137,17 +132,16 @@ async function reserve(
       );
       return 'reserved';
     } catch (error) {
-      const cancelled = error as Cancellation;
-      const reasons = cancelled.CancellationReasons ?? [];
-      if (cancelled.name === 'TransactionCanceledException') {
+      const codes = cancellationCodes(error);
+      if (codes) {
         stats.retries++;
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'task-exists';
-        if (reasons[1]?.Code === 'ConditionalCheckFailed') {
+        if (codes[0] === 'ConditionalCheckFailed') return 'task-exists';
+        if (codes[1] === 'ConditionalCheckFailed') {
           stats.capacityRaces++;
           return 'reviewer-unavailable';
         }
         stats.collisions++;
-      } else if (cancelled.name === 'TransactionConflictException') {
+      } else if ((error as Error).name === 'TransactionConflictException') {
         stats.retries++;
         stats.collisions++;
       } else throw error;
@@ -260,15 +254,14 @@ export async function releaseReviewer(
       );
       return { released: true };
     } catch (error) {
-      const cancelled = error as Cancellation;
-      const reasons = cancelled.CancellationReasons ?? [];
-      if (cancelled.name === 'TransactionCanceledException') {
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') return { released: false };
-        if (withLoad && reasons[1]?.Code === 'ConditionalCheckFailed') {
+      const codes = cancellationCodes(error);
+      if (codes) {
+        if (codes[0] === 'ConditionalCheckFailed') return { released: false };
+        if (withLoad && codes[1] === 'ConditionalCheckFailed') {
           withLoad = false;
           continue;
         }
-      } else if (cancelled.name !== 'TransactionConflictException') throw error;
+      } else if ((error as Error).name !== 'TransactionConflictException') throw error;
       if (attempt + 1 >= CONFLICT_ATTEMPTS) {
         throw new AssignmentContentionError(
           `Releasing reviewer ${reviewerId} of proposal ${proposalId} kept colliding`,

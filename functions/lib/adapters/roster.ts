@@ -11,6 +11,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { INDEXES } from '../contract';
+import { isConditionalFailure } from '../errors';
 import { keys, type Reviewer } from '../model';
 import { ROSTER_FIELDS, reviewerFromItem } from '../roster/schema';
 import { RosterError, validateRoster } from '../roster/validate';
@@ -115,10 +116,6 @@ function updateFor(table: string, reviewer: Reviewer) {
   });
 }
 
-function isConditionFailure(error: unknown): boolean {
-  return (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
-}
-
 /**
  * Imports a roster. Everything is validated first (a RosterError lists every problem and nothing is
  * written); then each reviewer is created (load 0), updated (only roster fields; `load` untouched) or
@@ -164,7 +161,7 @@ export async function importRoster(
       return 'created';
     } catch (error) {
       // Created meanwhile by another import: update it instead, still without touching its load.
-      if (!isConditionFailure(error)) throw error;
+      if (!isConditionalFailure(error)) throw error;
       await doc.send(updateFor(table, reviewer));
       return 'updated';
     }
