@@ -16,6 +16,7 @@ import {
 import { reviewersImportCommand, reviewersListCommand } from './commands/reviewers';
 import { validateCommand } from './commands/validate';
 import { awsClients, CliError, deployment } from './context';
+import { deployedProfile } from './profile';
 
 const program = new Command('proposals')
   .description('Proposal review pipeline: upload, follow, validate, manage reviewers')
@@ -79,12 +80,16 @@ reviewers
   .command('import')
   .description('import reviewers from CSV (header row) or JSON; all or nothing; re-importing changes nothing')
   .argument('<file>')
-  .option('--profile <name|path>', 'competition profile whose categories name the expertise')
+  .option(
+    '--profile <name|path>',
+    "competition profile whose categories name the expertise (default: the deployment's)",
+  )
   .option('--json', 'print JSON')
   .action(
     run(async (file: string, opts: { profile?: string; json?: boolean }) => {
       const { table } = await deployment();
-      return reviewersImportCommand(file, opts, { doc: awsClients().doc, table });
+      const profile = opts.profile ? undefined : await deployedProfile();
+      return reviewersImportCommand(file, opts, { doc: awsClients().doc, table, profile });
     }),
   );
 reviewers
@@ -117,7 +122,7 @@ program
   .command('extend')
   .description("move one review task's deadline")
   .argument('<reviewId>')
-  .requiredOption('--days <n>', 'days to add')
+  .requiredOption('--days <n>', "days to add (in all at most the profile's review.maxExtensionDays)")
   .action(run((reviewId: string, opts: { days: string }) => extendCommand(reviewId, opts)));
 
 program

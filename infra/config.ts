@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { loadProfile, type Profile, ProfileError } from '../functions/lib/profile';
 
 /**
  * Deployment settings, read from cdk context (`-c key=value` or cdk.json "context"), validated.
@@ -14,6 +15,7 @@ export const stageConfigSchema = z.object({
   }),
   replyToEmail: z.email().optional(),
   opsEmail: z.email({ message: 'expected the email address where ops and alarm emails go' }),
+  /** The competition profile: a bundled name (`kipp`) or a path to a profile JSON file. */
   profile: z.string().min(1),
   reviewBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
   logRetentionDays: z.number().int().positive(),
@@ -76,4 +78,20 @@ export function readStageConfig(readContext: ContextReader): StageConfig {
     );
   }
   return parsed.data;
+}
+
+/**
+ * The competition profile a deployment runs, validated here at synth with the schema the functions use, so a bad
+ * file fails `cdk synth` naming the file and each offending field. A relative path is read from the working
+ * directory.
+ */
+export function readProfile(source: string): Profile {
+  try {
+    return loadProfile(source);
+  } catch (error) {
+    if (error instanceof ProfileError) {
+      throw new Error(`Invalid competition profile (-c profile=${source}): ${error.message}`);
+    }
+    throw error;
+  }
 }

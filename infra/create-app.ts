@@ -1,5 +1,5 @@
 import { App, type AppProps, Tags } from 'aws-cdk-lib';
-import { readStageConfig } from './config';
+import { readProfile, readStageConfig } from './config';
 import { addNagChecks } from './nag';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
@@ -8,6 +8,8 @@ import { StatelessStack } from './stateless-stack';
 export function createApp(props: AppProps = {}): { app: App; data: StatefulStack; logic: StatelessStack } {
   const app = new App(props);
   const config = readStageConfig((key) => app.node.tryGetContext(key));
+  // Validated before any construct exists: a bad profile stops the synth with the file and field named.
+  const profile = readProfile(config.profile);
   const prefix = `Proposals-${config.stage}`;
   // Tags of the CloudFormation stacks themselves (with @aws-cdk/core:explicitStackTags, Tags.of(app) below tags
   // only the resources in the templates); CloudFormation also applies them to resources CDK leaves untagged.
@@ -19,6 +21,7 @@ export function createApp(props: AppProps = {}): { app: App; data: StatefulStack
   });
   const logic = new StatelessStack(app, `${prefix}-Logic`, {
     config,
+    profile,
     data,
     tags,
     description: 'Proposal review pipeline: logic (functions, state machine, review API)',

@@ -8,14 +8,23 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { UPLOAD_PREFIX } from '../functions/lib/contract';
+import { longestReviewDays, PROFILE_METADATA_KEY, type Profile } from '../functions/lib/profile';
 import type { StageConfig } from './config';
 import { ProjectFunction } from './constructs/lambda';
 import { Observability } from './constructs/observability';
 import { ReviewPipeline } from './constructs/pipeline';
 import type { StatefulStack } from './stateful-stack';
 
+/**
+ * Slack of the Step Functions safety net beyond the last moment a review task can still be open (the hourly sweep
+ * ends an overdue task first; this leaves it a day, sweeps that failed included).
+ */
+export const SAFETY_NET_MARGIN_DAYS = 1;
+
 export interface StatelessStackProps extends StackProps {
   config: StageConfig;
+  /** The competition profile (validated at synth): embedded in every bundle, and sets the review timeouts. */
+  profile: Profile;
   data: StatefulStack;
 }
 
@@ -27,12 +36,13 @@ export class StatelessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    const { config, data } = props;
+    const { config, profile, data } = props;
     const logRetention = config.logRetentionDays as RetentionDays;
     const removalPolicy = RemovalPolicy.DESTROY;
     const common = {
       TABLE_NAME: data.table.tableName,
-      PROFILE: config.profile,
+      // The bundles carry the profile itself; the id names it in logs and errors.
+      PROFILE: profile.id,
     };
     const mail = {
       SENDER_EMAIL: config.senderEmail,
@@ -53,6 +63,7 @@ export class StatelessStack extends Stack {
         environment,
         logRetention,
         removalPolicy,
+        profile,
         ...extra,
       });
       projectFunctions.push(project);
@@ -156,8 +167,10 @@ export class StatelessStack extends Stack {
       functions: { validate, assign, waitForOps, sendReviewTask, reassign, aggregate, notify, recordFailure },
       logRetention,
       removalPolicy,
-      reviewTaskTimeout: Duration.days(30),
-      opsWaitTimeout: Duration.days(14),
+      // Past the latest a task can be due (window + the most `extend` may add) and its grace period.
+      reviewTaskTimeout: Duration.days(longestReviewDays(profile.review) + SAFETY_NET_MARGIN_DAYS),
+      // A proposal that found no reviewers within a review window is failed rather than left waiting.
+      opsWaitTimeout: Duration.days(profile.review.windowDays),
     });
     const { stateMachine } = this.pipeline;
 
@@ -259,6 +272,13 @@ export class StatelessStack extends Stack {
     });
 
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
+    // The deployed profile, whole, in the template's metadata for the `proposals` CLI (GetTemplate): `assign` and
+    // `extend` then follow the rules the functions run with.
+    this.templateOptions.metadata = { ...this.templateOptions.metadata, [PROFILE_METADATA_KEY]: profile };
+    new CfnOutput(this, 'Profile', {
+      value: profile.id,
+      description: 'Competition profile the functions run',
+    });
     new CfnOutput(this, 'SenderEmail', {
       value: config.senderEmail,
       description: 'SES identity the emails come from',

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { loadProfile, type Profile } from '../functions/lib/profile';
 import { ProposalStore } from '../functions/lib/adapters/proposals';
 import { importRoster } from '../functions/lib/adapters/roster';
+import { loadProfile, type Profile } from '../functions/lib/profile';
 import { parseRoster } from '../functions/lib/roster';
 import { proposalIdFor } from '../functions/lib/uploads';
 import type { SentEmail } from './emulators/ses';
@@ -52,7 +52,8 @@ export class Driver {
       requestChecksumCalculation: 'WHEN_REQUIRED',
     });
     this.store = new ProposalStore(this.doc, runtime.names.table);
-    this.profile = loadProfile('kipp');
+    // The profile the runtime's functions run with (its env names it for the CLI too).
+    this.profile = loadProfile(runtime.env.PROPOSALS_PROFILE ?? 'kipp');
   }
 
   async importRoster(file = join(EXAMPLES_DIR, 'reviewers.csv')) {

@@ -17,7 +17,7 @@ import { type Route, startHttpApi } from './http-api';
 import { type BeforeInvoke, bundleFile, LambdaHost, type LocalFunction } from './lambdas';
 import { LocalQueue } from './queue';
 import { LocalStepFunctions } from './stepfunctions';
-import { synthesize } from './synth';
+import { deployedProfileFile, synthesize } from './synth';
 import { LOCAL_REGION, loadAssembly, type StackTemplate, TemplateResolver } from './template';
 
 export interface RuntimeOptions {
@@ -137,6 +137,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       env: toolEnvironment(clientEnv, endpoints, names, sqs, {
         stage: options.context?.stage ?? 'local',
         senderEmail: sendReviewTask?.environment.SENDER_EMAIL ?? '',
+        profile: deployedProfileFile(outdir),
       }),
       endpoints,
       names,
@@ -462,7 +463,7 @@ function toolEnvironment(
   endpoints: LocalRuntime['endpoints'],
   names: LocalRuntime['names'],
   sqs: LocalSqsDirectory,
-  extra: { stage: string; senderEmail: string },
+  extra: { stage: string; senderEmail: string; profile?: string },
 ): Record<string, string> {
   return {
     ...clientEnv,
@@ -480,6 +481,8 @@ function toolEnvironment(
     PROPOSALS_BUCKET: names.bucket,
     PROPOSALS_STATE_MACHINE_ARN: names.stateMachineArn,
     PROPOSALS_REVIEW_URL: names.reviewBaseUrl,
+    // The profile the functions run with, so the CLI applies the same rules (cli/profile.ts).
+    ...(extra.profile ? { PROPOSALS_PROFILE: extra.profile } : {}),
   };
 }
 

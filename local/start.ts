@@ -11,6 +11,9 @@ import { type LocalRuntime, startLocalRuntime } from './runtime';
 const ENV_FILE = join(new URL('..', import.meta.url).pathname, '.local', 'runtime.env');
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const verbose = process.argv.includes('--verbose');
+/** `npm start -- --profile path.json`: run another competition's profile (as `cdk deploy -c profile=…`). */
+const profileArg = process.argv.indexOf('--profile');
+const profile = profileArg >= 0 ? process.argv[profileArg + 1] : undefined;
 
 let runtime: LocalRuntime | undefined;
 let stopping = false;
@@ -27,7 +30,11 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 try {
-  runtime = await startLocalRuntime({ log: say, lambdaLog: verbose ? say : undefined });
+  runtime = await startLocalRuntime({
+    log: say,
+    lambdaLog: verbose ? say : undefined,
+    context: profile ? { profile } : undefined,
+  });
   const driver = new Driver(runtime);
   const roster = await driver.importRoster();
   mkdirSync(join(ENV_FILE, '..'), { recursive: true });

@@ -12,9 +12,12 @@ import {
   renameSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PROFILE_METADATA_KEY } from '../functions/lib/profile';
+import { loadAssembly } from './template';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const ASSEMBLIES = join(ROOT, '.local', 'assemblies');
@@ -32,6 +35,11 @@ function sourceHash(context: Record<string, unknown>): string {
     }
   };
   for (const source of SOURCES) visit(join(ROOT, source));
+  // A profile given as a file (`-c profile=path.json`) is bundled too: its content is a source like the others.
+  const profile = context.profile;
+  if (typeof profile === 'string' && !/^[a-z0-9-]+$/.test(profile) && existsSync(profile)) {
+    hash.update(`profile:${profile}`).update(readFileSync(profile));
+  }
   return hash.digest('hex');
 }
 
@@ -69,6 +77,23 @@ export async function synthesize(
   }
   prune(outdir);
   return { outdir, cached: false, ms: Date.now() - started };
+}
+
+/**
+ * The competition profile the assembly's functions run with, as a file for the CLI (PROPOSALS_PROFILE in the
+ * runtime's environment): taken from the Logic stack's template metadata, written next to the templates once.
+ */
+export function deployedProfileFile(outdir: string): string | undefined {
+  const file = join(outdir, 'profile.json');
+  if (existsSync(file)) return file;
+  const profile = loadAssembly(outdir)
+    .map((stack) => stack.metadata?.[PROFILE_METADATA_KEY])
+    .find((value) => value !== undefined);
+  if (profile === undefined) return undefined;
+  const work = `${file}.${process.pid}`;
+  writeFileSync(work, JSON.stringify(profile, null, 2));
+  renameSync(work, file);
+  return file;
 }
 
 /** Keeps the newest few assemblies. */

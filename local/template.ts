@@ -19,6 +19,8 @@ export interface StackTemplate {
   stackName: string;
   resources: Record<string, Resource>;
   outputs: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
+  /** The template's top-level Metadata (the Logic stack carries its competition profile there). */
+  metadata?: Record<string, unknown>;
 }
 
 /** Loads every stack of a cloud assembly folder (cdk.out). */
@@ -30,7 +32,12 @@ export function loadAssembly(outdir: string): StackTemplate[] {
   for (const [name, artifact] of Object.entries(manifest.artifacts)) {
     if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) continue;
     const template = JSON.parse(readFileSync(join(outdir, artifact.properties.templateFile), 'utf8'));
-    stacks.push({ stackName: name, resources: template.Resources ?? {}, outputs: template.Outputs ?? {} });
+    stacks.push({
+      stackName: name,
+      resources: template.Resources ?? {},
+      outputs: template.Outputs ?? {},
+      metadata: template.Metadata,
+    });
   }
   return stacks;
 }

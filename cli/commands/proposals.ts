@@ -7,14 +7,14 @@ import { basename } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { assignmentPorts } from '../../functions/lib/adapters/review-tasks';
-import { reserveReviewer } from '../../functions/lib/assignment';
-import { assignmentSubject, ReviewerUnavailableError } from '../../functions/lib/assignment';
-import { keys, PROPOSAL_STATUSES, type ProposalStatus } from '../../functions/lib/model';
-import { loadProfile } from '../../functions/lib/profile';
 import { ProposalStore, type ProposalView } from '../../functions/lib/adapters/proposals';
+import { assignmentPorts } from '../../functions/lib/adapters/review-tasks';
+import { assignmentSubject, ReviewerUnavailableError, reserveReviewer } from '../../functions/lib/assignment';
+import { keys, PROPOSAL_STATUSES, type ProposalStatus } from '../../functions/lib/model';
+import { extendDueDate } from '../../functions/lib/review';
 import { parseUploadKey, proposalIdFor } from '../../functions/lib/uploads';
 import { awsClients, CliError, deployment } from '../context';
+import { deployedProfile } from '../profile';
 import { table as renderTable } from '../table';
 
 /** The JSON form of a proposal: what `status --json` prints and `list --json` prints an array of. */
@@ -63,7 +63,7 @@ export async function uploadCommand(file: string, opts: { agency: string; name?:
       `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
-  const profile = loadProfile(process.env.PROPOSALS_PROFILE ?? 'kipp');
+  const profile = await deployedProfile();
   if (size > profile.files.maxBytes * 1.0) {
     process.stderr.write(
       `Warning: ${file} is ${(size / 1e6).toFixed(1)} MB, over the ${(profile.files.maxBytes / 1e6).toFixed(1)} MB limit; it will be rejected.\n`,
@@ -202,7 +202,8 @@ export async function assignCommand(id: string, opts: { reviewer: string[] }): P
   if (!proposal) throw new CliError(`No proposal ${id}`, 1);
   const subject = assignmentSubject(proposal);
   if (!subject) throw new CliError(`Proposal ${id} has not been validated yet`, 1);
-  const profile = loadProfile(process.env.PROPOSALS_PROFILE ?? 'kipp');
+  // Conflicts, expertise and the review window of the deployed profile: the rules the pipeline assigns by.
+  const profile = await deployedProfile();
   for (const reviewerId of opts.reviewer) {
     try {
       await reserveReviewer(
@@ -225,8 +226,8 @@ export async function assignCommand(id: string, opts: { reviewer: string[] }): P
 
 export async function extendCommand(reviewId: string, opts: { days: string }): Promise<number> {
   const days = Number(opts.days);
-  if (!Number.isInteger(days) || days < 1 || days > 60)
-    throw new CliError('--days must be a whole number from 1 to 60', 1);
+  // The limits of the deployed profile: the Step Functions safety net of each task is sized from the same ones.
+  const { review, timeZone } = await deployedProfile();
   const { table } = await deployment();
   const { doc } = awsClients();
   const task = await (await store()).taskByReviewId(reviewId);
@@ -236,7 +237,11 @@ export async function extendCommand(reviewId: string, opts: { days: string }): P
   if (task.status !== 'PENDING' && task.status !== 'ACCEPTED') {
     throw new CliError(`Review task ${reviewId} is ${task.status}; only open tasks can be extended`, 1);
   }
-  const dueAt = new Date(new Date(task.dueAt).getTime() + days * 86_400_000).toISOString();
+  const extension = extendDueDate(task, days, review);
+  if (!extension.ok) {
+    throw new CliError(`--days ${opts.days}: ${extension.reason}`, 1);
+  }
+  const dueAt = extension.dueAt.toISOString();
   await doc.send(
     new UpdateCommand({
       TableName: table,
@@ -256,7 +261,8 @@ export async function extendCommand(reviewId: string, opts: { days: string }): P
   );
   await (await store()).note(
     task.proposalId,
-    `Deadline of ${task.reviewerId} extended by ${days} day(s) to ${dueAt.slice(0, 10)}`,
+    // The day as the competition states it (the profile's time zone), e.g. 2025-07-19.
+    `Deadline of ${task.reviewerId} extended by ${days} day(s) to ${new Intl.DateTimeFormat('en-CA', { timeZone }).format(extension.dueAt)}`,
   );
   process.stdout.write(
     `Review ${reviewId} (${task.reviewerId} on ${task.proposalId}) is now due ${dueAt}.\n`,

@@ -5,15 +5,17 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { importRoster, listReviewers } from '../../functions/lib/adapters/roster';
 import type { Reviewer } from '../../functions/lib/model';
 import { type Lang, loadProfile, type Profile, ProfileError } from '../../functions/lib/profile';
 import { parseRoster } from '../../functions/lib/roster/parse';
-import { importRoster, listReviewers } from '../../functions/lib/adapters/roster';
 import { RosterError, type RosterProblem } from '../../functions/lib/roster/validate';
 
 export interface ReviewersDeps {
   doc: DynamoDBDocumentClient;
   table: string;
+  /** The deployment's profile, used when no --profile is given. */
+  profile?: Profile;
   /** Where results go (default: standard output). */
   out?: (text: string) => void;
   /** Where problems go (default: standard error). */
@@ -21,7 +23,7 @@ export interface ReviewersDeps {
 }
 
 export interface ReviewersImportOptions {
-  /** Profile name or path (default "kipp"): its categories give the expertise names. */
+  /** Profile name or path (default: the deployment's, else "kipp"): its categories give the expertise names. */
   profile?: string;
   json?: boolean;
   lang?: Lang;
@@ -77,7 +79,7 @@ export async function reviewersImportCommand(
   const { out, err } = writers(deps);
   let profile: Profile;
   try {
-    profile = loadProfile(opts.profile);
+    profile = opts.profile || !deps.profile ? loadProfile(opts.profile) : deps.profile;
   } catch (error) {
     const lang = opts.lang ?? 'id';
     err(`${error instanceof ProfileError ? error.localized[lang] : String(error)}\n`);

@@ -1,10 +1,22 @@
 import { requireEnv } from './config';
-import { loadProfile, type Profile } from './profile';
+import { loadProfile, type Profile, parseProfile } from './profile';
+
+/**
+ * The deployment's profile, validated at synth and embedded in each bundle by infra (esbuild `define`), so a
+ * profile given as a file path travels with the code. Undefined when this module runs unbundled (tests, tsx).
+ */
+declare const __PROPOSALS_PROFILE__: unknown;
 
 let cached: Profile | undefined;
 
-/** The competition profile this deployment runs (env PROFILE: a bundled name such as `kipp`). Loaded once. */
+/**
+ * The competition profile this deployment runs: the one embedded in the bundle; unbundled, the one env PROFILE
+ * names (a bundled name such as `kipp`, or a path to a JSON file). Loaded once.
+ */
 export function activeProfile(): Profile {
-  cached ??= loadProfile(requireEnv('PROFILE'));
+  cached ??=
+    typeof __PROPOSALS_PROFILE__ === 'undefined'
+      ? loadProfile(requireEnv('PROFILE'))
+      : parseProfile(__PROPOSALS_PROFILE__, `${process.env.PROFILE ?? 'profile'} (embedded)`);
   return cached;
 }

@@ -5,12 +5,18 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { Profile } from '../../functions/lib/profile';
+
+/** The identifier functions/lib/profile-config.ts reads the embedded profile from. */
+export const PROFILE_DEFINE = '__PROPOSALS_PROFILE__';
 
 export interface ProjectFunctionProps {
   /** File name under functions/, without extension (e.g. `intake`). */
   entry: string;
   description: string;
   environment?: Record<string, string>;
+  /** The competition profile (validated at synth), embedded in the bundle: what the function runs with. */
+  profile?: Profile;
   timeout?: Duration;
   memorySize?: number;
   logRetention: RetentionDays;
@@ -68,6 +74,9 @@ export class ProjectFunction extends Construct {
         // ESM output still meets CommonJS dependencies that call require().
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
         metafile: false,
+        // esbuild replaces the identifier with the profile as a literal: the bundle carries the profile itself, so a
+        // profile given as a file at synth needs no file at run time.
+        define: props.profile ? { [PROFILE_DEFINE]: JSON.stringify(props.profile) } : {},
       },
     });
   }

@@ -182,7 +182,8 @@ describe('review pipeline state machine', () => {
     const wait = named('WaitForOps');
     expect(wait.TimeoutSeconds).toBe(14 * 24 * 3600);
     expect(wait.Next).toBe('AssignReviewers');
-    expect(named('SendReviewTask').TimeoutSeconds).toBe(30 * 24 * 3600);
+    // Window + maximum extension + grace of the KIPP profile, plus a day (test/infra/profile.test.ts).
+    expect(named('SendReviewTask').TimeoutSeconds).toBe((14 + 60 + 2 + 1) * 24 * 3600);
   });
 
   it('can invoke exactly the eight pipeline functions', () => {

@@ -88,6 +88,46 @@ export function formatDateTime(date: Date, lang: Lang = DEFAULT_LANG, timeZone =
   ).format(date);
 }
 
+/** How far ahead of UTC the wall clock of `timeZone` is at `at`, in ms (+7 h for WIB). */
+function zoneOffsetMs(at: number, timeZone: string): number {
+  const parts = cached(
+    `parts|${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      }),
+  ).formatToParts(new Date(at));
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(
+    part('year'),
+    part('month') - 1,
+    part('day'),
+    part('hour'),
+    part('minute'),
+    part('second'),
+  );
+  return wall - (at - (((at % 1000) + 1000) % 1000));
+}
+
+/**
+ * The instant a wall-clock time of a day is reached in a time zone: `zonedTime('2025-06-30', '23:59:59',
+ * 'Asia/Jakarta')` is 2025-06-30T16:59:59Z. Undefined for a malformed day or time.
+ */
+export function zonedTime(day: string, time: string, timeZone = DEFAULT_TIME_ZONE): Date | undefined {
+  const wall = Date.parse(`${day}T${time}Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(wall)) return undefined;
+  // The offset at the guess, then again at the corrected guess (a daylight-saving change in between).
+  const first = wall - zoneOffsetMs(wall, timeZone);
+  return new Date(wall - zoneOffsetMs(first, timeZone));
+}
+
 /** A number with the language's decimal separator: "78,50" / "78.50". */
 export function formatNumber(value: number, lang: Lang = DEFAULT_LANG, fractionDigits = 2): string {
   return cached(

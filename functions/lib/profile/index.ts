@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import kipp from '../../../profiles/kipp.json' with { type: 'json' };
+import { DEFAULT_TIME_ZONE } from '../i18n';
 
 export type Lang = 'id' | 'en';
 export interface LocalizedText {
@@ -46,6 +47,10 @@ const MESSAGES: Record<string, LocalizedText> = {
   non_empty_list: { en: 'expected a non-empty list', id: 'harus daftar yang tidak kosong' },
   date: { en: 'expected a date as YYYY-MM-DD', id: 'harus tanggal berformat YYYY-MM-DD' },
   language: { en: 'expected "id" or "en"', id: 'harus "id" atau "en"' },
+  time_zone: {
+    en: 'expected an IANA time zone such as "Asia/Jakarta"',
+    id: 'harus zona waktu IANA seperti "Asia/Jakarta"',
+  },
   format: {
     en: `unknown format; expected one of ${FILE_FORMATS.join(', ')}`,
     id: `format tidak dikenal; pilihan: ${FILE_FORMATS.join(', ')}`,
@@ -86,6 +91,14 @@ const isoDate = z.string(m('date')).refine((value) => {
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value);
 }, m('date'));
 const localized = z.strictObject({ id: text, en: text }, m('localized'));
+const timeZone = z.string(m('time_zone')).refine((value) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}, m('time_zone'));
 
 /** Adds a "duplicate id" issue at each repeated id of a list. */
 function uniqueIds<T extends { id: string }>(items: T[], ctx: z.RefinementCtx, path: (string | number)[]) {
@@ -130,6 +143,8 @@ export const profileSchema = z
       name: text,
       language: z.enum(['id', 'en'], m('language')),
       submissionDeadline: isoDate,
+      /** IANA time zone the competition's dates are stated in (deadlines, dates in emails and pages). */
+      timeZone: timeZone.default(DEFAULT_TIME_ZONE),
       files: z.strictObject(
         {
           maxBytes: positiveInt,
@@ -169,6 +184,8 @@ export const profileSchema = z
           minReviews: positiveInt,
           windowDays: positiveInt,
           graceDays: nonNegativeInt,
+          /** The most days ops may add to a task's due date in all (`proposals extend`). */
+          maxExtensionDays: positiveInt.default(60),
           reminderOffsetsDays: z.array(z.number(m('integer')).int(m('integer')), m('text_list')),
           maxReassignments: nonNegativeInt,
           requireExpertiseMatch: bool,
@@ -271,7 +288,9 @@ function profileError(source: string, problems: ProfileProblem[]): ProfileError 
 
 /** Validates a parsed JSON value as a profile; throws ProfileError naming each offending field. */
 export function parseProfile(json: unknown, source: string): Profile {
-  const result = profileSchema.safeParse(json);
+  // With the input in each issue, a wrong type ("14" for 14, 7.5 for a whole number) is not told apart from a
+  // missing field by describeIssue.
+  const result = profileSchema.safeParse(json, { reportInput: true });
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => ({
     path: formatPath(issue.path),
@@ -279,6 +298,12 @@ export function parseProfile(json: unknown, source: string): Profile {
   }));
   throw profileError(source, problems);
 }
+
+/**
+ * Top-level template metadata key under which the deployed Logic stack carries its profile (infra writes it, the
+ * `proposals` CLI and the local runtime read it).
+ */
+export const PROFILE_METADATA_KEY = 'ProposalsProfile';
 
 /** Profiles shipped with the code (static imports, so they survive bundling). */
 const BUNDLED: Record<string, unknown> = { kipp };
@@ -330,4 +355,14 @@ export function loadProfile(nameOrPath = 'kipp'): Profile {
     ]);
   }
   return parseProfile(json, nameOrPath);
+}
+
+/**
+ * The longest a review task can stay open after its assignment: the review window, plus the most ops may extend
+ * it by, plus the grace period after which the sweep times it out.
+ */
+export function longestReviewDays(
+  review: Pick<Profile['review'], 'windowDays' | 'maxExtensionDays' | 'graceDays'>,
+): number {
+  return review.windowDays + review.maxExtensionDays + review.graceDays;
 }

@@ -3,6 +3,7 @@
 export * from './due';
 export * from './emails';
 export * from './errors';
+export * from './extension';
 export * from './flow';
 export * from './form';
 export * from './html';

@@ -11,18 +11,10 @@
  * - Every value that comes from a person is escaped by the `html` template.
  */
 import { createHash } from 'node:crypto';
-import {
-  DEFAULT_LANG,
-  DEFAULT_TIME_ZONE,
-  formatDateTime,
-  formatNumber,
-  type Lang,
-  type Text,
-  tr,
-} from '../i18n';
+import { DEFAULT_LANG, formatDateTime, formatNumber, type Lang, type Text, tr } from '../i18n';
 import { type FieldError, FORM_LIMITS } from './form';
 import { type HtmlValue, html, multiline, raw, type SafeHtml, safeHref } from './html';
-import { categoryName, groupName, type ReviewProfile } from './profile';
+import { categoryName, groupName, type ReviewProfile, timeZoneOf } from './profile';
 
 export interface RenderedPage {
   statusCode: number;
@@ -31,7 +23,7 @@ export interface RenderedPage {
 }
 
 export interface PageContext {
-  profile: Pick<ReviewProfile, 'name' | 'categories' | 'groups' | 'scoring'>;
+  profile: Pick<ReviewProfile, 'name' | 'categories' | 'groups' | 'scoring' | 'timeZone'>;
   lang?: Lang;
   timeZone?: string;
 }
@@ -183,7 +175,7 @@ export interface InvitePageInput extends PageContext {
 /** The first page a reviewer sees: the proposal, the file, the due date, and Accept / Decline. */
 export function renderInvitePage(input: InvitePageInput): RenderedPage {
   const lang = input.lang ?? DEFAULT_LANG;
-  const tz = input.timeZone ?? DEFAULT_TIME_ZONE;
+  const tz = timeZoneOf(input);
   const title = titleOf(input.proposal, lang);
   const { scaleMin, scaleMax, criteria } = input.profile.scoring;
   const reasonError = input.errors?.find((e) => e.field === 'reason');
@@ -250,7 +242,7 @@ export interface ScoreFormInput extends PageContext {
 /** The score form: each criterion on the profile's scale, a comment, submit. */
 export function renderScoreForm(input: ScoreFormInput): RenderedPage {
   const lang = input.lang ?? DEFAULT_LANG;
-  const tz = input.timeZone ?? DEFAULT_TIME_ZONE;
+  const tz = timeZoneOf(input);
   const title = titleOf(input.proposal, lang);
   const { scaleMin, scaleMax, criteria } = input.profile.scoring;
   const errors = input.errors ?? [];
@@ -316,7 +308,7 @@ export interface ReceiptInput extends PageContext {
 /** What was recorded and when. */
 export function renderReceipt(input: ReceiptInput): RenderedPage {
   const lang = input.lang ?? DEFAULT_LANG;
-  const tz = input.timeZone ?? DEFAULT_TIME_ZONE;
+  const tz = timeZoneOf(input);
   const title = titleOf(input.proposal, lang);
   const d = input.decision;
   const at = formatDateTime(d.at, lang, tz);
@@ -443,7 +435,7 @@ export interface ErrorPageInput {
   kind: ErrorKind;
   lang?: Lang;
   timeZone?: string;
-  profile?: Pick<ReviewProfile, 'name'>;
+  profile?: Pick<ReviewProfile, 'name' | 'timeZone'>;
   /** When the task was answered (for `used`). */
   answeredAt?: Date;
   /** Where to reach the organisers (an email address). */
@@ -460,7 +452,7 @@ export function renderErrorPage(input: ErrorPageInput): RenderedPage {
 <p>${tr(text.body, lang)}</p>
 ${
   input.kind === 'used' && input.answeredAt
-    ? html`<p>${fill({ id: 'Jawaban tercatat pada {at}.', en: 'The answer was recorded on {at}.' }, lang, { at: formatDateTime(input.answeredAt, lang, input.timeZone ?? DEFAULT_TIME_ZONE) })}</p>`
+    ? html`<p>${fill({ id: 'Jawaban tercatat pada {at}.', en: 'The answer was recorded on {at}.' }, lang, { at: formatDateTime(input.answeredAt, lang, timeZoneOf(input)) })}</p>`
     : ''
 }
 ${

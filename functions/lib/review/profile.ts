@@ -3,7 +3,7 @@
  * Kept as a structural subset so that the full `Profile` is assignable to it and these modules can be
  * tested with small profiles.
  */
-import type { Text } from '../i18n';
+import { DEFAULT_TIME_ZONE, type Text, zonedTime } from '../i18n';
 
 export interface ScoringCriterion {
   id: string;
@@ -16,8 +16,10 @@ export interface ReviewProfile {
   name: string;
   categories: ReadonlyArray<{ id: string; name: string }>;
   groups: ReadonlyArray<{ id: string; name: string; sections?: ReadonlyArray<{ id: string; name: string }> }>;
-  /** The submission deadline, `YYYY-MM-DD` (end of that day in WIB). */
+  /** The submission deadline, `YYYY-MM-DD` (end of that day in the profile's time zone). */
   submissionDeadline?: string;
+  /** IANA time zone of the competition's dates; WIB (Asia/Jakarta) when omitted. */
+  timeZone?: string;
   review: { disagreementThreshold: number; graceDays: number; minReviews: number };
   scoring: { scaleMin: number; scaleMax: number; criteria: ReadonlyArray<ScoringCriterion> };
 }
@@ -44,10 +46,19 @@ export function sectionName(profile: Pick<ReviewProfile, 'groups'>, id: string |
   return id;
 }
 
-/** The end of the submission deadline day in WIB (UTC+7), or undefined when the profile has none. */
-export function submissionDeadlineAt(profile: Pick<ReviewProfile, 'submissionDeadline'>): Date | undefined {
+/** The time zone dates are shown in: the one asked for, else the profile's, else WIB. */
+export function timeZoneOf(input: { timeZone?: string; profile?: Pick<ReviewProfile, 'timeZone'> }): string {
+  return input.timeZone ?? input.profile?.timeZone ?? DEFAULT_TIME_ZONE;
+}
+
+/**
+ * The end of the submission deadline day in the profile's time zone (WIB when it names none), or undefined when
+ * the profile has no deadline.
+ */
+export function submissionDeadlineAt(
+  profile: Pick<ReviewProfile, 'submissionDeadline' | 'timeZone'>,
+): Date | undefined {
   const day = profile.submissionDeadline;
-  if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
-  const at = new Date(`${day}T23:59:59+07:00`);
-  return Number.isNaN(at.getTime()) ? undefined : at;
+  if (!day) return undefined;
+  return zonedTime(day, '23:59:59', profile.timeZone ?? DEFAULT_TIME_ZONE);
 }

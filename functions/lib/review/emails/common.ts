@@ -8,7 +8,7 @@ export interface EmailContext {
   profile: ReviewProfile;
   /** Language of the email; Indonesian when omitted. */
   lang?: Lang;
-  /** IANA time zone for dates; WIB (Asia/Jakarta) when omitted. */
+  /** IANA time zone for dates; the profile's (WIB when it names none) when omitted. */
   timeZone?: string;
 }
 

@@ -1,15 +1,7 @@
 /** Emails to reviewers: the invitation to review a proposal and the reminders before and after its due date. */
 
-import {
-  DEFAULT_LANG,
-  DEFAULT_TIME_ZONE,
-  daysBetween,
-  formatDateTime,
-  type Lang,
-  type Text,
-  tr,
-} from '../../i18n';
-import type { ScoringCriterion } from '../profile';
+import { DEFAULT_LANG, daysBetween, formatDateTime, type Lang, type Text, tr } from '../../i18n';
+import { type ScoringCriterion, timeZoneOf } from '../profile';
 import { type EmailContext, fill, LABELS, type ProposalInfo, proposalFacts, titleOf } from './common';
 import { type Block, type RenderedEmail, renderEmail } from './render';
 
@@ -49,7 +41,7 @@ export interface ReviewTaskEmailInput extends EmailContext {
 /** The invitation to review one proposal, with the one signed link that opens the task. */
 export function reviewTaskEmail(input: ReviewTaskEmailInput): RenderedEmail {
   const lang = input.lang ?? DEFAULT_LANG;
-  const tz = input.timeZone ?? DEFAULT_TIME_ZONE;
+  const tz = timeZoneOf(input);
   const { scaleMin, scaleMax, criteria } = input.profile.scoring;
   const title = titleOf(input.proposal, lang);
   const due = formatDateTime(input.dueAt, lang, tz);
@@ -142,7 +134,7 @@ export interface ReminderEmailInput extends EmailContext {
 /** A reminder before the due date or after it (during the grace period). */
 export function reminderEmail(input: ReminderEmailInput): RenderedEmail {
   const lang = input.lang ?? DEFAULT_LANG;
-  const tz = input.timeZone ?? DEFAULT_TIME_ZONE;
+  const tz = timeZoneOf(input);
   const title = titleOf(input.proposal, lang);
   const due = formatDateTime(input.dueAt, lang, tz);
   const ask =

@@ -1,16 +1,8 @@
 /** Emails to the submitter of a proposal: received, rejected by the administrative check (with how to fix it), result. */
 
-import {
-  DEFAULT_LANG,
-  DEFAULT_TIME_ZONE,
-  formatDateTime,
-  formatNumber,
-  type Lang,
-  type Text,
-  tr,
-} from '../../i18n';
+import { DEFAULT_LANG, formatDateTime, formatNumber, type Lang, type Text, tr } from '../../i18n';
 import type { ProposalStatus } from '../../model';
-import { type ReviewProfile, sectionName, submissionDeadlineAt } from '../profile';
+import { type ReviewProfile, sectionName, submissionDeadlineAt, timeZoneOf } from '../profile';
 import {
   type EmailContext,
   fill,
@@ -60,7 +52,7 @@ export interface SubmitterReceivedEmailInput extends EmailContext {
 /** Acknowledges an upload: the proposal is in and being checked. */
 export function submitterReceivedEmail(input: SubmitterReceivedEmailInput): RenderedEmail {
   const lang = input.lang ?? DEFAULT_LANG;
-  const tz = input.timeZone ?? DEFAULT_TIME_ZONE;
+  const tz = timeZoneOf(input);
   const name = input.proposal.title?.trim() || input.fileName || tr(L.untitled, lang);
   const rows = [{ label: tr(L.reference, lang), value: input.proposal.id }];
   if (input.proposal.title) rows.push({ label: tr(L.title, lang), value: input.proposal.title });
@@ -162,7 +154,7 @@ export interface SubmitterRejectedEmailInput extends EmailContext {
 /** The proposal did not pass the administrative check: each problem and how to fix it. */
 export function submitterRejectedEmail(input: SubmitterRejectedEmailInput): RenderedEmail {
   const lang = input.lang ?? DEFAULT_LANG;
-  const tz = input.timeZone ?? DEFAULT_TIME_ZONE;
+  const tz = timeZoneOf(input);
   const title = titleOf(input.proposal, lang);
   const errors = input.issues.filter((i) => i.severity === 'error');
   const others = input.issues.filter((i) => i.severity !== 'error');
