@@ -1,19 +1,21 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mem } from './memory';
 import {
-  type FakeTable,
-  freshMocks,
   lambdaContext,
   PROPOSAL_ID,
-  proposalItem,
+  proposal,
   restoreHandlerEnv,
-  reviewerItem,
+  reviewer,
   roster,
   stubHandlerEnv,
-  taskItem,
+  task,
 } from './support';
 
+vi.mock('../../../functions/lib/adapters/aws/dynamodb', () => import('./memory').then((m) => m.dynamoClient));
+vi.mock('../../../functions/lib/adapters/proposals', () => import('./memory').then((m) => m.proposals));
+vi.mock('../../../functions/lib/adapters/review-tasks', () => import('./memory').then((m) => m.reviewTasks));
+
 let handler: typeof import('../../../functions/assign').handler;
-let table: FakeTable;
 
 beforeAll(async () => {
   stubHandlerEnv();
@@ -21,13 +23,13 @@ beforeAll(async () => {
 });
 afterAll(restoreHandlerEnv);
 beforeEach(() => {
-  table = freshMocks();
+  mem.reset();
   // A validated Kesehatan proposal of Dinas Kesehatan Kota Surabaya, submitted by budi.santoso@example.go.id.
-  table.seed(proposalItem({ status: 'VALIDATING', reason: 'Valid', seq: 3, reviewersNeeded: undefined }));
+  mem.seedProposal(proposal({ status: 'VALIDATING', reason: 'Valid', seq: 3, reviewersNeeded: undefined }));
 });
 
-const seedRoster = (ids: string[]) => table.seed(...ids.map((id) => reviewerItem(id)));
-const loadOf = (id: string) => table.reviewer(id)?.load;
+const seedRoster = (ids: string[]) => mem.seedReviewer(...ids.map((id) => reviewer(id)));
+const loadOf = (id: string) => mem.reviewer(id)?.load;
 
 describe('assigning reviewers', () => {
   it('moves a proposal with enough eligible reviewers to IN_REVIEW and returns the tasks to send', async () => {
@@ -47,16 +49,16 @@ describe('assigning reviewers', () => {
     expect(chosen).not.toContain('r-full');
     expect(chosen).toContain('r-health-free');
 
-    const stored = table.proposal(PROPOSAL_ID);
+    const stored = mem.proposal(PROPOSAL_ID);
     expect(stored.status).toBe('IN_REVIEW');
     expect(stored.reviewersNeeded).toBe(3);
     expect(stored.alternates?.length).toBeGreaterThan(0);
     expect(stored.alternates).not.toContain(chosen[0]);
     for (const id of chosen) {
-      expect(table.task(PROPOSAL_ID, id)).toMatchObject({ status: 'PENDING', attempt: 1 });
+      expect(mem.task(PROPOSAL_ID, id)).toMatchObject({ status: 'PENDING', attempt: 1 });
       expect(loadOf(id)).toBe((roster.find((r) => r.id === id)?.load ?? 0) + 1);
     }
-    expect(table.history(PROPOSAL_ID).map((h) => h.status)).toEqual(['ASSIGNING', 'IN_REVIEW']);
+    expect(mem.history(PROPOSAL_ID).map((h) => h.status)).toEqual(['ASSIGNING', 'IN_REVIEW']);
   });
 
   it('reserves nothing twice when the assignment is retried', async () => {
@@ -75,11 +77,11 @@ describe('assigning reviewers', () => {
   it('on a second round sends only the seats never handed to a reviewer, not the tasks already waiting', async () => {
     seedRoster(roster.map((r) => r.id));
     // Round one: r-health-free's task was sent (token stored) and waits; r-health-busy submitted; r-edu-half declined.
-    table.seed(
-      proposalItem({ status: 'IN_REVIEW', reviewersNeeded: 3 }),
-      taskItem('r-health-free', { status: 'PENDING', token: 'token-waiting-in-the-map' }),
-      taskItem('r-health-busy', { status: 'SUBMITTED', score: 80 }),
-      taskItem('r-edu-half', { status: 'DECLINED' }),
+    mem.seedProposal(proposal({ status: 'IN_REVIEW', reviewersNeeded: 3 }));
+    mem.seedTask(
+      task('r-health-free', { status: 'PENDING', token: 'token-waiting-in-the-map' }),
+      task('r-health-busy', { status: 'SUBMITTED', score: 80 }),
+      task('r-edu-half', { status: 'DECLINED' }),
     );
     const result = await handler({ proposalId: PROPOSAL_ID }, lambdaContext('assign'));
 
@@ -89,7 +91,7 @@ describe('assigning reviewers', () => {
     expect(sent).not.toContain('r-health-free');
     expect(sent).not.toContain('r-health-busy');
     expect(sent).toHaveLength(1);
-    expect(table.task(PROPOSAL_ID, sent[0] ?? '')).toMatchObject({ status: 'PENDING' });
+    expect(mem.task(PROPOSAL_ID, sent[0] ?? '')).toMatchObject({ status: 'PENDING' });
   });
 
   it('moves a proposal short of reviewers to NEEDS_REVIEWERS and says what is missing in both languages', async () => {
@@ -111,7 +113,7 @@ describe('assigning reviewers', () => {
     expect(result.gap?.id).toBeTruthy();
     expect(result.gap?.en).toBeTruthy();
     expect(result.gap?.id).not.toBe(result.gap?.en);
-    const stored = table.proposal(PROPOSAL_ID);
+    const stored = mem.proposal(PROPOSAL_ID);
     expect(stored.status).toBe('NEEDS_REVIEWERS');
     expect(stored.reason).toBe(result.gap?.en);
   });
@@ -120,21 +122,22 @@ describe('assigning reviewers', () => {
     await expect(handler({ id: PROPOSAL_ID }, lambdaContext('assign'))).rejects.toMatchObject({
       name: 'BadInputError',
     });
-    expect(table.proposal(PROPOSAL_ID).status).toBe('VALIDATING');
+    expect(mem.proposal(PROPOSAL_ID).status).toBe('VALIDATING');
   });
 
   it('refuses a proposal that has no category with a BadInputError and reserves no one', async () => {
-    table.seed(proposalItem({ status: 'VALIDATING', category: undefined }));
+    mem.seedProposal(proposal({ status: 'VALIDATING', category: undefined }));
     seedRoster(roster.map((r) => r.id));
 
     await expect(handler({ proposalId: PROPOSAL_ID }, lambdaContext('assign'))).rejects.toMatchObject({
       name: 'BadInputError',
     });
-    expect([...table.items.keys()].filter((key) => key.includes('REVIEW#'))).toEqual([]);
+    expect(mem.tasksOf(PROPOSAL_ID)).toEqual([]);
+    expect(roster.map((r) => loadOf(r.id))).toEqual(roster.map((r) => r.load));
   });
 
   it('refuses to assign a rejected proposal', async () => {
-    table.seed(proposalItem({ status: 'REJECTED' }));
+    mem.seedProposal(proposal({ status: 'REJECTED' }));
     seedRoster(roster.map((r) => r.id));
 
     await expect(handler({ proposalId: PROPOSAL_ID }, lambdaContext('assign'))).rejects.toMatchObject({
