@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ddb,
-  type FakeTable,
-  freshMocks,
-  lambdaContext,
-  PROPOSAL_ID,
-  proposalItem,
-  restoreHandlerEnv,
-  stubHandlerEnv,
-} from './support';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mem } from './memory';
+import { lambdaContext, PROPOSAL_ID, proposal, restoreHandlerEnv, stubHandlerEnv } from './support';
+
+vi.mock('../../../functions/lib/adapters/aws/dynamodb', () => import('./memory').then((m) => m.dynamoClient));
+vi.mock('../../../functions/lib/adapters/proposals', () => import('./memory').then((m) => m.proposals));
 
 let handler: typeof import('../../../functions/record-failure').handler;
-let table: FakeTable;
 
 beforeAll(async () => {
   stubHandlerEnv();
@@ -19,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(restoreHandlerEnv);
 beforeEach(() => {
-  table = freshMocks();
+  mem.reset();
 });
 
 /** What a Catch hands over when a Lambda task fails: the error name and its JSON cause with a stack. */
@@ -36,49 +30,51 @@ describe('recording a technical failure', () => {
   it.each(['RECEIVED', 'VALIDATING', 'ASSIGNING', 'NEEDS_REVIEWERS', 'IN_REVIEW'] as const)(
     'marks a %s proposal FAILED with the cause in words',
     async (status) => {
-      table.seed(proposalItem({ status, opsToken: status === 'NEEDS_REVIEWERS' ? 'ops-token' : undefined }));
+      mem.seedProposal(
+        proposal({ status, opsToken: status === 'NEEDS_REVIEWERS' ? 'ops-token' : undefined }),
+      );
       await handler({ proposalId: PROPOSAL_ID, error: lambdaFailure }, lambdaContext('record-failure'));
 
-      const stored = table.proposal(PROPOSAL_ID);
+      const stored = mem.proposal(PROPOSAL_ID);
       expect(stored.status).toBe('FAILED');
       expect(stored.reason).toBe(
         'Technical failure (StoredItemError): Malformed review task PROPOSAL#p-1/REVIEW#r-1: dueAt is missing',
       );
       expect(stored.reason).not.toContain('trace');
       expect(stored.opsToken).toBeUndefined();
-      expect(table.history(PROPOSAL_ID).at(-1)).toEqual({ status: 'FAILED', note: stored.reason });
+      expect(mem.history(PROPOSAL_ID).at(-1)).toEqual({ status: 'FAILED', note: stored.reason });
     },
   );
 
   it('keeps a plain-text cause, shortened to 500 characters', async () => {
-    table.seed(proposalItem({ status: 'VALIDATING' }));
+    mem.seedProposal(proposal({ status: 'VALIDATING' }));
     const cause = `Lambda timed out ${'x'.repeat(800)}`;
     await handler(
       { proposalId: PROPOSAL_ID, error: { Error: 'States.Timeout', Cause: cause } },
       lambdaContext('f'),
     );
 
-    const reason = table.proposal(PROPOSAL_ID).reason;
+    const reason = mem.proposal(PROPOSAL_ID).reason;
     expect(reason.startsWith('Technical failure (States.Timeout): Lambda timed out x')).toBe(true);
     expect(reason).toHaveLength('Technical failure (States.Timeout): '.length + 500);
   });
 
   it('says so when the error has no details', async () => {
-    table.seed(proposalItem({ status: 'ASSIGNING' }));
+    mem.seedProposal(proposal({ status: 'ASSIGNING' }));
     await handler({ proposalId: PROPOSAL_ID, error: {} }, lambdaContext('record-failure'));
 
-    expect(table.proposal(PROPOSAL_ID).reason).toBe('Technical failure (Error): no details');
+    expect(mem.proposal(PROPOSAL_ID).reason).toBe('Technical failure (Error): no details');
   });
 
   it.each(['REJECTED', 'REVIEWED', 'FAILED'] as const)(
     'keeps a %s proposal in its status and adds the failure to its history',
     async (status) => {
-      table.seed(proposalItem({ status, reason: 'Final reason' }));
+      mem.seedProposal(proposal({ status, reason: 'Final reason' }));
       await handler({ proposalId: PROPOSAL_ID, error: lambdaFailure }, lambdaContext('record-failure'));
 
-      const stored = table.proposal(PROPOSAL_ID);
+      const stored = mem.proposal(PROPOSAL_ID);
       expect(stored.status).toBe(status);
-      expect(table.history(PROPOSAL_ID)).toEqual([
+      expect(mem.history(PROPOSAL_ID)).toEqual([
         {
           status,
           note: 'Technical failure (StoredItemError): Malformed review task PROPOSAL#p-1/REVIEW#r-1: dueAt is missing',
@@ -88,18 +84,18 @@ describe('recording a technical failure', () => {
   );
 
   it('keeps the reason a rejected proposal ended with, so people still see why it was rejected', async () => {
-    table.seed(
-      proposalItem({ status: 'REJECTED', reason: '1 masalah: bagian Signifikansi tidak ditemukan' }),
+    mem.seedProposal(
+      proposal({ status: 'REJECTED', reason: '1 masalah: bagian Signifikansi tidak ditemukan' }),
     );
     await handler({ proposalId: PROPOSAL_ID, error: lambdaFailure }, lambdaContext('record-failure'));
 
-    expect(table.proposal(PROPOSAL_ID).reason).toBe('1 masalah: bagian Signifikansi tidak ditemukan');
+    expect(mem.proposal(PROPOSAL_ID).reason).toBe('1 masalah: bagian Signifikansi tidak ditemukan');
   });
 
   it('writes nothing for a proposal that was never registered', async () => {
     await handler({ proposalId: 'p-unknown', error: lambdaFailure }, lambdaContext('record-failure'));
 
-    expect(table.items.size).toBe(0);
-    expect(ddb.calls().length).toBeGreaterThan(0);
+    expect(mem.proposals.size).toBe(0);
+    expect(mem.events.size).toBe(0);
   });
 });
