@@ -1,26 +1,28 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyReviewLink } from '../../../functions/lib/review';
+import { mem } from './memory';
 import {
-  ddb,
-  type FakeTable,
   firstLink,
-  freshMocks,
   lambdaContext,
   PROPOSAL_ID,
-  proposalItem,
+  proposal,
   REVIEW_BASE_URL,
   restoreHandlerEnv,
-  reviewerItem,
+  reviewer,
   reviewIdFor,
   SIGNING_SECRET,
-  sentEmails,
   stubHandlerEnv,
-  taskItem,
+  task,
 } from './support';
 
+vi.mock('../../../functions/lib/adapters/aws/dynamodb', () => import('./memory').then((m) => m.dynamoClient));
+vi.mock('../../../functions/lib/adapters/aws/secrets', () => import('./memory').then((m) => m.secrets));
+vi.mock('../../../functions/lib/adapters/proposals', () => import('./memory').then((m) => m.proposals));
+vi.mock('../../../functions/lib/adapters/review-tasks', () => import('./memory').then((m) => m.reviewTasks));
+vi.mock('../../../functions/lib/adapters/roster', () => import('./memory').then((m) => m.roster));
+vi.mock('../../../functions/lib/adapters/mail', () => import('./memory').then((m) => m.mail));
+
 let handler: typeof import('../../../functions/send-review-task').handler;
-let table: FakeTable;
 
 beforeAll(async () => {
   stubHandlerEnv();
@@ -28,35 +30,28 @@ beforeAll(async () => {
 });
 afterAll(restoreHandlerEnv);
 beforeEach(() => {
-  table = freshMocks();
-  table.seed(
-    proposalItem(),
-    reviewerItem('r-health-free'),
-    reviewerItem('r-health-busy'),
-    taskItem('r-health-free', { dueAt: '2025-07-15T00:00:00.000Z' }),
-    taskItem('r-health-busy'),
-  );
+  mem.reset();
+  mem.seedProposal(proposal());
+  mem.seedReviewer(reviewer('r-health-free'), reviewer('r-health-busy'));
+  mem.seedTask(task('r-health-free', { dueAt: '2025-07-15T00:00:00.000Z' }), task('r-health-busy'));
 });
 
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAf0pqkXs+secret/task=token';
 const event = (reviewerId = 'r-health-free') => ({ proposalId: PROPOSAL_ID, reviewerId, taskToken: TOKEN });
 
 describe('sending a review task', () => {
-  it('stores the task token with a condition that the task is still open', async () => {
+  it('keeps the task token on the open task', async () => {
     await handler(event(), lambdaContext('send-review-task'));
 
-    const [update] = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
-    expect(update?.Key).toEqual({ PK: `PROPOSAL#${PROPOSAL_ID}`, SK: 'REVIEW#r-health-free' });
-    expect(update?.ConditionExpression).toBe('#status IN (:pending, :accepted)');
-    expect(table.task(PROPOSAL_ID, 'r-health-free')).toMatchObject({ token: TOKEN, status: 'PENDING' });
+    expect(mem.task(PROPOSAL_ID, 'r-health-free')).toMatchObject({ token: TOKEN, status: 'PENDING' });
   });
 
   it('emails the reviewer a signed link that carries the review id but never the task token', async () => {
     await handler(event(), lambdaContext('send-review-task'));
 
-    const [email, ...more] = sentEmails();
+    const [email, ...more] = mem.emails;
     expect(more).toEqual([]);
-    expect(email?.to).toEqual(['wahyu@example.ac.id']);
+    expect(email?.to).toBe('wahyu@example.ac.id');
     expect(email?.subject).toContain('Permintaan penilaian');
     for (const part of [email?.subject, email?.text, email?.html]) {
       expect(part).not.toContain(TOKEN);
@@ -81,13 +76,13 @@ describe('sending a review task', () => {
   it('writes to each reviewer in their own language', async () => {
     await handler(event('r-health-busy'), lambdaContext('send-review-task'));
 
-    expect(sentEmails()[0]?.subject).toContain('Review request');
+    expect(mem.emails[0]?.subject).toContain('Review request');
   });
 
   it('records in the history that the task was sent', async () => {
     await handler(event(), lambdaContext('send-review-task'));
 
-    expect(table.history(PROPOSAL_ID).at(-1)).toEqual({
+    expect(mem.history(PROPOSAL_ID).at(-1)).toEqual({
       status: 'IN_REVIEW',
       note: 'Review task sent to r-health-free',
     });
@@ -96,14 +91,14 @@ describe('sending a review task', () => {
   it.each(['DECLINED', 'SUBMITTED', 'TIMED_OUT', 'REASSIGNED'] as const)(
     'refuses a %s task with an error, keeps no token and sends no email',
     async (status) => {
-      table.seed(taskItem('r-health-free', { status }));
+      mem.seedTask(task('r-health-free', { status }));
 
       await expect(handler(event(), lambdaContext('send-review-task'))).rejects.toMatchObject({
         name: 'BadInputError',
         message: expect.stringContaining('is not open'),
       });
-      expect(table.task(PROPOSAL_ID, 'r-health-free')?.token).toBeUndefined();
-      expect(sentEmails()).toEqual([]);
+      expect(mem.task(PROPOSAL_ID, 'r-health-free')?.token).toBeUndefined();
+      expect(mem.emails).toEqual([]);
     },
   );
 
@@ -111,14 +106,15 @@ describe('sending a review task', () => {
     await expect(handler(event('r-gov-free'), lambdaContext('send-review-task'))).rejects.toMatchObject({
       name: 'BadInputError',
     });
-    expect(table.task(PROPOSAL_ID, 'r-gov-free')).toBeUndefined();
-    expect(sentEmails()).toEqual([]);
+    expect(mem.task(PROPOSAL_ID, 'r-gov-free')).toBeUndefined();
+    expect(mem.emails).toEqual([]);
   });
 
   it('refuses an input without a task token', async () => {
     await expect(
       handler({ proposalId: PROPOSAL_ID, reviewerId: 'r-health-free' }, lambdaContext('send-review-task')),
     ).rejects.toMatchObject({ name: 'BadInputError' });
-    expect(ddb.calls()).toHaveLength(0);
+    expect(mem.task(PROPOSAL_ID, 'r-health-free')?.token).toBeUndefined();
+    expect(mem.emails).toEqual([]);
   });
 });
