@@ -1,23 +1,22 @@
-import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { NewProposal } from '../../../functions/lib/adapters/proposals';
 import { proposalIdFor } from '../../../functions/lib/uploads';
+import { mem } from './memory';
 import {
   awsError,
   BUCKET,
-  ddb,
-  type FakeTable,
-  freshMocks,
   lambdaContext,
   restoreHandlerEnv,
   STATE_MACHINE_ARN,
-  sfn,
   stubHandlerEnv,
 } from './support';
 
+vi.mock('../../../functions/lib/adapters/aws/dynamodb', () => import('./memory').then((m) => m.dynamoClient));
+vi.mock('../../../functions/lib/adapters/proposals', () => import('./memory').then((m) => m.proposals));
+vi.mock('../../../functions/lib/adapters/executions', () => import('./memory').then((m) => m.executions));
+
 let handler: typeof import('../../../functions/intake').handler;
-let table: FakeTable;
 
 beforeAll(async () => {
   stubHandlerEnv();
@@ -26,11 +25,7 @@ beforeAll(async () => {
 afterAll(restoreHandlerEnv);
 
 beforeEach(() => {
-  table = freshMocks();
-  sfn.on(StartExecutionCommand).callsFake(async (input) => ({
-    executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${input.name}`,
-    startDate: new Date(),
-  }));
+  mem.reset();
 });
 
 /** One S3 object-created record as S3 writes it (the key URL-encoded, `+` for a space). */
@@ -83,7 +78,8 @@ function message(body: unknown): SQSRecord {
 const upload = (encodedKey: string, versionId?: string) =>
   message({ Records: [s3Record(encodedKey, versionId)] });
 const sqs = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
-const starts = () => sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
+/** The executions started, in order, with their input. */
+const starts = () => [...mem.executions.values()];
 
 describe('intake of an uploaded proposal', () => {
   it('registers a new upload once and starts one execution named after the proposal', async () => {
@@ -92,33 +88,24 @@ describe('intake of an uploaded proposal', () => {
 
     expect(result.batchItemFailures).toEqual([]);
     const id = proposalIdFor(BUCKET, key, 'v-1');
-    const [register] = ddb.commandCalls(TransactWriteCommand).map((call) => call.args[0].input);
-    const put = register?.TransactItems?.[0]?.Put;
-    expect(put?.ConditionExpression).toBe('attribute_not_exists(PK)');
-    expect(put?.Item).toMatchObject({
-      PK: `PROPOSAL#${id}`,
-      SK: 'META',
-      status: 'RECEIVED',
-      agency: 'pemkot-surabaya',
-    });
 
     expect(starts()).toHaveLength(1);
     const start = starts()[0]!;
     expect(start.stateMachineArn).toBe(STATE_MACHINE_ARN);
     expect(start.name).toBe(id);
-    expect(JSON.parse(start.input ?? '')).toEqual({
+    expect(start.input).toEqual({
       proposalId: id,
       bucket: BUCKET,
       key,
       versionId: 'v-1',
       agency: 'pemkot-surabaya',
     });
-    const stored = table.proposal(id);
-    expect(stored.status).toBe('RECEIVED');
+    const stored = mem.proposal(id);
+    expect(stored).toMatchObject({ status: 'RECEIVED', agency: 'pemkot-surabaya', key, versionId: 'v-1' });
     expect(stored.executionArn).toBe(
       `arn:aws:states:ap-southeast-3:123456789012:execution:proposal-review:${id}`,
     );
-    expect(table.history(id)).toEqual([{ status: 'RECEIVED', note: 'Upload received' }]);
+    expect(mem.history(id)).toEqual([{ status: 'RECEIVED', note: 'Upload received' }]);
   });
 
   it('starts no second execution when the same notification arrives again', async () => {
@@ -129,7 +116,7 @@ describe('intake of an uploaded proposal', () => {
     expect(again.batchItemFailures).toEqual([]);
     expect(starts()).toHaveLength(1);
     const id = proposalIdFor(BUCKET, 'incoming/pemkab-sleman/02-disdik-sleman-replikasi.docx', 'v-7');
-    expect(table.history(id)).toHaveLength(1);
+    expect(mem.history(id)).toHaveLength(1);
   });
 
   it('gives a new version of the same file its own proposal and execution', async () => {
@@ -143,15 +130,15 @@ describe('intake of an uploaded proposal', () => {
   });
 
   it('treats an execution that already exists as started (no failure, the proposal keeps its ARN)', async () => {
-    sfn
-      .on(StartExecutionCommand)
-      .rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
     const key = 'incoming/pemprov-jatim/03-bapenda-jatim-khusus.pdf';
+    const id = proposalIdFor(BUCKET, key, 'v-1');
+    const earlier = { stateMachineArn: STATE_MACHINE_ARN, name: id, input: { proposalId: id } };
+    mem.executions.set(id, earlier);
     const result = await handler(sqs(upload(key, 'v-1')), lambdaContext('intake'));
 
     expect(result.batchItemFailures).toEqual([]);
-    const id = proposalIdFor(BUCKET, key, 'v-1');
-    expect(table.proposal(id).executionArn).toBe(
+    expect(starts()).toEqual([earlier]);
+    expect(mem.proposal(id).executionArn).toBe(
       `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${id}`,
     );
   });
@@ -173,7 +160,7 @@ describe('intake of an uploaded proposal', () => {
     expect(result.batchItemFailures).toEqual([]);
     expect(starts()).toEqual([]);
     const key = decodeURIComponent(encodedKey);
-    const stored = table.proposal(proposalIdFor(BUCKET, key, 'v-1'));
+    const stored = mem.proposal(proposalIdFor(BUCKET, key, 'v-1'));
     expect(stored.status).toBe('REJECTED');
     expect(stored.reason).toMatch(reason);
     expect(stored.agency).toBe('unknown');
@@ -200,8 +187,8 @@ describe('intake of an uploaded proposal', () => {
     await handler(sqs(upload(encodedKey, 'v-1')), lambdaContext('intake'));
 
     const id = proposalIdFor(BUCKET, key, 'v-1');
-    expect(table.proposal(id)).toMatchObject({ key, status: 'RECEIVED' });
-    expect(JSON.parse(starts()[0]?.input ?? '{}').key).toBe(key);
+    expect(mem.proposal(id)).toMatchObject({ key, status: 'RECEIVED' });
+    expect(starts()[0]?.input).toMatchObject({ key });
   });
 
   it('ignores the test event S3 sends when the notification is configured', async () => {
@@ -218,7 +205,7 @@ describe('intake of an uploaded proposal', () => {
     );
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(ddb.calls()).toHaveLength(0);
+    expect(mem.proposals.size).toBe(0);
     expect(starts()).toEqual([]);
   });
 
@@ -229,7 +216,8 @@ describe('intake of an uploaded proposal', () => {
     const result = await handler(sqs(removed), lambdaContext('intake'));
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(ddb.calls()).toHaveLength(0);
+    expect(mem.proposals.size).toBe(0);
+    expect(starts()).toEqual([]);
   });
 
   it('reports only the malformed messages of a batch for retry and processes the others', async () => {
@@ -248,8 +236,8 @@ describe('intake of an uploaded proposal', () => {
 
   it('hands a throttled message back to the queue without losing the others', async () => {
     const throttledKey = 'incoming/pemkot-medan/proposal.pdf';
-    table.inject((command, input) =>
-      command === 'TransactWrite' && JSON.stringify(input).includes(throttledKey)
+    mem.faults.push((operation, input) =>
+      operation === 'proposals.register' && (input as NewProposal).key === throttledKey
         ? awsError('ProvisionedThroughputExceededException')
         : undefined,
     );
@@ -258,7 +246,7 @@ describe('intake of an uploaded proposal', () => {
     const result = await handler(sqs(throttled, fine), lambdaContext('intake'));
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: throttled.messageId }]);
-    expect(starts().map((s) => JSON.parse(s.input ?? '{}').key)).toEqual([
+    expect(starts().map((s) => (s.input as { key: string }).key)).toEqual([
       'incoming/pemkot-surabaya/proposal.pdf',
     ]);
   });
