@@ -1,22 +1,24 @@
-import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ValidationReport } from '../../../functions/lib/validation/types';
+import { mem } from './memory';
 import {
   awsError,
   BUCKET,
-  type FakeTable,
-  freshMocks,
   lambdaContext,
-  objectBody,
-  proposalItem,
+  proposal,
   readFixture,
   restoreHandlerEnv,
-  s3,
   stubHandlerEnv,
 } from './support';
 
+vi.mock('../../../functions/lib/adapters/aws/dynamodb', () => import('./memory').then((m) => m.dynamoClient));
+vi.mock('../../../functions/lib/adapters/proposals', () => import('./memory').then((m) => m.proposals));
+vi.mock('../../../functions/lib/adapters/storage', () => import('./memory').then((m) => m.storage));
+vi.mock('../../../functions/lib/adapters/eligibility-claims', () =>
+  import('./memory').then((m) => m.eligibilityClaims),
+);
+
 let handler: typeof import('../../../functions/validate').handler;
-let table: FakeTable;
 
 beforeAll(async () => {
   stubHandlerEnv();
@@ -24,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(restoreHandlerEnv);
 beforeEach(() => {
-  table = freshMocks();
+  mem.reset();
 });
 
 const MAX_BYTES = 10 * 1024 * 1024;
@@ -33,8 +35,8 @@ const example = (name: string) => readFixture(`examples/proposals/${name}`);
 /** A freshly registered upload whose object holds `bytes`. */
 function uploaded(id: string, fileName: string, bytes: Uint8Array, agency = 'pemkot-surabaya') {
   const key = `incoming/${agency}/${fileName}`;
-  table.seed(
-    proposalItem({
+  mem.seedProposal(
+    proposal({
       id,
       key,
       agency,
@@ -49,16 +51,14 @@ function uploaded(id: string, fileName: string, bytes: Uint8Array, agency = 'pem
       reviewersNeeded: undefined,
     }),
   );
-  s3.on(HeadObjectCommand, { Key: key }).resolves({ ContentLength: bytes.length });
-  s3.on(GetObjectCommand, { Key: key }).callsFake(async () => ({
-    Body: objectBody(bytes),
-    ContentLength: bytes.length,
-  }));
+  mem.seedObject(key, bytes);
   return { proposalId: id, bucket: BUCKET, key, versionId: 'v-1' };
 }
 
+/** The quota counter of Dinas Kesehatan Kota Surabaya in the Umum group. */
+const quota = () => mem.quotas.get('dinas kesehatan kota surabaya#umum');
 const issueCodes = (id: string) =>
-  (table.proposal(id).validation as ValidationReport).issues.map((i) => i.code);
+  (mem.proposal(id).validation as ValidationReport).issues.map((i) => i.code);
 
 describe('validating an uploaded proposal', () => {
   it('accepts a complete proposal: it stays VALIDATING with its report, identity and reason stored', async () => {
@@ -66,7 +66,7 @@ describe('validating an uploaded proposal', () => {
     const result = await handler(input, lambdaContext('validate'));
 
     expect(result).toMatchObject({ valid: true, group: 'umum', category: 'kesehatan' });
-    const stored = table.proposal('p-valid');
+    const stored = mem.proposal('p-valid');
     expect(stored).toMatchObject({
       status: 'VALIDATING',
       title: 'SEHATI: Sistem Antrean dan Rujukan Terpadu Puskesmas',
@@ -77,45 +77,33 @@ describe('validating an uploaded proposal', () => {
     });
     expect((stored.validation as ValidationReport).valid).toBe(true);
     expect(stored.reason).toBe(result.reason);
-    expect(table.history('p-valid').map((h) => h.status)).toEqual(['VALIDATING', 'VALIDATING']);
+    expect(mem.history('p-valid').map((h) => h.status)).toEqual(['VALIDATING', 'VALIDATING']);
   });
 
-  it('reads the object with a range bounded by the profile limit', async () => {
+  it('reads the uploaded version of the object, bounded by the profile limit', async () => {
     const input = uploaded('p-range', '04-dlh-banyuwangi-umum.json', example('04-dlh-banyuwangi-umum.json'));
     await handler(input, lambdaContext('validate'));
 
-    const [get] = s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input);
-    expect(get).toMatchObject({
-      Bucket: BUCKET,
-      Key: input.key,
-      VersionId: 'v-1',
-      Range: `bytes=0-${MAX_BYTES}`,
-    });
+    expect(mem.reads).toEqual([{ bucket: BUCKET, key: input.key, versionId: 'v-1', limit: MAX_BYTES }]);
   });
 
-  it('rejects a file over the size limit as FILE_TOO_LARGE without downloading it', async () => {
+  it('rejects a file over the size limit as FILE_TOO_LARGE', async () => {
     const input = uploaded('p-huge', 'proposal.pdf', new Uint8Array(16));
-    s3.on(HeadObjectCommand, { Key: input.key }).resolves({ ContentLength: 12 * 1024 * 1024 });
+    mem.seedObject(input.key, new Uint8Array(16), 12 * 1024 * 1024);
     const result = await handler(input, lambdaContext('validate'));
 
     expect(result.valid).toBe(false);
-    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
-    expect(table.proposal('p-huge').status).toBe('REJECTED');
+    expect(mem.proposal('p-huge').status).toBe('REJECTED');
     expect(issueCodes('p-huge')).toContain('FILE_TOO_LARGE');
-    expect(table.proposal('p-huge').reason).toMatch(/terlalu besar \(12(\.0)? MB; maksimal 10(\.0)? MB\)/);
+    expect(mem.proposal('p-huge').reason).toMatch(/terlalu besar \(12(\.0)? MB; maksimal 10(\.0)? MB\)/);
   });
 
   it('rejects an empty upload as FILE_EMPTY instead of failing on the download', async () => {
     const input = uploaded('p-empty', 'proposal.docx', new Uint8Array());
-    // As AWS S3 answers it: a ranged GET of a 0-byte object is 416 InvalidRange; a plain GET is an empty body.
-    s3.on(GetObjectCommand, { Key: input.key }).callsFake(async (request) => {
-      if (request.Range) throw awsError('InvalidRange', 416);
-      return { Body: objectBody(new Uint8Array()), ContentLength: 0 };
-    });
     const result = await handler(input, lambdaContext('validate'));
 
     expect(result.valid).toBe(false);
-    expect(table.proposal('p-empty').status).toBe('REJECTED');
+    expect(mem.proposal('p-empty').status).toBe('REJECTED');
     expect(issueCodes('p-empty')).toEqual(['FILE_EMPTY']);
   });
 
@@ -138,12 +126,12 @@ describe('validating an uploaded proposal', () => {
     const result = await handler(input, lambdaContext('validate'));
 
     expect(result.valid).toBe(false);
-    const stored = table.proposal('p-bad');
+    const stored = mem.proposal('p-bad');
     expect(stored.status).toBe('REJECTED');
     expect(issueCodes('p-bad')).toContain(code);
     expect(stored.reason).toMatch(reason);
     expect(stored.reason).toBe(result.reason);
-    expect(table.history('p-bad').at(-1)).toEqual({ status: 'REJECTED', note: result.reason });
+    expect(mem.history('p-bad').at(-1)).toEqual({ status: 'REJECTED', note: result.reason });
   });
 
   it('rejects a second proposal with a title another proposal holds as DUPLICATE_TITLE', async () => {
@@ -155,9 +143,9 @@ describe('validating an uploaded proposal', () => {
     );
 
     expect(result.valid).toBe(false);
-    expect(table.proposal('p-second').status).toBe('REJECTED');
+    expect(mem.proposal('p-second').status).toBe('REJECTED');
     expect(issueCodes('p-second')).toContain('DUPLICATE_TITLE');
-    expect(table.proposal('p-first').status).toBe('VALIDATING');
+    expect(mem.proposal('p-first').status).toBe('VALIDATING');
   });
 
   it('lets a retried validation keep its own title claim and quota place', async () => {
@@ -166,7 +154,7 @@ describe('validating an uploaded proposal', () => {
     const again = await handler(input, lambdaContext('validate'));
 
     expect(again.valid).toBe(true);
-    expect(table.read({ PK: 'QUOTA#dinas kesehatan kota surabaya#umum', SK: 'COUNT' })?.used).toBe(1);
+    expect(quota()?.used).toBe(1);
   });
 
   it('does not count a proposal rejected for its duplicate title against its institution quota', async () => {
@@ -174,23 +162,20 @@ describe('validating an uploaded proposal', () => {
     await handler(uploaded('p-original', 'a.md', bytes), lambdaContext('validate'));
     await handler(uploaded('p-duplicate', 'b.md', bytes), lambdaContext('validate'));
 
-    expect(table.proposal('p-duplicate').status).toBe('REJECTED');
+    expect(mem.proposal('p-duplicate').status).toBe('REJECTED');
     // Only the accepted proposal holds a place; the rejected one must not use up the institution's quota.
-    expect(table.read({ PK: 'QUOTA#dinas kesehatan kota surabaya#umum', SK: 'COUNT' })?.used).toBe(1);
-    expect(
-      table.read({ PK: 'QUOTA#dinas kesehatan kota surabaya#umum', SK: 'PROPOSAL#p-duplicate' }),
-    ).toBeUndefined();
+    expect(quota()?.used).toBe(1);
+    expect(quota()?.members.has('p-duplicate')).toBe(false);
   });
 
   it('rejects a proposal over its institution quota as QUOTA_EXCEEDED and frees its title', async () => {
-    table.seed({ PK: 'QUOTA#dinas kesehatan kota surabaya#umum', SK: 'COUNT', used: 10 });
+    mem.seedQuota('Dinas Kesehatan Kota Surabaya', 'umum', 10);
     const input = uploaded('p-over', 'a.md', example('01-dinkes-surabaya-umum.md'));
     const result = await handler(input, lambdaContext('validate'));
 
     expect(result.valid).toBe(false);
     expect(issueCodes('p-over')).toContain('QUOTA_EXCEEDED');
-    const titleClaims = [...table.items.values()].filter((item) => String(item.PK).startsWith('TITLE#'));
-    expect(titleClaims).toEqual([]);
+    expect([...mem.titles.keys()]).toEqual([]);
   });
 
   it.each([
@@ -198,10 +183,10 @@ describe('validating an uploaded proposal', () => {
     ['unavailable', awsError('ServiceUnavailable', 503)],
   ])('throws a TransientError when S3 is %s, so the state machine retries', async (_, error) => {
     const input = uploaded('p-slow', 'a.md', example('01-dinkes-surabaya-umum.md'));
-    s3.on(HeadObjectCommand).rejects(error);
+    mem.faults.push((operation) => (operation === 'storage.readBounded' ? error : undefined));
 
     await expect(handler(input, lambdaContext('validate'))).rejects.toMatchObject({ name: 'TransientError' });
-    expect(table.proposal('p-slow').status).toBe('VALIDATING');
+    expect(mem.proposal('p-slow').status).toBe('VALIDATING');
   });
 
   it('refuses an input without a proposal id with a BadInputError and writes nothing', async () => {
@@ -210,6 +195,6 @@ describe('validating an uploaded proposal', () => {
     ).rejects.toMatchObject({
       name: 'BadInputError',
     });
-    expect(table.items.size).toBe(0);
+    expect(mem.proposals.size).toBe(0);
   });
 });
