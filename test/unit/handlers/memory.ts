@@ -7,6 +7,8 @@
  * and SES calls in test/unit/adapters. A test mocks the modules with `vi.mock(path, () => import('./memory')
  * .then((m) => m.<module>))`, seeds `mem` and reads back what a user would notice.
  *
+ * Only what the handlers import is here (the CLI's extras are not).
+ *
  * Every operation runs without awaiting in between, so it is atomic as a conditional write is: two requests
  * racing on one task or one reminder see one winner.
  */
@@ -497,7 +499,7 @@ export const mail = {
       throw error;
     }
   },
-} satisfies typeof Mail;
+} satisfies Pick<typeof Mail, 'sendEmail' | 'sendOnce'>;
 
 export const storage = {
   async readBounded(bucket, key, versionId, limit) {
@@ -515,7 +517,7 @@ export const storage = {
     url.searchParams.set('expiresIn', String(expiresInSeconds));
     return url.toString();
   },
-} satisfies typeof Storage;
+} satisfies Pick<typeof Storage, 'readBounded' | 'downloadUrl'>;
 
 // ---------------------------------------------------------------------------------------- executions
 
@@ -559,7 +561,10 @@ export const executions = {
     if (!mem.executions.has(name)) mem.executions.set(name, { stateMachineArn, name, input: clone(input) });
     return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   },
-} satisfies typeof Executions;
+} satisfies Pick<
+  typeof Executions,
+  'DECIDED_STATUSES' | 'awaitsDelivery' | 'deliverDecision' | 'startExecution'
+>;
 
 // ------------------------------------------------------------------------------------ AWS clients
 

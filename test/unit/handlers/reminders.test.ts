@@ -1,30 +1,29 @@
-import { SendTaskFailureCommand, SendTaskSuccessCommand, TaskDoesNotExist } from '@aws-sdk/client-sfn';
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { keys } from '../../../functions/lib/model';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyReviewLink } from '../../../functions/lib/review';
+import { mem } from './memory';
 import {
-  awsError,
-  ddb,
-  type FakeTable,
   firstLink,
-  freshMocks,
   lambdaContext,
   PROPOSAL_ID,
-  proposalItem,
+  proposal,
   restoreHandlerEnv,
-  reviewerItem,
+  reviewer,
   reviewIdFor,
   roster,
   SIGNING_SECRET,
-  sentEmails,
-  sfn,
   stubHandlerEnv,
-  taskItem,
+  task,
 } from './support';
 
+vi.mock('../../../functions/lib/adapters/aws/dynamodb', () => import('./memory').then((m) => m.dynamoClient));
+vi.mock('../../../functions/lib/adapters/aws/secrets', () => import('./memory').then((m) => m.secrets));
+vi.mock('../../../functions/lib/adapters/proposals', () => import('./memory').then((m) => m.proposals));
+vi.mock('../../../functions/lib/adapters/review-tasks', () => import('./memory').then((m) => m.reviewTasks));
+vi.mock('../../../functions/lib/adapters/roster', () => import('./memory').then((m) => m.roster));
+vi.mock('../../../functions/lib/adapters/mail', () => import('./memory').then((m) => m.mail));
+vi.mock('../../../functions/lib/adapters/executions', () => import('./memory').then((m) => m.executions));
+
 let handler: typeof import('../../../functions/reminders').handler;
-let table: FakeTable;
 
 beforeAll(async () => {
   stubHandlerEnv();
@@ -53,13 +52,10 @@ const sweep = (time: string) =>
   );
 
 beforeEach(() => {
-  table = freshMocks();
-  sfn.on(SendTaskFailureCommand).resolves({});
-  table.seed(
-    proposalItem(),
-    ...roster.map((r) => reviewerItem(r.id)),
-    taskItem('r-health-free', { dueAt: DUE, token: 'token-wahyu' }),
-  );
+  mem.reset();
+  mem.seedProposal(proposal());
+  mem.seedReviewer(...roster.map((r) => reviewer(r.id)));
+  mem.seedTask(task('r-health-free', { dueAt: DUE, token: 'token-wahyu' }));
 });
 
 describe('the reminder sweep', () => {
@@ -67,9 +63,9 @@ describe('the reminder sweep', () => {
     const result = await sweep(at(-2));
 
     expect(result).toEqual({ checked: 1, reminded: 1, timedOut: 0, redelivered: 0 });
-    const [email, ...more] = sentEmails();
+    const [email, ...more] = mem.emails;
     expect(more).toEqual([]);
-    expect(email?.to).toEqual(['wahyu@example.ac.id']);
+    expect(email?.to).toBe('wahyu@example.ac.id');
     expect(email?.text).not.toContain('token-wahyu');
     const link = firstLink(email?.text ?? '');
     expect(
@@ -78,10 +74,8 @@ describe('the reminder sweep', () => {
       ok: true,
       reviewId: reviewIdFor('r-health-free'),
     });
-    expect(table.task(PROPOSAL_ID, 'r-health-free')?.remindedAt).toEqual(['offset:-3']);
-    const [claim] = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-    expect(claim?.ConditionExpression).toContain('NOT contains(remindedAt, :m)');
-    expect(table.history(PROPOSAL_ID).at(-1)?.note).toBe(
+    expect(mem.task(PROPOSAL_ID, 'r-health-free')?.remindedAt).toEqual(['offset:-3']);
+    expect(mem.history(PROPOSAL_ID).at(-1)?.note).toBe(
       'Reminder (3 day(s) before the due date) sent to r-health-free',
     );
   });
@@ -91,75 +85,67 @@ describe('the reminder sweep', () => {
     const again = await sweep(at(-2).replace('T00', 'T01'));
 
     expect(again).toEqual({ checked: 1, reminded: 0, timedOut: 0, redelivered: 0 });
-    expect(sentEmails()).toHaveLength(1);
+    expect(mem.emails).toHaveLength(1);
   });
 
   it('sends nothing when another sweep claimed the same reminder first', async () => {
     const [first, second] = await Promise.all([sweep(at(-2)), sweep(at(-2))]);
 
     expect(first.reminded + second.reminded).toBe(1);
-    expect(sentEmails()).toHaveLength(1);
+    expect(mem.emails).toHaveLength(1);
   });
 
   it('sends the overdue reminder one day after the due date, once', async () => {
-    table.seed(taskItem('r-health-free', { dueAt: DUE, token: 'token-wahyu', remindedAt: ['offset:-3'] }));
+    mem.seedTask(task('r-health-free', { dueAt: DUE, token: 'token-wahyu', remindedAt: ['offset:-3'] }));
     const result = await sweep(at(1.2));
     await sweep(at(1.5));
 
     expect(result.reminded).toBe(1);
-    expect(sentEmails()).toHaveLength(1);
-    expect(table.task(PROPOSAL_ID, 'r-health-free')?.remindedAt).toEqual(['offset:-3', 'offset:1']);
+    expect(mem.emails).toHaveLength(1);
+    expect(mem.task(PROPOSAL_ID, 'r-health-free')?.remindedAt).toEqual(['offset:-3', 'offset:1']);
   });
 
   it('leaves alone a task due later than the first reminder', async () => {
     const result = await sweep(at(-5));
 
     expect(result).toEqual({ checked: 0, reminded: 0, timedOut: 0, redelivered: 0 });
-    expect(sentEmails()).toEqual([]);
+    expect(mem.emails).toEqual([]);
   });
 
   it('times out a task past its due date and grace period: recorded first, then the execution told ReviewTimedOut', async () => {
-    const load = table.reviewer('r-health-free')?.load ?? 0;
+    const load = mem.reviewer('r-health-free')?.load ?? 0;
     const result = await sweep(at(2.01));
 
     expect(result).toEqual({ checked: 1, reminded: 0, timedOut: 1, redelivered: 0 });
-    const [release] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems ?? []);
-    // Task closed, seat freed and history line written in one transaction.
-    expect(release?.map((item) => item.Update?.Key?.SK ?? item.Put?.Item?.SK)).toEqual([
-      'REVIEW#r-health-free',
-      'PROFILE',
-      `EVENT#${at(2.01)}#task:r-health-free`,
-    ]);
-    expect(table.task(PROPOSAL_ID, 'r-health-free')).toMatchObject({
+    expect(mem.task(PROPOSAL_ID, 'r-health-free')).toMatchObject({
       status: 'TIMED_OUT',
       decidedAt: at(2.01),
     });
-    expect(table.task(PROPOSAL_ID, 'r-health-free')?.token).toBeUndefined();
-    expect(table.reviewer('r-health-free')?.load).toBe(load - 1);
-    expect(sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input)).toEqual([
-      { taskToken: 'token-wahyu', error: 'ReviewTimedOut', cause: `Due ${DUE}` },
-    ]);
-    expect(table.history(PROPOSAL_ID).map((h) => h.note)).toEqual([
+    expect(mem.task(PROPOSAL_ID, 'r-health-free')?.token).toBeUndefined();
+    expect(mem.reviewer('r-health-free')?.load).toBe(load - 1);
+    expect(mem.answers).toEqual([{ token: 'token-wahyu', error: 'ReviewTimedOut', cause: `Due ${DUE}` }]);
+    expect(mem.history(PROPOSAL_ID).map((h) => h.note)).toEqual([
       'r-health-free passed the due date and grace period; task timed out',
     ]);
-    expect(sentEmails()).toEqual([]);
+    expect(mem.emails).toEqual([]);
   });
 
   it('keeps a timeout Step Functions did not hear of and tells the execution at the next sweep', async () => {
-    sfn.on(SendTaskFailureCommand).rejectsOnce(awsError('ServiceUnavailable', 503)).resolves({});
+    mem.answerFaults.push('unreachable');
     const first = await sweep(at(2.01));
 
     expect(first.timedOut).toBe(1);
-    expect(table.task(PROPOSAL_ID, 'r-health-free')).toMatchObject({
+    expect(mem.answers).toEqual([]);
+    expect(mem.task(PROPOSAL_ID, 'r-health-free')).toMatchObject({
       status: 'TIMED_OUT',
       token: 'token-wahyu',
     });
     const second = await sweep(at(2.05));
 
     expect(second).toEqual({ checked: 0, reminded: 0, timedOut: 0, redelivered: 1 });
-    expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(2);
-    expect(table.task(PROPOSAL_ID, 'r-health-free')?.token).toBeUndefined();
-    expect(table.history(PROPOSAL_ID).filter((h) => h.note.includes('timed out'))).toHaveLength(1);
+    expect(mem.answers).toEqual([{ token: 'token-wahyu', error: 'ReviewTimedOut', cause: `Due ${DUE}` }]);
+    expect(mem.task(PROPOSAL_ID, 'r-health-free')?.token).toBeUndefined();
+    expect(mem.history(PROPOSAL_ID).filter((h) => h.note.includes('timed out'))).toHaveLength(1);
     const third = await sweep(at(2.1));
     expect(third).toEqual({ checked: 0, reminded: 0, timedOut: 0, redelivered: 0 });
   });
@@ -168,59 +154,64 @@ describe('the reminder sweep', () => {
     const result = await sweep(at(1.99));
 
     expect(result.timedOut).toBe(0);
-    expect(sfn.calls()).toHaveLength(0);
+    expect(mem.task(PROPOSAL_ID, 'r-health-free')).toMatchObject({ status: 'PENDING', token: 'token-wahyu' });
+    expect(mem.answers).toEqual([]);
   });
 
   it('finishes the sweep when the execution no longer waits for a timed-out task', async () => {
-    sfn
-      .on(SendTaskFailureCommand)
-      .rejects(new TaskDoesNotExist({ message: 'Task does not exist', $metadata: {} }));
-    table.seed(taskItem('r-gov-free', { dueAt: at(1), token: 'token-tri' }));
+    mem.answerFaults.push('gone', 'gone');
+    mem.seedTask(task('r-gov-free', { dueAt: at(1), token: 'token-tri' }));
 
     const result = await sweep(at(3.5));
 
     expect(result).toEqual({ checked: 2, reminded: 0, timedOut: 2, redelivered: 0 });
+    for (const id of ['r-health-free', 'r-gov-free']) {
+      expect(mem.task(PROPOSAL_ID, id)?.status).toBe('TIMED_OUT');
+      expect(mem.task(PROPOSAL_ID, id)?.token).toBeUndefined();
+    }
   });
 
   it('skips tasks the execution has not handed out yet (no token)', async () => {
-    table.seed(taskItem('r-health-free', { dueAt: DUE }));
+    mem.seedTask(task('r-health-free', { dueAt: DUE }));
+    const load = mem.reviewer('r-health-free')?.load;
     const result = await sweep(at(3));
 
     expect(result).toEqual({ checked: 0, reminded: 0, timedOut: 0, redelivered: 0 });
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
-    expect(sfn.calls()).toHaveLength(0);
-    expect(sentEmails()).toEqual([]);
+    expect(mem.task(PROPOSAL_ID, 'r-health-free')).toEqual({
+      ...task('r-health-free', { dueAt: DUE }),
+      listed: expect.any(String),
+    });
+    expect(mem.reviewer('r-health-free')?.load).toBe(load);
+    expect(mem.history(PROPOSAL_ID)).toEqual([]);
+    expect(mem.answers).toEqual([]);
+    expect(mem.emails).toEqual([]);
   });
 
   it('writes to each reviewer in their own language', async () => {
-    table.seed(taskItem('r-health-busy', { dueAt: DUE, token: 'token-mira' }));
+    mem.seedTask(task('r-health-busy', { dueAt: DUE, token: 'token-mira' }));
     await sweep(at(-2));
 
-    const english = sentEmails().find((e) => e.to[0] === 'mira@example.ac.id');
-    const bahasa = sentEmails().find((e) => e.to[0] === 'wahyu@example.ac.id');
+    const english = mem.emails.find((e) => e.to === 'mira@example.ac.id');
+    const bahasa = mem.emails.find((e) => e.to === 'wahyu@example.ac.id');
     expect(english?.subject).not.toBe(bahasa?.subject);
     expect(english?.text).toMatch(/review/i);
   });
 
   it('hands a submitted review whose delivery failed to the waiting execution, then spends the token', async () => {
-    sfn.on(SendTaskSuccessCommand).resolves({});
-    table.seed({
-      ...taskItem('r-health-busy', { dueAt: DUE, token: 'token-mira', score: 72.5 }),
-      ...keys.openTask(DUE, PROPOSAL_ID, 'r-health-busy'),
+    const submitted = task('r-health-busy', {
+      dueAt: DUE,
+      token: 'token-mira',
+      score: 72.5,
       status: 'SUBMITTED',
     });
+    mem.seedListedTask(submitted, DUE);
     const result = await sweep(at(-2));
 
     expect(result.redelivered).toBe(1);
-    const [delivered] = sfn.commandCalls(SendTaskSuccessCommand);
-    expect(delivered?.args[0].input.taskToken).toBe('token-mira');
-    expect(JSON.parse(String(delivered?.args[0].input.output))).toEqual({
-      reviewerId: 'r-health-busy',
-      status: 'SUBMITTED',
-      score: 72.5,
-    });
-    expect(table.task(PROPOSAL_ID, 'r-health-busy')?.token).toBeUndefined();
-    expect(sentEmails().map((e) => e.to[0])).not.toContain('mira@example.ac.id');
+    expect(mem.answers).toEqual([
+      { token: 'token-mira', output: { reviewerId: 'r-health-busy', status: 'SUBMITTED', score: 72.5 } },
+    ]);
+    expect(mem.task(PROPOSAL_ID, 'r-health-busy')?.token).toBeUndefined();
+    expect(mem.emails.map((e) => e.to)).not.toContain('mira@example.ac.id');
   });
 });
