@@ -1,29 +1,30 @@
-import { SendTaskFailureCommand, SendTaskSuccessCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
-import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { signReviewLink } from '../../../functions/lib/review';
+import { mem } from './memory';
 import {
-  awsError,
   BUCKET,
-  ddb,
-  type FakeTable,
-  freshMocks,
   lambdaContext,
   PROPOSAL_ID,
-  proposalItem,
+  proposal,
   readFixture,
   restoreHandlerEnv,
-  reviewerItem,
+  reviewer,
   reviewIdFor,
   SIGNING_SECRET,
-  sfn,
   stubHandlerEnv,
-  taskItem,
+  task,
 } from './support';
 
+vi.mock('../../../functions/lib/adapters/aws/dynamodb', () => import('./memory').then((m) => m.dynamoClient));
+vi.mock('../../../functions/lib/adapters/aws/secrets', () => import('./memory').then((m) => m.secrets));
+vi.mock('../../../functions/lib/adapters/proposals', () => import('./memory').then((m) => m.proposals));
+vi.mock('../../../functions/lib/adapters/review-tasks', () => import('./memory').then((m) => m.reviewTasks));
+vi.mock('../../../functions/lib/adapters/roster', () => import('./memory').then((m) => m.roster));
+vi.mock('../../../functions/lib/adapters/storage', () => import('./memory').then((m) => m.storage));
+vi.mock('../../../functions/lib/adapters/executions', () => import('./memory').then((m) => m.executions));
+
 let handler: typeof import('../../../functions/review-api').handler;
-let table: FakeTable;
 
 beforeAll(async () => {
   stubHandlerEnv();
@@ -39,15 +40,10 @@ const hostile = JSON.parse(readFixture('test/fixtures/review/hostile.json').toSt
 };
 
 beforeEach(() => {
-  table = freshMocks();
-  sfn.on(SendTaskSuccessCommand).resolves({});
-  sfn.on(SendTaskFailureCommand).resolves({});
-  table.seed(
-    proposalItem(),
-    reviewerItem(REVIEWER),
-    reviewerItem('r-health-busy'),
-    taskItem(REVIEWER, { token: TOKEN, dueAt: new Date(Date.now() + 10 * 24 * HOUR).toISOString() }),
-  );
+  mem.reset();
+  mem.seedProposal(proposal());
+  mem.seedReviewer(reviewer(REVIEWER), reviewer('r-health-busy'));
+  mem.seedTask(task(REVIEWER, { token: TOKEN, dueAt: new Date(Date.now() + 10 * 24 * HOUR).toISOString() }));
 });
 
 /** The query string of a link as the email carries it. */
@@ -113,11 +109,19 @@ const submitBody = (
     comment,
   }).toString();
 
-const writes = () => [
-  ...ddb.commandCalls(UpdateCommand),
-  ...ddb.commandCalls(TransactWriteCommand),
-  ...ddb.commandCalls(PutCommand),
-];
+/** Everything a request could change: the tasks, the seats, the history and what the execution heard. */
+const state = () => ({
+  tasks: mem.tasksOf(PROPOSAL_ID),
+  loads: [...mem.reviewers.values()].map((r) => r.load),
+  history: mem.history(PROPOSAL_ID),
+  answers: [...mem.answers],
+});
+let before: ReturnType<typeof state>;
+beforeEach(() => {
+  before = state();
+});
+/** Nothing changed since the test's set-up. */
+const untouched = () => expect(state()).toEqual(before);
 
 describe('links that cannot be trusted', () => {
   it.each([
@@ -142,27 +146,26 @@ describe('links that cannot be trusted', () => {
       expect(response.headers?.['content-type']).toMatch(/text\/html/);
       expect(response.body).toContain('<html lang="id">');
     }
-    expect(ddb.calls()).toHaveLength(0);
-    expect(sfn.calls()).toHaveLength(0);
+    untouched();
   });
 
   it('answers a valid signature for a task that does not exist with 404', async () => {
     const response = await call(request('GET', link('r-gov-free')));
 
     expect(response.statusCode).toBe(404);
-    expect(writes()).toEqual([]);
+    untouched();
   });
 
   it('refuses other methods with 405', async () => {
     const response = await call(request('PUT', link(), 'action=accept'));
 
     expect(response.statusCode).toBe(405);
-    expect(ddb.calls()).toHaveLength(0);
+    untouched();
   });
 });
 
 describe('opening the review page', () => {
-  it('shows a pending task as an invitation with a short-lived download link of the file', async () => {
+  it('shows a pending task as an invitation with a 15-minute download link of the file version', async () => {
     const response = await call(request('GET', link()));
 
     expect(response.statusCode).toBe(200);
@@ -174,14 +177,14 @@ describe('opening the review page', () => {
     const url = new URL(download ?? '');
     expect(url.hostname.startsWith(BUCKET) || url.pathname.startsWith(`/${BUCKET}/`)).toBe(true);
     expect(decodeURIComponent(url.pathname)).toContain('incoming/pemkot-surabaya/01-dinkes-surabaya-umum.md');
-    expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
-    expect(url.searchParams.get('X-Amz-Signature')).toBeTruthy();
+    expect(url.searchParams.get('versionId')).toBe('v-1');
+    expect(url.searchParams.get('expiresIn')).toBe('900');
     expect(response.body).not.toContain(TOKEN);
-    expect(writes()).toEqual([]);
+    untouched();
   });
 
   it('shows an accepted task as the score form', async () => {
-    table.seed(taskItem(REVIEWER, { status: 'ACCEPTED', token: TOKEN }));
+    mem.seedTask(task(REVIEWER, { status: 'ACCEPTED', token: TOKEN }));
     const response = await call(request('GET', link()));
 
     expect(response.statusCode).toBe(200);
@@ -189,14 +192,14 @@ describe('opening the review page', () => {
   });
 
   it('shows a timed-out task as closed (410)', async () => {
-    table.seed(taskItem(REVIEWER, { status: 'TIMED_OUT' }));
+    mem.seedTask(task(REVIEWER, { status: 'TIMED_OUT' }));
     const response = await call(request('GET', link()));
 
     expect(response.statusCode).toBe(410);
   });
 
   it('speaks English to a reviewer whose language is English', async () => {
-    table.seed(taskItem('r-health-busy', { token: TOKEN }));
+    mem.seedTask(task('r-health-busy', { token: TOKEN }));
     const response = await call(request('GET', link('r-health-busy')));
 
     expect(response.body).toContain('<html lang="en">');
@@ -204,7 +207,7 @@ describe('opening the review page', () => {
   });
 
   it('escapes HTML in the proposal title', async () => {
-    table.seed(proposalItem({ title: hostile.title }));
+    mem.seedProposal(proposal({ title: hostile.title }));
     const response = await call(request('GET', link()));
 
     expect(response.statusCode).toBe(200);
@@ -214,17 +217,15 @@ describe('opening the review page', () => {
 });
 
 describe('answering the task', () => {
-  it('accepts with a conditional update and redirects to the page (303)', async () => {
+  it('accepts a pending task and redirects to the page (303)', async () => {
     const query = link();
     const response = await call(request('POST', query, 'action=accept'));
 
     expect(response.statusCode).toBe(303);
     expect(response.headers?.location).toBe(`?${query}`);
-    const [update] = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-    expect(update?.ConditionExpression).toBe('#status = :pending');
-    expect(table.task(PROPOSAL_ID, REVIEWER)?.status).toBe('ACCEPTED');
-    expect(table.history(PROPOSAL_ID).at(-1)?.note).toBe(`${REVIEWER} accepted the review task`);
-    expect(sfn.calls()).toHaveLength(0);
+    expect(mem.task(PROPOSAL_ID, REVIEWER)?.status).toBe('ACCEPTED');
+    expect(mem.history(PROPOSAL_ID).at(-1)?.note).toBe(`${REVIEWER} accepted the review task`);
+    expect(mem.answers).toEqual([]);
   });
 
   it('declines by recording the decline and freeing the seat in one transaction, then failing the task with ReviewDeclined', async () => {
@@ -234,62 +235,48 @@ describe('answering the task', () => {
     );
 
     expect(response.statusCode).toBe(303);
-    const [release] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems ?? []);
-    expect(release?.map((item) => item.Update?.Key ?? { PK: item.Put?.Item?.PK })).toEqual([
-      { PK: `PROPOSAL#${PROPOSAL_ID}`, SK: `REVIEW#${REVIEWER}` },
-      { PK: `REVIEWER#${REVIEWER}`, SK: 'PROFILE' },
-      { PK: `PROPOSAL#${PROPOSAL_ID}` },
-    ]);
-    expect(table.task(PROPOSAL_ID, REVIEWER)).toMatchObject({ status: 'DECLINED', declineReason: reason });
-    expect(table.task(PROPOSAL_ID, REVIEWER)?.token).toBeUndefined();
-    expect(table.reviewer(REVIEWER)?.load).toBe(1);
-    expect(table.history(PROPOSAL_ID).at(-1)?.note).toBe(`${REVIEWER} declined the review task`);
-    const failures = sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input);
-    expect(failures).toEqual([{ taskToken: TOKEN, error: 'ReviewDeclined', cause: reason }]);
-    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    expect(mem.task(PROPOSAL_ID, REVIEWER)).toMatchObject({ status: 'DECLINED', declineReason: reason });
+    expect(mem.task(PROPOSAL_ID, REVIEWER)?.token).toBeUndefined();
+    expect(mem.reviewer(REVIEWER)?.load).toBe(1);
+    expect(mem.history(PROPOSAL_ID).at(-1)?.note).toBe(`${REVIEWER} declined the review task`);
+    expect(mem.answers).toEqual([{ token: TOKEN, error: 'ReviewDeclined', cause: reason }]);
   });
 
   it('keeps a decline Step Functions could not hear of and delivers it at the next visit', async () => {
-    sfn.on(SendTaskFailureCommand).rejectsOnce(awsError('ServiceUnavailable', 503)).resolves({});
+    mem.answerFaults.push('unreachable');
     const reason = 'Sedang cuti panjang.';
     const response = await call(
       request('POST', link(), new URLSearchParams({ action: 'decline', reason }).toString()),
     );
 
     expect(response.statusCode).toBe(303);
-    expect(table.task(PROPOSAL_ID, REVIEWER)).toMatchObject({ status: 'DECLINED', token: TOKEN });
+    expect(mem.task(PROPOSAL_ID, REVIEWER)).toMatchObject({ status: 'DECLINED', token: TOKEN });
+    expect(mem.answers).toEqual([]);
     const again = await call(request('GET', link()));
 
     expect(again.statusCode).toBe(200);
-    expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(2);
-    expect(table.task(PROPOSAL_ID, REVIEWER)?.token).toBeUndefined();
+    expect(mem.answers).toEqual([{ token: TOKEN, error: 'ReviewDeclined', cause: reason }]);
+    expect(mem.task(PROPOSAL_ID, REVIEWER)?.token).toBeUndefined();
   });
 
-  it('submits the scores with a conditional update, then answers the execution with the weighted score', async () => {
-    table.seed(taskItem(REVIEWER, { status: 'ACCEPTED', token: TOKEN }));
+  it('submits the scores of an open task, then answers the execution with the weighted score', async () => {
+    mem.seedTask(task(REVIEWER, { status: 'ACCEPTED', token: TOKEN }));
     const response = await call(request('POST', link(), submitBody()));
 
     expect(response.statusCode).toBe(303);
     // KIPP weights 25/20/25/15/15 on a 1-10 scale.
     const expected = Math.round(((25 * 7 + 20 * 6 + 25 * 8 + 15 * 5 + 15 * 6) / 9 / 100) * 100 * 100) / 100;
-    const [update] = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-    expect(update?.ConditionExpression).toBe('#status IN (:pending, :accepted)');
-    expect(update?.ExpressionAttributeValues).toMatchObject({ ':scores': SCORES, ':score': expected });
-    expect(table.task(PROPOSAL_ID, REVIEWER)).toMatchObject({
+    expect(expected).toBe(73.33);
+    expect(mem.task(PROPOSAL_ID, REVIEWER)).toMatchObject({
       status: 'SUBMITTED',
       scores: SCORES,
       score: 73.33,
       comment: 'Inovasi yang matang dan terukur.',
     });
-    expect(table.task(PROPOSAL_ID, REVIEWER)?.token).toBeUndefined();
-    const successes = sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input);
-    expect(successes).toHaveLength(1);
-    expect(successes[0]?.taskToken).toBe(TOKEN);
-    expect(JSON.parse(successes[0]?.output ?? '{}')).toEqual({
-      reviewerId: REVIEWER,
-      status: 'SUBMITTED',
-      score: 73.33,
-    });
+    expect(mem.task(PROPOSAL_ID, REVIEWER)?.token).toBeUndefined();
+    expect(mem.answers).toEqual([
+      { token: TOKEN, output: { reviewerId: REVIEWER, status: 'SUBMITTED', score: 73.33 } },
+    ]);
   });
 
   it('shows the receipt when the link is opened after submitting', async () => {
@@ -308,17 +295,16 @@ describe('answering the task', () => {
   ])('answers a reused link when %s again with 409 and no call to the execution', async (_, body) => {
     const query = link();
     await call(request('POST', query, submitBody()));
-    sfn.resetHistory();
-    const before = table.task(PROPOSAL_ID, REVIEWER);
+    const submitted = state();
 
     const response = await call(request('POST', query, body()));
 
     expect(response.statusCode).toBe(409);
-    expect(sfn.calls()).toHaveLength(0);
-    expect(table.task(PROPOSAL_ID, REVIEWER)).toEqual(before);
+    expect(state()).toEqual(submitted);
+    expect(mem.answers).toHaveLength(1);
   });
 
-  it('answers a double submit racing the first one with 409 and no second SendTaskSuccess', async () => {
+  it('answers a double submit racing the first one with 409, and the execution hears one score', async () => {
     const query = link();
     const [first, second] = await Promise.all([
       call(request('POST', query, submitBody())),
@@ -326,7 +312,7 @@ describe('answering the task', () => {
     ]);
 
     expect([first.statusCode, second.statusCode].sort()).toEqual([303, 409]);
-    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+    expect(mem.answers).toHaveLength(1);
   });
 
   it.each([
@@ -334,30 +320,29 @@ describe('answering the task', () => {
     ['below the scale', { ...SCORES, efektivitas: 0 }],
     ['not a whole number', { ...SCORES, kemanfaatan: '7.5' }],
   ])('refuses a score %s with a 422 page that names the criterion, and writes nothing', async (_, scores) => {
-    table.seed(taskItem(REVIEWER, { status: 'ACCEPTED', token: TOKEN }));
+    mem.seedTask(task(REVIEWER, { status: 'ACCEPTED', token: TOKEN }));
+    const accepted = state();
     const response = await call(request('POST', link(), submitBody(scores)));
 
     expect(response.statusCode).toBe(422);
     expect(response.body).toMatch(/harus bilangan bulat dari 1 sampai 10/);
-    expect(writes()).toEqual([]);
-    expect(sfn.calls()).toHaveLength(0);
-    expect(table.task(PROPOSAL_ID, REVIEWER)?.status).toBe('ACCEPTED');
+    expect(state()).toEqual(accepted);
+    expect(mem.task(PROPOSAL_ID, REVIEWER)?.status).toBe('ACCEPTED');
   });
 
   it('refuses a decline without a reason with a 422 page and keeps the seat', async () => {
     const response = await call(request('POST', link(), 'action=decline&reason=tidak'));
 
     expect(response.statusCode).toBe(422);
-    expect(writes()).toEqual([]);
-    expect(sfn.calls()).toHaveLength(0);
+    untouched();
   });
 
   it('still confirms the answer when the execution no longer waits for the task', async () => {
-    sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
+    mem.answerFaults.push('gone');
     const response = await call(request('POST', link(), submitBody()));
 
     expect(response.statusCode).toBe(303);
-    expect(table.task(PROPOSAL_ID, REVIEWER)?.status).toBe('SUBMITTED');
+    expect(mem.task(PROPOSAL_ID, REVIEWER)?.status).toBe('SUBMITTED');
   });
 
   it('accepts a JSON decision as well as a form', async () => {
@@ -365,6 +350,6 @@ describe('answering the task', () => {
     const response = await call(request('POST', link(), body, 'application/json'));
 
     expect(response.statusCode).toBe(303);
-    expect(table.task(PROPOSAL_ID, REVIEWER)?.score).toBe(73.33);
+    expect(mem.task(PROPOSAL_ID, REVIEWER)?.score).toBe(73.33);
   });
 });
