@@ -1,34 +1,39 @@
 /**
  * A review task can be closed by two paths that run concurrently: the review page (decline) or the hourly sweep
  * (timeout), and the execution's Reassign step once it hears of it (or once its own time limit fires). Each
- * order is forced here on one table: whichever runs first, the transition happens once, its history line is
+ * order is forced here on one in-memory store: whichever runs first, the transition happens once, its history line is
  * written once and its metric counted once.
  */
-import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { signReviewLink } from '../../../functions/lib/review';
+import { mem } from './memory';
 import {
-  type FakeTable,
-  freshMocks,
   lambdaContext,
   PROPOSAL_ID,
-  proposalItem,
+  proposal,
   restoreHandlerEnv,
-  reviewerItem,
+  reviewer,
   reviewIdFor,
   roster,
   SIGNING_SECRET,
-  sfn,
   stubHandlerEnv,
-  taskItem,
+  task,
 } from './support';
+
+vi.mock('../../../functions/lib/adapters/aws/dynamodb', () => import('./memory').then((m) => m.dynamoClient));
+vi.mock('../../../functions/lib/adapters/aws/secrets', () => import('./memory').then((m) => m.secrets));
+vi.mock('../../../functions/lib/adapters/proposals', () => import('./memory').then((m) => m.proposals));
+vi.mock('../../../functions/lib/adapters/review-tasks', () => import('./memory').then((m) => m.reviewTasks));
+vi.mock('../../../functions/lib/adapters/roster', () => import('./memory').then((m) => m.roster));
+vi.mock('../../../functions/lib/adapters/mail', () => import('./memory').then((m) => m.mail));
+vi.mock('../../../functions/lib/adapters/storage', () => import('./memory').then((m) => m.storage));
+vi.mock('../../../functions/lib/adapters/executions', () => import('./memory').then((m) => m.executions));
 
 type Handler<T> = (event: T, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 let sweepHandler: Handler<unknown>;
 let reassignHandler: Handler<unknown>;
 let reviewHandler: Handler<unknown>;
 let addMetric: ReturnType<typeof vi.spyOn>;
-let table: FakeTable;
 
 beforeAll(async () => {
   stubHandlerEnv();
@@ -48,15 +53,11 @@ const DUE = new Date(Date.now() + 5 * DAY).toISOString();
 const overdue = new Date(Date.parse(DUE) + 3 * DAY).toISOString();
 
 beforeEach(() => {
-  table = freshMocks();
+  mem.reset();
   addMetric.mockClear();
-  sfn.on(SendTaskFailureCommand).resolves({});
-  sfn.on(SendTaskSuccessCommand).resolves({});
-  table.seed(
-    proposalItem({ alternates: ['r-gov-free'] }),
-    ...roster.map((r) => reviewerItem(r.id)),
-    taskItem(REVIEWER, { dueAt: DUE, token: TOKEN }),
-  );
+  mem.seedProposal(proposal({ alternates: ['r-gov-free'] }));
+  mem.seedReviewer(...roster.map((r) => reviewer(r.id)));
+  mem.seedTask(task(REVIEWER, { dueAt: DUE, token: TOKEN }));
 });
 
 const sweep = () => sweepHandler({ time: overdue }, lambdaContext('reminders'));
@@ -85,7 +86,7 @@ const decline = () => {
   ) as Promise<{ statusCode: number }>;
 };
 
-const notes = (fragment: string) => table.history(PROPOSAL_ID).filter((h) => h.note.includes(fragment));
+const notes = (fragment: string) => mem.history(PROPOSAL_ID).filter((h) => h.note.includes(fragment));
 const counted = (name: string) => addMetric.mock.calls.filter((call: unknown[]) => call[0] === name).length;
 
 describe('closing a review task from two paths', () => {
@@ -93,28 +94,28 @@ describe('closing a review task from two paths', () => {
     expect(await sweep()).toMatchObject({ timedOut: 1 });
     await reassign('ReviewTimedOut');
 
-    expect(table.task(PROPOSAL_ID, REVIEWER)?.status).toBe('TIMED_OUT');
+    expect(mem.task(PROPOSAL_ID, REVIEWER)?.status).toBe('TIMED_OUT');
     expect(notes('task timed out')).toHaveLength(1);
     expect(counted('ReviewTasksTimedOut')).toBe(1);
-    expect(table.task(PROPOSAL_ID, 'r-gov-free')?.status).toBe('PENDING');
+    expect(mem.task(PROPOSAL_ID, 'r-gov-free')?.status).toBe('PENDING');
   });
 
   it("the execution's time limit first (Reassign closes the task), then the sweep: one timeout, one line, one metric", async () => {
     await reassign('States.Timeout');
     expect(await sweep()).toMatchObject({ timedOut: 0 });
 
-    expect(table.task(PROPOSAL_ID, REVIEWER)?.status).toBe('TIMED_OUT');
+    expect(mem.task(PROPOSAL_ID, REVIEWER)?.status).toBe('TIMED_OUT');
     expect(notes('task timed out')).toHaveLength(1);
     expect(counted('ReviewTasksTimedOut')).toBe(1);
     // The sweep did not tell an execution that has moved on.
-    expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
+    expect(mem.answers).toEqual([]);
   });
 
   it('a decline on the review page, then the Reassign step: one decline, one line, one metric', async () => {
     expect((await decline()).statusCode).toBe(303);
     await reassign('ReviewDeclined');
 
-    expect(table.task(PROPOSAL_ID, REVIEWER)).toMatchObject({
+    expect(mem.task(PROPOSAL_ID, REVIEWER)).toMatchObject({
       status: 'DECLINED',
       declineReason: 'Sedang cuti.',
     });
@@ -127,7 +128,7 @@ describe('closing a review task from two paths', () => {
     const response = await decline();
 
     expect(response.statusCode).toBe(410);
-    expect(table.task(PROPOSAL_ID, REVIEWER)?.status).toBe('TIMED_OUT');
+    expect(mem.task(PROPOSAL_ID, REVIEWER)?.status).toBe('TIMED_OUT');
     expect(counted('ReviewTasksDeclined')).toBe(0);
     expect(counted('ReviewTasksTimedOut')).toBe(1);
   });
