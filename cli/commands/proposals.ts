@@ -4,13 +4,12 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { resumeAssignment } from '../../functions/lib/adapters/executions';
 import { ProposalStore, type ProposalView } from '../../functions/lib/adapters/proposals';
-import { assignmentPorts } from '../../functions/lib/adapters/review-tasks';
+import { assignmentPorts, extendTask, findTaskByReviewId } from '../../functions/lib/adapters/review-tasks';
+import { putUpload } from '../../functions/lib/adapters/storage';
 import { assignmentSubject, ReviewerUnavailableError, reserveReviewer } from '../../functions/lib/assignment';
-import { keys, PROPOSAL_STATUSES, type ProposalStatus } from '../../functions/lib/model';
+import { PROPOSAL_STATUSES, type ProposalStatus } from '../../functions/lib/model';
 import { extendDueDate } from '../../functions/lib/review';
 import { parseUploadKey, proposalIdFor } from '../../functions/lib/uploads';
 import { awsClients, CliError, deployment } from '../context';
@@ -69,10 +68,7 @@ export async function uploadCommand(file: string, opts: { agency: string; name?:
       `Warning: ${file} is ${(size / 1e6).toFixed(1)} MB, over the ${(profile.files.maxBytes / 1e6).toFixed(1)} MB limit; it will be rejected.\n`,
     );
   }
-  const out = await awsClients().s3.send(
-    new PutObjectCommand({ Bucket: bucket, Key: key, Body: await readFile(file) }),
-  );
-  const version = out.VersionId ?? out.ETag?.replace(/"/g, '');
+  const version = await putUpload(awsClients().s3, { bucket, key, body: await readFile(file) });
   const id = proposalIdFor(bucket, key, version);
   process.stdout.write(
     `Uploaded ${file} to s3://${bucket}/${key}\nProposal id: ${id}\nFollow it: npx proposals status ${id}\n`,
@@ -174,12 +170,7 @@ async function wakeUp(id: string): Promise<boolean> {
     throw new CliError(`No proposal ${id}`, 1);
   });
   if (proposal.status !== 'NEEDS_REVIEWERS' || !proposal.opsToken) return false;
-  await awsClients().sfn.send(
-    new SendTaskSuccessCommand({
-      taskToken: proposal.opsToken,
-      output: JSON.stringify({ resumedBy: 'ops' }),
-    }),
-  );
+  await resumeAssignment(awsClients().sfn, proposal.opsToken);
   await s.transition(id, 'NEEDS_REVIEWERS', 'Ops resumed the assignment', {
     from: ['NEEDS_REVIEWERS'],
     remove: ['opsToken'],
@@ -229,11 +220,9 @@ export async function extendCommand(reviewId: string, opts: { days: string }): P
   // The limits of the deployed profile: the Step Functions safety net of each task is sized from the same ones.
   const { review, timeZone } = await deployedProfile();
   const { table } = await deployment();
-  const { doc } = awsClients();
-  const task = await (await store()).taskByReviewId(reviewId);
+  const task = await findTaskByReviewId(awsClients().doc, table, reviewId);
   if (!task)
     throw new CliError(`No review task ${reviewId} (the review id is in \`npx proposals status ID\`)`, 1);
-  const key = keys.review(task.proposalId, task.reviewerId);
   if (task.status !== 'PENDING' && task.status !== 'ACCEPTED') {
     throw new CliError(`Review task ${reviewId} is ${task.status}; only open tasks can be extended`, 1);
   }
@@ -242,23 +231,12 @@ export async function extendCommand(reviewId: string, opts: { days: string }): P
     throw new CliError(`--days ${opts.days}: ${extension.reason}`, 1);
   }
   const dueAt = extension.dueAt.toISOString();
-  await doc.send(
-    new UpdateCommand({
-      TableName: table,
-      Key: key,
-      UpdateExpression: 'SET dueAt = :due, GSI1SK = :g1, GSI2SK = :g2',
-      ConditionExpression: '#status IN (:pending, :accepted) AND dueAt = :old',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':due': dueAt,
-        ':g1': keys.reviewerTasks(task.reviewerId, dueAt, task.proposalId).GSI1SK,
-        ':g2': keys.openTask(dueAt, task.proposalId, task.reviewerId).GSI2SK,
-        ':pending': 'PENDING',
-        ':accepted': 'ACCEPTED',
-        ':old': task.dueAt,
-      },
-    }),
-  );
+  if (!(await extendTask(awsClients().doc, table, task, extension.dueAt))) {
+    throw new CliError(
+      `Review task ${reviewId} changed meanwhile (answered, closed or extended); look again`,
+      1,
+    );
+  }
   await (await store()).note(
     task.proposalId,
     // The day as the competition states it (the profile's time zone), e.g. 2025-07-19.

@@ -277,6 +277,17 @@ describe('accepting and submitting a review', () => {
     });
   });
 
+  it('records a review sent without any comment, and stores no comment', async () => {
+    const task = await reservedTask();
+    const { comment: _none, ...withoutComment } = review(at('2025-07-03T05:00:00.000Z'));
+
+    expect(await submitReview(db.doc, db.tableName, task, withoutComment)).toBe(true);
+
+    const stored = await getTask(db.doc, db.tableName, task.proposalId, task.reviewerId);
+    expect(stored).toMatchObject({ status: 'SUBMITTED', score: 72.5 });
+    expect(stored?.comment).toBeUndefined();
+  });
+
   it('refuses a second submission and a submission on a closed task, keeping what was recorded', async () => {
     const task = await reservedTask();
     const first = at('2025-07-03T05:00:00.000Z');

@@ -2,6 +2,7 @@ import {
   ExecutionAlreadyExists,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
+  type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { requireEnv } from '../config';
@@ -93,4 +94,14 @@ export async function startExecution(options: {
     if (!(error instanceof ExecutionAlreadyExists)) throw error;
     return arn;
   }
+}
+
+/**
+ * Lets an execution parked in WaitForOps (NEEDS_REVIEWERS) run its assignment again: answers the token it
+ * waits on. `client` is the caller's Step Functions client (the CLI has its own).
+ */
+export async function resumeAssignment(client: SFNClient, opsToken: string): Promise<void> {
+  await client.send(
+    new SendTaskSuccessCommand({ taskToken: opsToken, output: JSON.stringify({ resumedBy: 'ops' }) }),
+  );
 }

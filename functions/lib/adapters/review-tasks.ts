@@ -401,15 +401,15 @@ export async function submitReview(
 ): Promise<boolean> {
   const at = review.at.toISOString();
   const done = await updateTask(doc, table, task, {
-    update:
-      'SET #status = :submitted, scores = :scores, score = :score, #comment = :comment, decidedAt = :now, GSI2SK = :listed',
+    // A review without a comment stores none.
+    update: `SET #status = :submitted, scores = :scores, score = :score, decidedAt = :now, GSI2SK = :listed${review.comment === undefined ? '' : ', #comment = :comment'}`,
     condition: '#status IN (:pending, :accepted)',
-    names: { '#comment': 'comment' },
+    names: review.comment === undefined ? {} : { '#comment': 'comment' },
     values: {
       ':submitted': 'SUBMITTED',
       ':scores': review.scores,
       ':score': review.score,
-      ':comment': review.comment,
+      ...(review.comment === undefined ? {} : { ':comment': review.comment }),
       ':now': at,
       ':listed': keys.openTask(at, task.proposalId, task.reviewerId).GSI2SK,
       ...OPEN,
@@ -495,4 +495,29 @@ export function assignmentPorts(doc: DynamoDBDocumentClient, table: string): Ass
     reviewers: (ids) => getReviewers(doc, table, ids),
     reserve: (task, stats) => reserve(doc, table, task, stats),
   };
+}
+
+/**
+ * Moves an open task's due date (and its places in the reviewer's and the sweep's listings); false when the task
+ * closed or its due date changed since it was read.
+ */
+export async function extendTask(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  task: { proposalId: string; reviewerId: string; dueAt: string },
+  dueAt: Date,
+): Promise<boolean> {
+  const due = dueAt.toISOString();
+  const done = await updateTask(doc, table, task, {
+    update: 'SET dueAt = :due, GSI1SK = :g1, GSI2SK = :g2',
+    condition: '#status IN (:pending, :accepted) AND dueAt = :old',
+    values: {
+      ':due': due,
+      ':g1': keys.reviewerTasks(task.reviewerId, due, task.proposalId).GSI1SK,
+      ':g2': keys.openTask(due, task.proposalId, task.reviewerId).GSI2SK,
+      ':old': task.dueAt,
+      ...OPEN,
+    },
+  });
+  return done !== false;
 }

@@ -1,5 +1,5 @@
 /** The uploaded proposal files in S3. */
-import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3 } from './aws/s3';
 
@@ -40,4 +40,18 @@ export function downloadUrl(
     new GetObjectCommand({ Bucket: object.bucket, Key: object.key, VersionId: object.versionId }),
     { expiresIn: expiresInSeconds },
   );
+}
+
+/**
+ * Uploads a proposal file (what a submitter's upload does) and returns the version S3 gave it, or the ETag where
+ * the bucket keeps no versions. `client` is the caller's S3 client (the CLI has its own).
+ */
+export async function putUpload(
+  client: S3Client,
+  object: { bucket: string; key: string; body: Uint8Array },
+): Promise<string | undefined> {
+  const out = await client.send(
+    new PutObjectCommand({ Bucket: object.bucket, Key: object.key, Body: object.body }),
+  );
+  return out.VersionId ?? out.ETag?.replace(/"/g, '');
 }
