@@ -85,7 +85,7 @@ async function remind(
   const link = buildReviewUrl(
     baseUrl,
     task.reviewId,
-    reviewLinkExpiry(new Date(task.dueAt), profile.review.graceDays),
+    reviewLinkExpiry(new Date(task.dueAt), profile.review),
     secret,
   );
   const email = reminderEmail({

@@ -41,7 +41,7 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
   const reviewer = reviewers.get(reviewerId);
   if (!reviewer) throw new BadInputError(`Reviewer ${reviewerId} is not in the roster`);
   const dueAt = new Date(task.dueAt);
-  const expiresAt = reviewLinkExpiry(dueAt, profile.review.graceDays);
+  const expiresAt = reviewLinkExpiry(dueAt, profile.review);
   const link = buildReviewUrl(baseUrl, task.reviewId, expiresAt, secret);
   const email = reviewTaskEmail({
     profile,

@@ -115,9 +115,14 @@ export function verifyReviewLink(
 
 /**
  * When a link for a task due at `dueAt` should stop working: the end of the grace period plus one day, so a
- * reviewer who opens the link on the last evening can still finish. Reminder emails carry a freshly signed
- * link, so a deadline extended by ops is honoured by the next email.
+ * reviewer who opens the link on the last evening can still finish, plus the longest extension ops may grant,
+ * so that a task extended with `proposals extend` keeps the link already emailed (an extension sends none).
+ * Once the task closes, the page says so whatever the link's expiry.
  */
-export function reviewLinkExpiry(dueAt: Date, graceDays: number): Date {
-  return new Date(dueAt.getTime() + (Math.max(0, graceDays) + 1) * 86_400_000);
+export function reviewLinkExpiry(
+  dueAt: Date,
+  review: { graceDays: number; maxExtensionDays?: number },
+): Date {
+  const days = Math.max(0, review.graceDays) + Math.max(0, review.maxExtensionDays ?? 0) + 1;
+  return new Date(dueAt.getTime() + days * 86_400_000);
 }

@@ -62,8 +62,8 @@ describe('sending a review task', () => {
     const params = Object.fromEntries(link.searchParams);
     const verified = verifyReviewLink(params, SIGNING_SECRET, new Date('2025-07-10T00:00:00.000Z'));
     expect(verified).toMatchObject({ ok: true, reviewId: reviewIdFor('r-health-free') });
-    // Valid through the due date and the grace period (2 days), plus one day.
-    expect(verified.ok && verified.expiresAt.toISOString()).toBe('2025-07-18T00:00:00.000Z');
+    // Valid through the due date, the grace period (2 days) and the longest extension (60 days), plus one day.
+    expect(verified.ok && verified.expiresAt.toISOString()).toBe('2025-09-16T00:00:00.000Z');
     expect(
       verifyReviewLink(params, 'another-secret-of-at-least-32-characters', new Date('2025-07-10')),
     ).toEqual({

@@ -141,7 +141,15 @@ describe('signed review links', () => {
 
   it('lets a link outlive the due date by the grace period plus one day', () => {
     const due = new Date('2025-07-14T16:59:59Z');
-    expect(reviewLinkExpiry(due, 2).toISOString()).toBe('2025-07-17T16:59:59.000Z');
-    expect(reviewLinkExpiry(due, 0).toISOString()).toBe('2025-07-15T16:59:59.000Z');
+    expect(reviewLinkExpiry(due, { graceDays: 2 }).toISOString()).toBe('2025-07-17T16:59:59.000Z');
+    expect(reviewLinkExpiry(due, { graceDays: 0 }).toISOString()).toBe('2025-07-15T16:59:59.000Z');
+  });
+
+  it('keeps a link working through the longest extension ops may grant', () => {
+    const due = new Date('2025-07-14T16:59:59Z');
+    // KIPP: 2 grace days, at most 60 days of extension.
+    expect(reviewLinkExpiry(due, { graceDays: 2, maxExtensionDays: 60 }).toISOString()).toBe(
+      '2025-09-15T16:59:59.000Z',
+    );
   });
 });
