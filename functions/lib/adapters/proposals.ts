@@ -182,7 +182,9 @@ export class ProposalStore {
             ],
           }),
         );
-        return { ...current, ...(fields as Partial<Proposal>), status: to, updatedAt: at, seq };
+        // The proposal as `get` reads it: the listing keys stay in the table.
+        const { GSI2PK: _listing, GSI2SK: _order, ...changed } = fields;
+        return { ...current, ...(changed as Partial<Proposal>), status: to, updatedAt: at, seq };
       } catch (error) {
         if (!isConditionalFailure(error)) throw error;
         // Another writer moved the proposal in between: read again and re-check the rules.
