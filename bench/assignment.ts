@@ -21,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import loadHighs from 'highs';
+import { loadProfile } from '../functions/lib/adapters/profile-file';
 import { assignmentPorts } from '../functions/lib/adapters/review-tasks';
 import { importRoster } from '../functions/lib/adapters/roster';
 import { assignReviewers } from '../functions/lib/assignment';
@@ -32,7 +33,6 @@ import {
   rankReviewers,
 } from '../functions/lib/assignment/rules';
 import type { Reviewer } from '../functions/lib/model';
-import { loadProfile } from '../functions/lib/profile';
 import { createProjectTable, startTestTable } from '../local/emulators/table';
 import { seededRandom } from './random';
 

@@ -17,7 +17,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, freemem, totalmem, type } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadProfile } from '../functions/lib/profile';
+import { loadProfile } from '../functions/lib/adapters/profile-file';
 import { synthesize } from '../local/synth';
 import { loadAssembly, TemplateResolver } from '../local/template';
 import { type AslDefinition, taskFunction, taskStates, walkPath } from './asl';

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mammoth from 'mammoth';
 import { extractText } from 'unpdf';
-import { loadProfile } from '../functions/lib/profile';
+import { loadProfile } from '../functions/lib/adapters/profile-file';
 import { validateDocument } from '../functions/lib/validation';
 import { makePng, readSource, renderDocx, renderPdf } from '../scripts/make-fixtures';
 

@@ -5,13 +5,8 @@
  * overrides it, and is how the local runtime tells the CLI (its runtime.env sets it).
  */
 import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
-import {
-  loadProfile,
-  PROFILE_METADATA_KEY,
-  type Profile,
-  ProfileError,
-  parseProfile,
-} from '../functions/lib/profile';
+import { loadProfile } from '../functions/lib/adapters/profile-file';
+import { PROFILE_METADATA_KEY, type Profile, ProfileError, parseProfile } from '../functions/lib/profile';
 import { CliError } from './context';
 
 /** The profile carried by a synthesized or deployed template (its JSON text or parsed form). */

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { loadProfile, type Profile, ProfileError } from '../functions/lib/profile';
+import { loadProfile } from '../functions/lib/adapters/profile-file';
+import { type Profile, ProfileError } from '../functions/lib/profile';
 
 /**
  * Deployment settings, read from cdk context (`-c key=value` or cdk.json "context"), validated.

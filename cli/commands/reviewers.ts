@@ -5,9 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { loadProfile } from '../../functions/lib/adapters/profile-file';
 import { importRoster, listReviewers } from '../../functions/lib/adapters/roster';
 import type { Reviewer } from '../../functions/lib/model';
-import { type Lang, loadProfile, type Profile, ProfileError } from '../../functions/lib/profile';
+import { type Lang, type Profile, ProfileError } from '../../functions/lib/profile';
 import { parseRoster } from '../../functions/lib/roster/parse';
 import { RosterError, type RosterProblem } from '../../functions/lib/roster/validate';
 

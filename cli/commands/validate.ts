@@ -4,7 +4,8 @@
  */
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { type Lang, loadProfile, type Profile, ProfileError } from '../../functions/lib/profile';
+import { loadProfile } from '../../functions/lib/adapters/profile-file';
+import { type Lang, type Profile, ProfileError } from '../../functions/lib/profile';
 import { formatReport, type ValidationReport, validateDocument } from '../../functions/lib/validation';
 
 export interface ValidateCommandOptions {

@@ -1,5 +1,6 @@
+import { loadProfile } from './adapters/profile-file';
 import { requireEnv } from './config';
-import { loadProfile, type Profile, parseProfile } from './profile';
+import { type Profile, parseProfile } from './profile';
 
 /**
  * The deployment's profile, validated at synth and embedded in each bundle by infra (esbuild `define`), so a

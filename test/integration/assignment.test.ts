@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../bench/random';
+import { loadProfile } from '../../functions/lib/adapters/profile-file';
 import {
   assignmentPorts,
   getTask,
@@ -18,7 +19,6 @@ import { assignReviewers, reserveReviewer } from '../../functions/lib/assignment
 import { ReviewerUnavailableError } from '../../functions/lib/assignment/errors';
 import { conflictOf, type ProposalForAssignment } from '../../functions/lib/assignment/rules';
 import type { Reviewer } from '../../functions/lib/model';
-import { loadProfile } from '../../functions/lib/profile';
 import { startTestTable, type TestTable } from '../../local/emulators/table';
 
 const kipp = loadProfile('kipp');

@@ -7,7 +7,7 @@ import {
   eligibilityClaims,
   releaseTitle,
 } from '../../functions/lib/adapters/eligibility-claims';
-import { loadProfile } from '../../functions/lib/profile';
+import { loadProfile } from '../../functions/lib/adapters/profile-file';
 import { checkEligibility } from '../../functions/lib/validation/claims';
 import type { ValidationReport } from '../../functions/lib/validation/types';
 import { startTestTable, type TestTable } from '../../local/emulators/table';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadProfile } from '../../functions/lib/adapters/profile-file';
 import { importRoster, listReviewers } from '../../functions/lib/adapters/roster';
-import { loadProfile } from '../../functions/lib/profile';
 import { parseRoster } from '../../functions/lib/roster/parse';
 import { RosterError } from '../../functions/lib/roster/validate';
 import { startTestTable, type TestTable } from '../../local/emulators/table';

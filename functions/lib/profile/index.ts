@@ -3,7 +3,6 @@
  * categories, eligibility, review and scoring rules) as schema-validated data.
  * A new competition is a new profile, not new code.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import kipp from '../../../profiles/kipp.json' with { type: 'json' };
 import { DEFAULT_TIME_ZONE } from '../i18n';
@@ -277,7 +276,7 @@ function describeIssue(issue: z.core.$ZodIssue): LocalizedText {
   return { en: issue.message, id: issue.message };
 }
 
-function profileError(source: string, problems: ProfileProblem[]): ProfileError {
+export function profileError(source: string, problems: ProfileProblem[]): ProfileError {
   const join = (lang: Lang) =>
     problems.map((p) => (p.path ? `${p.path}: ${p.message[lang]}` : p.message[lang])).join('; ');
   return new ProfileError(source, problems, {
@@ -312,49 +311,41 @@ export function bundledProfileNames(): string[] {
   return Object.keys(BUNDLED);
 }
 
-/**
- * Loads a profile: a bare name (e.g. "kipp") is a bundled profile, anything else is a path to a JSON file.
- * Defaults to "kipp".
- */
-export function loadProfile(nameOrPath = 'kipp'): Profile {
-  if (/^[a-z0-9-]+$/.test(nameOrPath)) {
-    const bundled = BUNDLED[nameOrPath];
-    if (bundled === undefined) {
-      const names = bundledProfileNames().join(', ');
-      throw profileError(nameOrPath, [
-        {
-          path: '',
-          message: {
-            en: `no bundled profile named "${nameOrPath}" (available: ${names}); pass a path to a JSON file instead`,
-            id: `tidak ada profil bawaan bernama "${nameOrPath}" (tersedia: ${names}); gunakan path ke berkas JSON`,
-          },
-        },
-      ]);
-    }
-    return parseProfile(bundled, `${nameOrPath} (bundled)`);
-  }
-  let raw: string;
-  try {
-    raw = readFileSync(nameOrPath, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw profileError(nameOrPath, [
+/** True when `nameOrPath` names a bundled profile (a bare name such as "kipp") rather than a file. */
+export function isProfileName(nameOrPath: string): boolean {
+  return /^[a-z0-9-]+$/.test(nameOrPath);
+}
+
+/** A bundled profile by name, validated. */
+export function bundledProfile(name: string): Profile {
+  const bundled = BUNDLED[name];
+  if (bundled === undefined) {
+    const names = bundledProfileNames().join(', ');
+    throw profileError(name, [
       {
         path: '',
-        message: { en: `cannot read the file (${reason})`, id: `berkas tidak dapat dibaca (${reason})` },
+        message: {
+          en: `no bundled profile named "${name}" (available: ${names}); pass a path to a JSON file instead`,
+          id: `tidak ada profil bawaan bernama "${name}" (tersedia: ${names}); gunakan path ke berkas JSON`,
+        },
       },
     ]);
   }
+  return parseProfile(bundled, `${name} (bundled)`);
+}
+
+/** A profile from the text of a JSON file (`source` names the file in errors), validated. */
+export function parseProfileText(raw: string, source: string): Profile {
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch (error) {
     const reason = (error as Error).message;
-    throw profileError(nameOrPath, [
+    throw profileError(source, [
       { path: '', message: { en: `not valid JSON (${reason})`, id: `bukan JSON yang valid (${reason})` } },
     ]);
   }
-  return parseProfile(json, nameOrPath);
+  return parseProfile(json, source);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planProposals, planRoster, setMarkdownField } from '../../../bench/proposals';
-import { loadProfile } from '../../../functions/lib/profile';
+import { loadProfile } from '../../../functions/lib/adapters/profile-file';
 import { parseRoster } from '../../../functions/lib/roster';
 import { validateDocument } from '../../../functions/lib/validation';
 

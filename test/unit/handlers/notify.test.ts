@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadProfile } from '../../../functions/lib/profile';
+import { loadProfile } from '../../../functions/lib/adapters/profile-file';
 import { validateDocument } from '../../../functions/lib/validation';
 import type { ValidationReport } from '../../../functions/lib/validation/types';
 import { mem } from './memory';

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadProfile } from '../../../functions/lib/adapters/profile-file';
 import { zonedTime } from '../../../functions/lib/i18n';
-import { loadProfile, longestReviewDays, ProfileError, parseProfile } from '../../../functions/lib/profile';
+import { longestReviewDays, ProfileError, parseProfile } from '../../../functions/lib/profile';
 import { submissionDeadlineAt, timeZoneOf } from '../../../functions/lib/review';
 
 const KIPP_PATH = resolve(import.meta.dirname, '../../../profiles/kipp.json');

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadProfile, type Profile, ProfileError, parseProfile } from '../../../functions/lib/profile';
+import { loadProfile } from '../../../functions/lib/adapters/profile-file';
+import { type Profile, ProfileError, parseProfile } from '../../../functions/lib/profile';
 
 const KIPP_PATH = resolve(import.meta.dirname, '../../../profiles/kipp.json');
 // biome-ignore lint/suspicious/noExplicitAny: the tests edit the raw JSON freely to break it

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { loadProfile, type Profile } from '../../../functions/lib/profile';
+import { loadProfile } from '../../../functions/lib/adapters/profile-file';
+import type { Profile } from '../../../functions/lib/profile';
 import type { ReviewProfile } from '../../../functions/lib/review/profile';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/review/${name}`, import.meta.url));

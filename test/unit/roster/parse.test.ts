@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadProfile } from '../../../functions/lib/profile';
+import { loadProfile } from '../../../functions/lib/adapters/profile-file';
 import { parseRoster, type RosterProfile } from '../../../functions/lib/roster/parse';
 import { validateRoster } from '../../../functions/lib/roster/validate';
 

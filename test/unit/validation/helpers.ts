@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadProfile } from '../../../functions/lib/profile';
+import { loadProfile } from '../../../functions/lib/adapters/profile-file';
 import { type ValidateOptions, validateDocument } from '../../../functions/lib/validation';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
