@@ -38,15 +38,13 @@ export interface SweepResult {
   redelivered: number;
 }
 
-type OpenTask = TaskWithToken;
-
 /**
  * Records the timeout first (task closed, seat freed, history line: one transaction), so this sweep owns the
  * transition whatever the execution does next; then tells the execution. If Step Functions cannot be reached,
  * the token stays and the next sweep tells it (the task is listed as undelivered). False when another path
  * closed the task first.
  */
-async function timeOut(task: OpenTask, now: Date): Promise<boolean> {
+async function timeOut(task: TaskWithToken, now: Date): Promise<boolean> {
   const proposal = await store.require(task.proposalId);
   const { released } = await releaseReviewer(dynamo, table, task.proposalId, task.reviewerId, 'TIMED_OUT', {
     at: now,
@@ -69,7 +67,7 @@ async function timeOut(task: OpenTask, now: Date): Promise<boolean> {
 
 /** Sends one reminder, claimed first (conditional) so that two sweeps never send it twice. */
 async function remind(
-  task: OpenTask,
+  task: TaskWithToken,
   action: Extract<DueAction, { kind: 'remind' }>,
   now: Date,
   secret: string,

@@ -23,15 +23,8 @@ export interface ProposalView extends Proposal {
   history: HistoryEntry[];
 }
 
-export interface NewProposal {
-  id: string;
-  bucket: string;
-  key: string;
-  versionId?: string;
-  etag?: string;
-  size?: number;
-  agency: string;
-}
+/** What an upload brings: the object and the agency its key names. */
+export type NewProposal = Pick<Proposal, 'id' | 'bucket' | 'key' | 'versionId' | 'etag' | 'size' | 'agency'>;
 
 const stripKeys = <T>(item: Record<string, unknown>): T => {
   const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, ...rest } = item;
@@ -250,31 +243,6 @@ export class ProposalStore {
   /** Adds a history entry without changing the status (e.g. "submitter notified"). */
   async note(id: string, note: string): Promise<void> {
     await this.transition(id, 'RECEIVED', note, { keepStatus: true, keepReason: true, fields: {} });
-  }
-
-  /**
-   * The review task a signed link names, read consistently (the GSI3 lookup only finds its keys). Includes the
-   * task token: callers must never show it.
-   */
-  async taskByReviewId(reviewId: string): Promise<(ReviewTask & { token?: string }) | undefined> {
-    const hit = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: INDEXES.byReviewId,
-        KeyConditionExpression: 'reviewId = :id',
-        ExpressionAttributeValues: { ':id': reviewId },
-      }),
-    );
-    const found = hit.Items?.[0];
-    if (!found) return undefined;
-    const out = await this.doc.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: keys.review(String(found.proposalId), String(found.reviewerId)),
-        ConsistentRead: true,
-      }),
-    );
-    return out.Item ? stripKeys<ReviewTask & { token?: string }>(out.Item) : undefined;
   }
 
   async history(id: string): Promise<HistoryEntry[]> {

@@ -259,10 +259,6 @@ class ProposalStore implements PublicOf<Proposals.ProposalStore> {
     await this.transition(id, 'RECEIVED', note, { keepStatus: true, keepReason: true, fields: {} });
   }
 
-  async taskByReviewId(reviewId: string): Promise<(ReviewTask & { token?: string }) | undefined> {
-    return reviewTasks.findTaskByReviewId(undefined as never, '', reviewId);
-  }
-
   async history(id: string): Promise<HistoryEntry[]> {
     return mem.historyEntries(id);
   }
