@@ -3,6 +3,7 @@
  * endpoints; for the local runtime, `source .local/runtime.env` first (npm start writes it).
  */
 import { Command, Option } from 'commander';
+import { agenciesImportCommand, agenciesListCommand } from './commands/agencies';
 import { doctorCommand, redriveCommand } from './commands/ops';
 import {
   assignCommand,
@@ -100,6 +101,31 @@ reviewers
     run(async (opts: { json?: boolean }) => {
       const { table } = await deployment();
       return reviewersListCommand(opts, { doc: awsClients().doc, table });
+    }),
+  );
+
+const agencies = program.command('agencies').description('the registry of submitting agencies');
+agencies
+  .command('import')
+  .description('import agencies from CSV (header row) or JSON; all or nothing; re-importing changes nothing')
+  .argument('<file>')
+  .option('--json', 'print JSON')
+  .addOption(new Option('--lang <lang>', 'language of messages').choices(['id', 'en']))
+  .action(
+    run(async (file: string, opts: { json?: boolean; lang?: 'id' | 'en' }) => {
+      const { table } = await deployment();
+      return agenciesImportCommand(file, opts, { doc: awsClients().doc, table });
+    }),
+  );
+agencies
+  .command('list')
+  .description('agencies ordered by code, with parent government, region, kind and contacts')
+  .option('--json', 'print JSON')
+  .addOption(new Option('--lang <lang>', 'language of messages').choices(['id', 'en']))
+  .action(
+    run(async (opts: { json?: boolean; lang?: 'id' | 'en' }) => {
+      const { table } = await deployment();
+      return agenciesListCommand(opts, { doc: awsClients().doc, table });
     }),
   );
 

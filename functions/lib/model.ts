@@ -8,6 +8,7 @@
  * | status history  | PROPOSAL#<id>           | EVENT#<iso>#<seq>, EVENT#<iso>#task:<reviewerId> |
  * | review task     | PROPOSAL#<id>           | REVIEW#<reviewerId>   |
  * | reviewer        | REVIEWER#<id>           | PROFILE               |
+ * | agency          | AGENCY#<code>           | PROFILE               |
  * | title claim     | TITLE#<normalized>      | CLAIM                 |
  * | quota counter   | QUOTA#<inst>#<group>    | COUNT                 |
  * | quota member    | QUOTA#<inst>#<group>    | PROPOSAL#<id>         |
@@ -21,7 +22,8 @@
  * - GSI1 (by reviewer): review tasks of a reviewer ordered by due date
  *   (GSI1PK = REVIEWER#<id>, GSI1SK = <dueAt>#<proposalId>).
  * - GSI2 (listings): proposals by status (GSI2PK = STATUS#<status>, GSI2SK = <receivedAt>#<id>),
- *   the roster (GSI2PK = REVIEWERS, GSI2SK = <id>), open review tasks by due date
+ *   the roster (GSI2PK = REVIEWERS, GSI2SK = <id>), the agency registry (GSI2PK = AGENCIES, GSI2SK = <code>;
+ *   written by functions/lib/adapters/agencies.ts), open review tasks by due date
  *   (GSI2PK = OPEN_TASKS, GSI2SK = <dueAt>#<proposalId>#<reviewerId>; removed when the task closes).
  * - GSI3 (by review id): the random id carried by a reviewer's signed link (partition key `reviewId`).
  */
@@ -79,6 +81,8 @@ export const keys = {
     GSI2SK: `${receivedAt}#${id}`,
   }),
   rosterListing: (id: string) => ({ GSI2PK: 'REVIEWERS', GSI2SK: id }),
+  agency: (code: string) => ({ PK: `AGENCY#${code}`, SK: 'PROFILE' }),
+  agencyListing: (code: string) => ({ GSI2PK: 'AGENCIES', GSI2SK: code }),
   reviewerTasks: (reviewerId: string, dueAt: string, proposalId: string) => ({
     GSI1PK: `REVIEWER#${reviewerId}`,
     GSI1SK: `${dueAt}#${proposalId}`,

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { UPLOAD_PREFIX } from './contract';
 
-const AGENCY = /^[a-z0-9][a-z0-9-]{1,62}$/;
+/** An agency code: the `<agency>` folder of upload keys and the agency registry's key (e.g. pemkot-surabaya). */
+export const AGENCY_CODE = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
 /** One S3 object-created record as S3 delivers it to SQS (keys are URL-encoded, `+` is a space). */
 export const s3RecordSchema = z.object({
@@ -69,7 +70,7 @@ export function parseUploadKey(key: string): KeyCheck {
     };
   }
   const [agency = '', fileName = ''] = parts;
-  if (!AGENCY.test(agency)) {
+  if (!AGENCY_CODE.test(agency)) {
     return {
       ok: false,
       reason: `The agency code "${agency}" must be 2-63 lowercase letters, digits or dashes (e.g. pemkot-surabaya).`,

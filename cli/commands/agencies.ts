@@ -1,0 +1,149 @@
+/**
+ * `proposals agencies import <file>` and `proposals agencies list`: the registry of submitting agencies.
+ * Exit codes: 0 done, 1 the registry has problems (nothing imported), 2 the file cannot be read.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { importAgencies, listAgencies } from '../../functions/lib/adapters/agencies';
+import { parseAgencies } from '../../functions/lib/agencies/parse';
+import type { Agency } from '../../functions/lib/agencies/schema';
+import { type AgencyProblem, AgencyRegistryError } from '../../functions/lib/agencies/validate';
+import type { Lang } from '../../functions/lib/profile';
+
+export interface AgenciesDeps {
+  doc: DynamoDBDocumentClient;
+  table: string;
+  /** Where results go (default: standard output). */
+  out?: (text: string) => void;
+  /** Where problems and progress go (default: standard error). */
+  err?: (text: string) => void;
+}
+
+export interface AgenciesOptions {
+  json?: boolean;
+  lang?: Lang;
+}
+
+const TEXT = {
+  id: {
+    unreadable: (file: string, reason: string) => `Berkas ${file} tidak dapat dibaca (${reason}).`,
+    problems: (n: number) => `Daftar instansi memiliki ${n} masalah; tidak ada yang diimpor:`,
+    problem: (p: AgencyProblem) => `  baris ${p.line}${p.field ? `, ${p.field}` : ''}: ${p.message}`,
+    imported: (n: number, c: number, u: number, s: number) =>
+      `${n} instansi: ${c} baru, ${u} diperbarui, ${s} tidak berubah.`,
+    progress: (done: number, total: number) => `  ${done}/${total} instansi ditulis`,
+    headers: ['Kode', 'Nama', 'Induk', 'Provinsi', 'Kab/Kota', 'Jenis', 'Kontak'],
+    total: (n: number) => `${n} instansi.`,
+    empty: 'Belum ada instansi. Impor daftar dengan `proposals agencies import <berkas.csv>`.',
+  },
+  en: {
+    unreadable: (file: string, reason: string) => `The file ${file} cannot be read (${reason}).`,
+    problems: (n: number) => `The agency registry has ${n} problem(s); nothing was imported:`,
+    problem: (p: AgencyProblem) => `  line ${p.line}${p.field ? `, ${p.field}` : ''}: ${p.messageEn}`,
+    imported: (n: number, c: number, u: number, s: number) =>
+      `${n} agencies: ${c} created, ${u} updated, ${s} unchanged.`,
+    progress: (done: number, total: number) => `  ${done}/${total} agencies written`,
+    headers: ['Code', 'Name', 'Parent', 'Province', 'Regency/City', 'Kind', 'Contacts'],
+    total: (n: number) => `${n} agencies.`,
+    empty: 'No agencies yet. Import a registry with `proposals agencies import <file.csv>`.',
+  },
+} as const;
+
+function writers(deps: AgenciesDeps) {
+  return {
+    out: deps.out ?? ((text: string) => process.stdout.write(text)),
+    err: deps.err ?? ((text: string) => process.stderr.write(text)),
+  };
+}
+
+/** Imports a registry file (CSV or JSON) into the table; validates everything before writing anything. */
+export async function agenciesImportCommand(
+  file: string,
+  opts: AgenciesOptions,
+  deps: AgenciesDeps,
+): Promise<number> {
+  const { out, err } = writers(deps);
+  const t = TEXT[opts.lang ?? 'id'];
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    err(`${t.unreadable(file, (error as NodeJS.ErrnoException).code ?? String(error))}\n`);
+    return 2;
+  }
+  const { agencies, errors } = parseAgencies(text, basename(file));
+  const report = (problems: AgencyProblem[]) => {
+    if (opts.json) out(`${JSON.stringify({ imported: false, problems }, null, 2)}\n`);
+    else err(`${[t.problems(problems.length), ...problems.map(t.problem)].join('\n')}\n`);
+    return 1;
+  };
+  if (errors.length > 0) return report(errors);
+  try {
+    // A season's registry (thousands of agencies) takes a while against AWS: progress on standard error (a line
+    // every 10 %, or a counter on a terminal), keeping standard output for the result.
+    let shown = -1;
+    const onProgress = (done: number, total: number) => {
+      if (total < 100 || opts.json) return;
+      if (process.stderr.isTTY) err(`\r${t.progress(done, total)}${done === total ? '\n' : ''}`);
+      else if (Math.floor((done / total) * 10) > shown) {
+        shown = Math.floor((done / total) * 10);
+        err(`${t.progress(done, total)}\n`);
+      }
+    };
+    const result = await importAgencies(deps.doc, deps.table, agencies, { onProgress });
+    if (opts.json) out(`${JSON.stringify({ imported: true, ...result }, null, 2)}\n`);
+    else out(`${t.imported(agencies.length, result.created, result.updated, result.unchanged)}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof AgencyRegistryError) return report(error.problems);
+    throw error;
+  }
+}
+
+/** Cuts a cell to a width, marking the cut. */
+function fitCell(value: string, width: number): string {
+  return value.length <= width ? value.padEnd(width) : `${value.slice(0, width - 1)}…`;
+}
+
+/** A plain-text table: columns as wide as their content, within a cap per column. */
+export function formatAgencyTable(agencies: readonly Agency[], lang: Lang): string {
+  const t = TEXT[lang];
+  const caps = [24, 40, 36, 24, 24, 11, 40];
+  const rows = agencies.map((a) => [
+    a.code,
+    a.name,
+    a.parent,
+    a.province,
+    a.regency ?? '-',
+    a.kind,
+    a.contacts.join(', '),
+  ]);
+  const widths = t.headers.map((h, i) =>
+    Math.min(caps[i]!, Math.max(h.length, ...rows.map((row) => row[i]!.length))),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => fitCell(cell, widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(t.headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** Lists the registry, ordered by code: a table for people, or JSON. */
+export async function agenciesListCommand(opts: AgenciesOptions, deps: AgenciesDeps): Promise<number> {
+  const { out } = writers(deps);
+  const lang: Lang = opts.lang ?? 'id';
+  const t = TEXT[lang];
+  const agencies = await listAgencies(deps.doc, deps.table);
+  if (opts.json) {
+    out(`${JSON.stringify(agencies, null, 2)}\n`);
+    return 0;
+  }
+  if (agencies.length === 0) {
+    out(`${t.empty}\n`);
+    return 0;
+  }
+  out(`${formatAgencyTable(agencies, lang)}\n\n${t.total(agencies.length)}\n`);
+  return 0;
+}
