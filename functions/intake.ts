@@ -1,7 +1,10 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { getAgency } from './lib/adapters/agencies';
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { startExecution } from './lib/adapters/executions';
 import { ProposalStore } from './lib/adapters/proposals';
+import { proposalAgencyFields, registrationNote } from './lib/agencies/proposal';
+import { type Agency, MalformedAgencyError } from './lib/agencies/schema';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
@@ -13,8 +16,20 @@ import {
   s3NotificationSchema,
 } from './lib/uploads';
 
-const store = new ProposalStore(dynamo, requireEnv('TABLE_NAME'));
+const table = requireEnv('TABLE_NAME');
+const store = new ProposalStore(dynamo, table);
 const stateMachineArn = requireEnv('STATE_MACHINE_ARN');
+
+/** The agency from the registry; a malformed registry item counts as not registered (logged), never blocks an upload. */
+async function registeredAgency(code: string): Promise<Agency | undefined> {
+  try {
+    return await getAgency(dynamo, table, code);
+  } catch (error) {
+    if (!(error instanceof MalformedAgencyError)) throw error;
+    logger.warn('Malformed agency item; the upload goes on without its region', { agency: code, error });
+    return undefined;
+  }
+}
 
 /** Registers one uploaded object version and starts its execution; both steps are idempotent. */
 async function intakeRecord(record: S3Record): Promise<void> {
@@ -41,8 +56,17 @@ async function intakeRecord(record: S3Record): Promise<void> {
     logger.warn('Upload refused', { key, reason: check.reason });
     return;
   }
-  const { proposal, created } = await store.register(base);
+  // The registry is the source of truth for where a proposal comes from; an agency it does not hold goes on as
+  // before, with no parent government or region (the registry is optional until the portal requires it).
+  const agency = await registeredAgency(base.agency);
+  const { proposal, created } = await store.register(
+    { ...base, ...proposalAgencyFields(agency) },
+    'RECEIVED',
+    registrationNote(base.agency, agency !== undefined),
+  );
   if (created) metrics.addMetric('ProposalsReceived', 'Count', 1);
+  if (created && !agency)
+    logger.info('Agency not in the registry; no region recorded', { agency: base.agency });
   if (proposal.executionArn || proposal.status !== 'RECEIVED') return;
   // Named by the proposal id (a hash of bucket, key and version): a repeated notification starts nothing twice.
   const executionArn = await startExecution({

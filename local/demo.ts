@@ -37,6 +37,10 @@ try {
   say(
     `Roster imported from examples/reviewers.csv: ${roster.created} new, ${roster.updated} updated, ${roster.unchanged} unchanged`,
   );
+  const agencies = await driver.importAgencies();
+  say(
+    `Agency registry imported from examples/agencies.csv: ${agencies.created} new, ${agencies.updated} updated, ${agencies.unchanged} unchanged`,
+  );
 
   const examples = exampleSet();
   const ids = new Map<string, string>();

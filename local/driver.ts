@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { importAgencies } from '../functions/lib/adapters/agencies';
 import { loadProfile } from '../functions/lib/adapters/profile-file';
 import { ProposalStore } from '../functions/lib/adapters/proposals';
 import { importRoster } from '../functions/lib/adapters/roster';
+import { parseAgencies } from '../functions/lib/agencies/parse';
 import type { Profile } from '../functions/lib/profile';
 import { parseRoster } from '../functions/lib/roster';
 import { proposalIdFor } from '../functions/lib/uploads';
@@ -61,6 +63,13 @@ export class Driver {
     const parsed = parseRoster(readFileSync(file, 'utf8'), file, this.profile);
     if (parsed.errors.length) throw new Error(`Roster ${file}: ${JSON.stringify(parsed.errors)}`);
     return importRoster(this.doc, this.runtime.names.table, parsed.reviewers);
+  }
+
+  /** Imports the agency registry (the example registry covers the agencies of examples/proposals/). */
+  async importAgencies(file = join(EXAMPLES_DIR, 'agencies.csv')) {
+    const parsed = parseAgencies(readFileSync(file, 'utf8'), file);
+    if (parsed.errors.length) throw new Error(`Agencies ${file}: ${JSON.stringify(parsed.errors)}`);
+    return importAgencies(this.doc, this.runtime.names.table, parsed.agencies);
   }
 
   /** Uploads bytes under incoming/<agency>/<name>; returns the proposal id the pipeline will use. */

@@ -28,6 +28,8 @@
  * - GSI3 (by review id): the random id carried by a reviewer's signed link (partition key `reviewId`).
  */
 
+import type { ProposalAgencyFields } from './agencies/proposal';
+
 export { INDEXES, TABLE_KEYS } from './contract';
 
 export const PROPOSAL_STATUSES = [
@@ -93,8 +95,11 @@ export const keys = {
   }),
 };
 
-/** A proposal as stored (the META item, without key attributes). */
-export interface Proposal {
+/**
+ * A proposal as stored (the META item, without key attributes). The agency fields (parentGovernment,
+ * province, regency, agencyKind) come from the agency registry at registration; empty for an unregistered agency.
+ */
+export interface Proposal extends ProposalAgencyFields {
   id: string;
   bucket: string;
   key: string;

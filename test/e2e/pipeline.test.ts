@@ -11,6 +11,7 @@ beforeAll(async () => {
   runtime = await startLocalRuntime();
   driver = new Driver(runtime);
   await driver.importRoster();
+  await driver.importAgencies();
 });
 
 afterAll(async () => {
@@ -36,6 +37,14 @@ describe('the pipeline on the local runtime', () => {
     await runtime.settle();
     const view = await driver.store.view(id);
     expect(view?.status).toBe('REVIEWED');
+    // From the agency registry (examples/agencies.csv), recorded when the upload was registered.
+    expect(view).toMatchObject({
+      parentGovernment: 'Pemerintah Kota Surabaya',
+      province: 'Jawa Timur',
+      regency: 'Kota Surabaya',
+      agencyKind: 'city',
+    });
+    expect(view?.history[0]?.note).toBe('Upload received');
     expect(view?.reviews.filter((r) => r.status === 'SUBMITTED')).toHaveLength(3);
     expect(view?.result?.reviews).toBe(3);
     expect(view?.result?.score).toBeGreaterThan(0);

@@ -23,8 +23,21 @@ export interface ProposalView extends Proposal {
   history: HistoryEntry[];
 }
 
-/** What an upload brings: the object and the agency its key names. */
-export type NewProposal = Pick<Proposal, 'id' | 'bucket' | 'key' | 'versionId' | 'etag' | 'size' | 'agency'>;
+/** What an upload brings: the object, the agency its key names and what the agency registry says of it. */
+export type NewProposal = Pick<
+  Proposal,
+  | 'id'
+  | 'bucket'
+  | 'key'
+  | 'versionId'
+  | 'etag'
+  | 'size'
+  | 'agency'
+  | 'parentGovernment'
+  | 'province'
+  | 'regency'
+  | 'agencyKind'
+>;
 
 const stripKeys = <T>(item: Record<string, unknown>): T => {
   const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, ...rest } = item;

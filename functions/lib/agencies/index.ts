@@ -1,3 +1,4 @@
 export * from './parse';
+export * from './proposal';
 export * from './schema';
 export * from './validate';

@@ -19,17 +19,26 @@ export interface ProposalForAssignment {
   agency: string;
   category: string;
   contactEmail?: string;
+  /** The agency's parent government, from the agency registry (e.g. "Pemerintah Kota Depok"). */
+  parentGovernment?: string;
+  /** The agency's province and regency/city, from the agency registry (the same-region rule reads them). */
   province?: string;
   regency?: string;
 }
 
-/** What assignment needs of a stored proposal, or undefined before validation has read its institution and category. */
+/**
+ * What assignment needs of a stored proposal, or undefined before validation has read its institution and
+ * category. The parent government and region come from the agency registry (absent for an unregistered agency).
+ */
 export function assignmentSubject(proposal: {
   id: string;
   institution?: string;
   agency: string;
   category?: string;
   contactEmail?: string;
+  parentGovernment?: string;
+  province?: string;
+  regency?: string;
 }): ProposalForAssignment | undefined {
   if (!proposal.institution || !proposal.category) return undefined;
   return {
@@ -38,6 +47,9 @@ export function assignmentSubject(proposal: {
     agency: proposal.agency,
     category: proposal.category,
     contactEmail: proposal.contactEmail,
+    parentGovernment: proposal.parentGovernment,
+    province: proposal.province,
+    regency: proposal.regency,
   };
 }
 

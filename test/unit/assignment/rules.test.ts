@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { AssignmentProfile } from '../../../functions/lib/assignment/profile';
 import {
+  assignmentSubject,
   describeGap,
   type ProposalForAssignment,
   pickReviewers,
@@ -75,6 +76,38 @@ describe('conflicts of interest', () => {
     expect(reasonOf(regional, 'r-health-busy')).toBeUndefined();
     const provincial = rankReviewers({ ...proposal, regency: undefined }, roster, strict);
     expect(reasonOf(provincial, 'r-full')).toBe('same-region');
+  });
+
+  it('feeds the region of a stored proposal (from the agency registry) to the same-region rule', () => {
+    const strict = { review: { ...profile.review, sameRegionConflict: true } };
+    const stored = {
+      id: 'p-surabaya-2',
+      agency: 'pemkot-surabaya',
+      institution: 'Dinas Kesehatan Kota Surabaya',
+      category: 'kesehatan',
+      parentGovernment: 'Pemerintah Kota Surabaya',
+      province: 'Jawa Timur',
+      regency: 'Kota Surabaya',
+      agencyKind: 'city' as const,
+    };
+    const subject = assignmentSubject(stored)!;
+    expect(subject).toMatchObject({
+      parentGovernment: 'Pemerintah Kota Surabaya',
+      province: 'Jawa Timur',
+      regency: 'Kota Surabaya',
+    });
+    expect(reasonOf(rankReviewers(subject, roster, strict), 'r-same-city')).toBe('same-region');
+    expect(reasonOf(rankReviewers(subject, roster, profile), 'r-same-city')).toBeUndefined();
+    // An agency missing from the registry leaves the region empty: nobody is excluded for it.
+    const unregistered = assignmentSubject({
+      ...stored,
+      parentGovernment: undefined,
+      province: undefined,
+      regency: undefined,
+    })!;
+    expect(rankReviewers(unregistered, roster, strict).excluded.map((e) => e.reason)).not.toContain(
+      'same-region',
+    );
   });
 
   it('reports inactive and full reviewers with their reason', () => {

@@ -1,6 +1,7 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NewProposal } from '../../../functions/lib/adapters/proposals';
+import type { Agency } from '../../../functions/lib/agencies/schema';
 import { proposalIdFor } from '../../../functions/lib/uploads';
 import { mem } from './memory';
 import {
@@ -15,6 +16,7 @@ import {
 vi.mock('../../../functions/lib/adapters/aws/dynamodb', () => import('./memory').then((m) => m.dynamoClient));
 vi.mock('../../../functions/lib/adapters/proposals', () => import('./memory').then((m) => m.proposals));
 vi.mock('../../../functions/lib/adapters/executions', () => import('./memory').then((m) => m.executions));
+vi.mock('../../../functions/lib/adapters/agencies', () => import('./memory').then((m) => m.agencies));
 
 let handler: typeof import('../../../functions/intake').handler;
 
@@ -81,8 +83,30 @@ const sqs = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 /** The executions started, in order, with their input. */
 const starts = () => [...mem.executions.values()];
 
+/** Agencies as examples/agencies.csv registers them. */
+const SURABAYA: Agency = {
+  code: 'pemkot-surabaya',
+  name: 'Pemerintah Kota Surabaya',
+  parent: 'Pemerintah Kota Surabaya',
+  province: 'Jawa Timur',
+  regency: 'Kota Surabaya',
+  kind: 'city',
+  contacts: ['inovasi.surabaya@example.go.id'],
+  language: 'id',
+};
+const JATIM: Agency = {
+  code: 'pemprov-jatim',
+  name: 'Pemerintah Provinsi Jawa Timur',
+  parent: 'Pemerintah Provinsi Jawa Timur',
+  province: 'Jawa Timur',
+  kind: 'province',
+  contacts: ['inovasi.jatim@example.go.id'],
+  language: 'id',
+};
+
 describe('intake of an uploaded proposal', () => {
   it('registers a new upload once and starts one execution named after the proposal', async () => {
+    mem.seedAgency(SURABAYA);
     const key = 'incoming/pemkot-surabaya/01-dinkes-surabaya-umum.md';
     const result = await handler(sqs(upload(key, 'v-1')), lambdaContext('intake'));
 
@@ -106,6 +130,51 @@ describe('intake of an uploaded proposal', () => {
       `arn:aws:states:ap-southeast-3:123456789012:execution:proposal-review:${id}`,
     );
     expect(mem.history(id)).toEqual([{ status: 'RECEIVED', note: 'Upload received' }]);
+  });
+
+  it('records the parent government, province, regency and kind of a registered agency from the registry', async () => {
+    mem.seedAgency(SURABAYA, JATIM);
+    const city = 'incoming/pemkot-surabaya/01-dinkes-surabaya-umum.md';
+    const province = 'incoming/pemprov-jatim/03-bapenda-jatim-khusus.pdf';
+    await handler(sqs(upload(city, 'v-1'), upload(province, 'v-1')), lambdaContext('intake'));
+
+    expect(mem.proposal(proposalIdFor(BUCKET, city, 'v-1'))).toMatchObject({
+      status: 'RECEIVED',
+      agency: 'pemkot-surabaya',
+      parentGovernment: 'Pemerintah Kota Surabaya',
+      province: 'Jawa Timur',
+      regency: 'Kota Surabaya',
+      agencyKind: 'city',
+    });
+    const provincial = mem.proposal(proposalIdFor(BUCKET, province, 'v-1'));
+    expect(provincial).toMatchObject({
+      parentGovernment: 'Pemerintah Provinsi Jawa Timur',
+      province: 'Jawa Timur',
+      agencyKind: 'province',
+    });
+    expect(provincial).not.toHaveProperty('regency');
+    expect(starts()).toHaveLength(2);
+  });
+
+  it('lets an upload from an agency missing from the registry go on as before, saying so in its history', async () => {
+    mem.seedAgency(JATIM);
+    const key = 'incoming/pemkab-sleman/02-disdik-sleman-replikasi.docx';
+    const result = await handler(sqs(upload(key, 'v-1')), lambdaContext('intake'));
+
+    expect(result.batchItemFailures).toEqual([]);
+    const id = proposalIdFor(BUCKET, key, 'v-1');
+    const stored = mem.proposal(id);
+    expect(stored).toMatchObject({ status: 'RECEIVED', agency: 'pemkab-sleman' });
+    for (const field of ['parentGovernment', 'province', 'regency', 'agencyKind']) {
+      expect(stored).not.toHaveProperty(field);
+    }
+    expect(starts().map((s) => s.name)).toEqual([id]);
+    expect(mem.history(id)).toEqual([
+      {
+        status: 'RECEIVED',
+        note: expect.stringMatching(/^Upload received; agency pemkab-sleman is not in the agency registry/),
+      },
+    ]);
   });
 
   it('starts no second execution when the same notification arrives again', async () => {

@@ -12,12 +12,14 @@
  * Every operation runs without awaiting in between, so it is atomic as a conditional write is: two requests
  * racing on one task or one reminder see one winner.
  */
+import type * as Agencies from '../../../functions/lib/adapters/agencies';
 import type * as Executions from '../../../functions/lib/adapters/executions';
 import type * as Mail from '../../../functions/lib/adapters/mail';
 import type * as Proposals from '../../../functions/lib/adapters/proposals';
 import type * as ReviewTasks from '../../../functions/lib/adapters/review-tasks';
 import type * as Roster from '../../../functions/lib/adapters/roster';
 import type * as Storage from '../../../functions/lib/adapters/storage';
+import type { Agency } from '../../../functions/lib/agencies/schema';
 import type { AssignmentPorts } from '../../../functions/lib/assignment/assign';
 import { ROUTED_ERRORS } from '../../../functions/lib/contract';
 import { InvalidTransitionError } from '../../../functions/lib/errors';
@@ -68,6 +70,8 @@ class Memory {
   events = new Map<string, Map<string, HistoryEntry>>();
   tasks = new Map<string, StoredTask>();
   reviewers = new Map<string, Reviewer>();
+  /** The agency registry by code. */
+  agencies = new Map<string, Agency>();
   titles = new Map<string, string>();
   quotas = new Map<string, { used: number; members: Set<string> }>();
   objects = new Map<string, { size: number; bytes: Uint8Array }>();
@@ -112,6 +116,10 @@ class Memory {
 
   seedReviewer(...reviewers: Reviewer[]): void {
     for (const r of reviewers) this.reviewers.set(r.id, clone(r));
+  }
+
+  seedAgency(...agencies: Agency[]): void {
+    for (const a of agencies) this.agencies.set(a.code, clone(a));
   }
 
   seedObject(key: string, bytes: Uint8Array, size = bytes.length): void {
@@ -299,6 +307,15 @@ export const roster = {
     return found;
   },
 } satisfies Pick<typeof Roster, 'listReviewers' | 'getReviewers'>;
+
+// ----------------------------------------------------------------------------------------- agencies
+
+export const agencies = {
+  async getAgency(_doc, _table, code) {
+    const found = mem.agencies.get(code);
+    return found ? clone(found) : undefined;
+  },
+} satisfies Pick<typeof Agencies, 'getAgency'>;
 
 // ------------------------------------------------------------------------------------- review tasks
 
