@@ -87,6 +87,9 @@ export async function statusCommand(id: string, opts: { json?: boolean }): Promi
     process.stdout.write(`${JSON.stringify(proposalJson(view), null, 2)}\n`);
     return 0;
   }
+  // Times as the competition states them: in the profile's time zone.
+  const { timeZone } = await deployedProfile();
+  const local = localTime(timeZone);
   const lines = [
     `${view.id}  ${view.status}`,
     `  title     ${view.title ?? '-'}`,
@@ -104,8 +107,8 @@ export async function statusCommand(id: string, opts: { json?: boolean }): Promi
     lines.push('', 'Reviews:');
     lines.push(
       renderTable(
-        ['reviewer', 'status', 'score', 'due', 'review id'],
-        view.reviews.map((r) => [r.reviewerId, r.status, r.score ?? '', r.dueAt.slice(0, 10), r.reviewId]),
+        ['reviewer', 'status', 'score', `due (${timeZone})`, 'review id'],
+        view.reviews.map((r) => [r.reviewerId, r.status, r.score ?? '', local(r.dueAt), r.reviewId]),
       ),
     );
   }
@@ -119,12 +122,27 @@ export async function statusCommand(id: string, opts: { json?: boolean }): Promi
   lines.push('', 'History:');
   lines.push(
     renderTable(
-      ['at', 'status', 'note'],
-      view.history.map((h) => [h.at.replace('T', ' ').slice(0, 19), h.status, h.note]),
+      [`at (${timeZone})`, 'status', 'note'],
+      view.history.map((h) => [local(h.at), h.status, h.note]),
     ),
   );
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** `2025-07-14 23:59:00` in `timeZone`, for an ISO time from the table. */
+export function localTime(timeZone: string): (iso: string) => string {
+  const format = new Intl.DateTimeFormat('sv-SE', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
+  return (iso) => format.format(new Date(iso));
 }
 
 export async function listCommand(opts: { status?: string; json?: boolean }): Promise<number> {
