@@ -48,6 +48,10 @@ describe('feature flags', () => {
     const logsId = built.data.getLogicalId(logs.node.defaultChild as never);
     const proposalsId = built.data.getLogicalId(built.data.bucket.node.defaultChild as never);
     expect(t.toJSON().Resources[logsId].Properties).not.toHaveProperty('AccessControl');
+    // With logs delivered by policy, the log bucket accepts no ACL at all.
+    expect(t.toJSON().Resources[logsId].Properties.OwnershipControls).toEqual({
+      Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }],
+    });
     t.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: logsId },
       PolicyDocument: {
