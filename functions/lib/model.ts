@@ -171,6 +171,11 @@ export interface Reviewer {
   name: string;
   email: string;
   institution: string;
+  /**
+   * The regional government or ministry the reviewer's employer belongs to (e.g. "Pemerintah Kota Depok");
+   * absent for reviewers outside government (e.g. at a university).
+   */
+  government?: string;
   province?: string;
   regency?: string;
   expertise: string[];

@@ -328,6 +328,33 @@ describe('assigning reviewers on DynamoDB Local', () => {
     expect(error.reason).toBe('same-institution');
     expect(error.text.id).toContain('berasal dari instansi pengusul');
 
+    // A reviewer of another office of the government the proposal's agency belongs to is refused too.
+    const official = {
+      ...roster.find((r) => r.institution !== 'Universitas Indonesia')!,
+      government: 'Pemerintah Kota Depok',
+    };
+    await importRoster(db.doc, db.tableName, [official]);
+    const depok = {
+      ...proposal,
+      id: 'prop-manual-depok',
+      institution: 'Dinas Kesehatan Kota Depok',
+      agency: 'dinkes-kota-depok',
+      parentGovernment: 'Pemerintah Kota Depok',
+    };
+    const refused = await reserveReviewer(
+      assignmentPorts(db.doc, db.tableName),
+      depok,
+      official.id,
+      kipp,
+      NOW,
+      2,
+    ).catch((e) => e);
+    expect(refused).toBeInstanceOf(ReviewerUnavailableError);
+    expect(refused.reason).toBe('same-government');
+    expect(refused.text.en).toContain('(Pemerintah Kota Depok)');
+    const { government: _dropped, ...unofficial } = official;
+    await importRoster(db.doc, db.tableName, [unofficial]);
+
     const free = roster.find((r) => r.institution !== 'Universitas Indonesia')!;
     const task = await reserveReviewer(
       assignmentPorts(db.doc, db.tableName),

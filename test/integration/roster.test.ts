@@ -92,6 +92,29 @@ describe('importing the roster into DynamoDB Local', () => {
     expect(item.GSI2PK).toBe('REVIEWERS');
   });
 
+  it('keeps the government a reviewer works for, updates it and removes it when the file drops it', async () => {
+    const official = {
+      ...example[0]!,
+      id: 'depok-01',
+      email: 'agus@depok.go.id',
+      institution: 'Bappeda Kota Depok',
+      government: 'Pemerintah Kota Depok',
+    };
+    const key = { PK: 'REVIEWER#depok-01', SK: 'PROFILE' };
+    const stored = async () =>
+      (await db.doc.send(new GetCommand({ TableName: db.tableName, Key: key, ConsistentRead: true }))).Item!;
+    expect(await importRoster(db.doc, db.tableName, [official])).toMatchObject({ created: 1 });
+    expect((await listReviewers(db.doc, db.tableName))[0]?.government).toBe('Pemerintah Kota Depok');
+    expect(await importRoster(db.doc, db.tableName, [official])).toMatchObject({ unchanged: 1 });
+    const moved = { ...official, government: 'Pemerintah Kota Bogor' };
+    expect(await importRoster(db.doc, db.tableName, [moved])).toMatchObject({ updated: 1 });
+    expect((await stored()).government).toBe('Pemerintah Kota Bogor');
+    const { government: _dropped, ...withoutGovernment } = moved;
+    expect(await importRoster(db.doc, db.tableName, [withoutGovernment])).toMatchObject({ updated: 1 });
+    expect(await stored()).not.toHaveProperty('government');
+    expect((await listReviewers(db.doc, db.tableName))[0]).not.toHaveProperty('government');
+  });
+
   it('imports nothing at all when one reviewer is invalid', async () => {
     const broken = [...example, { ...example[0]!, id: 'copy', capacity: 0 }];
     const error = await importRoster(db.doc, db.tableName, broken).catch((e) => e);

@@ -193,6 +193,10 @@ const REASON_TEXT: Record<string, (r: Reviewer) => Text> = {
     id: `${r.name} menyatakan konflik kepentingan dengan instansi pengusul`,
     en: `${r.name} declared a conflict of interest with the submitting institution`,
   }),
+  'same-government': (r) => ({
+    id: `${r.name} bekerja pada pemerintah yang menaungi instansi pengusul${r.government ? ` (${r.government})` : ''} atau menyatakan konflik dengannya`,
+    en: `${r.name} works for the government the submitting institution belongs to${r.government ? ` (${r.government})` : ''} or declared a conflict with it`,
+  }),
   'same-region': (r) => ({
     id: `${r.name} berasal dari wilayah yang sama dengan pengusul`,
     en: `${r.name} is from the same region as the submitter`,

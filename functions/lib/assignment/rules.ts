@@ -3,7 +3,9 @@
  *
  * - Conflicts are never violated: the submitter's own email, the same institution (compared with
  *   `normalizeName`, against both the proposal's institution and its agency), an institution the reviewer
- *   declared as a conflict, and (when the profile says so) the same region.
+ *   declared as a conflict, the same government (the proposal's parent government is the reviewer's
+ *   government or institution, or one the reviewer declared as a conflict), and (when the profile says so)
+ *   the same region.
  * - Among the eligible: expertise match first, then the lowest load/capacity, then a deterministic but
  *   spread tie-break (a hash of proposal id + reviewer id), so equal reviewers are not always taken in
  *   file order.
@@ -57,6 +59,7 @@ export const EXCLUSION_REASONS = [
   'own-email',
   'same-institution',
   'declared-conflict',
+  'same-government',
   'same-region',
   'inactive',
   'full',
@@ -105,6 +108,22 @@ function sameRegion(proposal: ProposalForAssignment, reviewer: Reviewer): boolea
   return sameText(proposal.province, reviewer.province);
 }
 
+/**
+ * The jurisdiction conflict (always on): a reviewer employed by a regional government or ministry, or by any
+ * of its offices, conflicts with every proposal from its offices. The proposal's parent government (from the
+ * agency registry) is the reviewer's government, or the reviewer's institution (employed by the government
+ * itself), or a conflict the reviewer declared (a whole government). No parent government, no conflict.
+ */
+function sameGovernment(proposal: ProposalForAssignment, reviewer: Reviewer): boolean {
+  const parent = proposal.parentGovernment;
+  if (!parent) return false;
+  return (
+    sameText(parent, reviewer.government) ||
+    sameText(parent, reviewer.institution) ||
+    reviewer.conflicts.some((declared) => sameText(parent, declared))
+  );
+}
+
 /** The conflict of interest between a proposal and a reviewer, if any. */
 export function conflictOf(
   proposal: ProposalForAssignment,
@@ -127,6 +146,7 @@ export function conflictOf(
     if (sameText(declared, proposal.institution) || sameText(declared, proposal.agency))
       return 'declared-conflict';
   }
+  if (sameGovernment(proposal, reviewer)) return 'same-government';
   if (profile.review.sameRegionConflict && sameRegion(proposal, reviewer)) return 'same-region';
   return undefined;
 }
@@ -262,6 +282,7 @@ const REASON_LABELS: Record<ExclusionReason, Text> = {
   'own-email': { id: 'email pengusul sendiri', en: "submitter's own email" },
   'same-institution': { id: 'instansi yang sama', en: 'same institution' },
   'declared-conflict': { id: 'konflik yang dinyatakan', en: 'declared conflict' },
+  'same-government': { id: 'pemerintah yang sama', en: 'same government' },
   'same-region': { id: 'wilayah yang sama', en: 'same region' },
   inactive: { id: 'tidak aktif', en: 'inactive' },
   full: { id: 'kapasitas penuh', en: 'at capacity' },

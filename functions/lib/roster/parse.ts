@@ -2,6 +2,7 @@
  * Parses a reviewer roster: CSV with a header row (csv-parse) or a JSON array of objects.
  *
  * Columns (English or Indonesian headers, any case): id, name/nama, email, institution/instansi,
+ * government/pemerintah (optional: the regional government or ministry the employer belongs to),
  * province/provinsi, regency/kabupaten/kota, expertise/keahlian (categories separated by ';', matched to the
  * profile's categories by id, name or alias), capacity/kapasitas (positive integer), language/bahasa
  * (id|en, default id), active/aktif (true/false/ya/tidak, default true), conflicts/konflik (institutions
@@ -41,6 +42,8 @@ const HEADER_ALIASES: Record<string, Field> = {
   institution: 'institution',
   instansi: 'institution',
   institusi: 'institution',
+  government: 'government',
+  pemerintah: 'government',
   province: 'province',
   provinsi: 'province',
   regency: 'regency',
@@ -129,6 +132,7 @@ function readRow(
     );
   }
   const institution = required('institution');
+  const government = text(row.government) || undefined;
   const province = text(row.province) || undefined;
   const regency = text(row.regency) || undefined;
 
@@ -208,6 +212,7 @@ function readRow(
       name,
       email,
       institution,
+      ...(government ? { government } : {}),
       ...(province ? { province } : {}),
       ...(regency ? { regency } : {}),
       expertise,

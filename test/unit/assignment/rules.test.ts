@@ -6,6 +6,7 @@ import {
   describeGap,
   type ProposalForAssignment,
   pickReviewers,
+  type RulesProfile,
   rankReviewers,
   tieBreak,
 } from '../../../functions/lib/assignment/rules';
@@ -108,6 +109,96 @@ describe('conflicts of interest', () => {
     expect(rankReviewers(unregistered, roster, strict).excluded.map((e) => e.reason)).not.toContain(
       'same-region',
     );
+  });
+
+  describe('conflicts by jurisdiction (the parent government, always on)', () => {
+    const depok: ProposalForAssignment = {
+      id: 'p-depok-1',
+      institution: 'Dinas Kesehatan Kota Depok',
+      agency: 'dinkes-kota-depok',
+      category: 'kesehatan',
+      parentGovernment: 'Pemerintah Kota Depok',
+      province: 'Jawa Barat',
+      regency: 'Kota Depok',
+    };
+    const reasonFor = (p: ProposalForAssignment, r: Reviewer, rules: RulesProfile = profile) =>
+      rankReviewers(p, [r], rules).excluded[0]?.reason;
+
+    it('excludes a reviewer employed by the government itself, whatever its spelling', () => {
+      expect(reasonFor(depok, reviewer('pemkot', { institution: 'PEMERINTAH  Kota Depok.' }))).toBe(
+        'same-government',
+      );
+    });
+
+    it('excludes a reviewer employed by another office of the same government', () => {
+      const office = reviewer('bappeda', {
+        institution: 'Bappeda Kota Depok',
+        government: 'pemerintah kota depok',
+      });
+      expect(reasonFor(depok, office)).toBe('same-government');
+      // The same office of another government is no conflict.
+      expect(reasonFor({ ...depok, parentGovernment: 'Pemerintah Kota Bogor' }, office)).toBeUndefined();
+    });
+
+    it('excludes a reviewer who declared a conflict with the whole government', () => {
+      const declared = reviewer('ui', { conflicts: ['Pemerintah Kota Depok'] });
+      expect(reasonFor(depok, declared)).toBe('same-government');
+    });
+
+    it('judges a proposal without a parent government as before', () => {
+      const unregistered = { ...depok, parentGovernment: undefined };
+      const office = reviewer('bappeda', {
+        institution: 'Bappeda Kota Depok',
+        government: 'Pemerintah Kota Depok',
+        conflicts: ['Pemerintah Kota Depok'],
+      });
+      expect(reasonFor(unregistered, office)).toBeUndefined();
+      expect(reasonFor(unregistered, reviewer('pemkot', { institution: 'Pemerintah Kota Depok' }))).toBe(
+        undefined,
+      );
+    });
+
+    it('keeps the earlier conflicts first, and comes before the region and capacity', () => {
+      const office = { institution: 'Bappeda Kota Depok', government: 'Pemerintah Kota Depok' };
+      expect(reasonFor(depok, reviewer('own', { ...office, email: 'x@depok.go.id' }), profile)).toBe(
+        'same-government',
+      );
+      expect(
+        reasonFor(
+          { ...depok, contactEmail: 'X@depok.go.id' },
+          reviewer('own', { ...office, email: 'x@depok.go.id' }),
+        ),
+      ).toBe('own-email');
+      expect(
+        reasonFor(depok, reviewer('dinkes', { ...office, institution: 'Dinas Kesehatan Kota Depok' })),
+      ).toBe('same-institution');
+      expect(
+        reasonFor(depok, reviewer('decl', { ...office, conflicts: ['Dinas Kesehatan Kota Depok'] })),
+      ).toBe('declared-conflict');
+      const strict = { review: { ...profile.review, sameRegionConflict: true } };
+      const sameCity = reviewer('city', { ...office, province: 'Jawa Barat', regency: 'Kota Depok' });
+      expect(reasonFor(depok, sameCity, strict)).toBe('same-government');
+      expect(reasonFor(depok, { ...sameCity, government: undefined }, strict)).toBe('same-region');
+      expect(reasonFor(depok, reviewer('full', { ...office, load: 10 }))).toBe('same-government');
+      expect(reasonFor(depok, reviewer('off', { ...office, active: false }))).toBe('same-government');
+    });
+
+    it("leaves today's rules unchanged for the fixture roster when the proposal has a parent government", () => {
+      const withParent = { ...proposal, parentGovernment: 'Pemerintah Kota Surabaya' };
+      const before = rankReviewers(proposal, roster, profile);
+      expect(rankReviewers(withParent, roster, profile)).toEqual(before);
+    });
+
+    it('names the reason in both languages when a gap is described', () => {
+      const office = reviewer('bappeda', {
+        institution: 'Bappeda Kota Depok',
+        government: 'Pemerintah Kota Depok',
+      });
+      const ranking = rankReviewers(depok, [office], profile);
+      const gap = describeGap(depok, ranking, profile, { needed: 1, missing: 1, expertiseMissing: true });
+      expect(gap.id).toContain('1 pemerintah yang sama');
+      expect(gap.en).toContain('1 same government');
+    });
   });
 
   it('reports inactive and full reviewers with their reason', () => {

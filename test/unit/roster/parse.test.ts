@@ -59,6 +59,34 @@ describe('parsing a roster', () => {
     expect(errors).toHaveLength(8);
   });
 
+  it('reads the government a reviewer works for (English or Indonesian header), optional and trimmed', () => {
+    const header = 'id,name,email,institution,%s,expertise,capacity\n';
+    const rows =
+      'd-01,Drs. Agus,agus@depok.go.id,Bappeda Kota Depok,  Pemerintah Kota Depok ,kesehatan,5\n' +
+      'u-01,Dr. Sari,sari@example.ac.id,Universitas Indonesia,,kesehatan,5\n';
+    for (const column of ['government', 'Pemerintah']) {
+      const { reviewers, errors } = parseRoster(header.replace('%s', column) + rows, 'r.csv', profile);
+      expect(errors).toEqual([]);
+      expect(reviewers[0]?.government).toBe('Pemerintah Kota Depok');
+      expect(reviewers[1]).not.toHaveProperty('government');
+    }
+    const json = JSON.stringify([
+      {
+        id: 'd-02',
+        name: 'Ir. Dewi',
+        email: 'dewi@depok.go.id',
+        institution: 'Dinas Kesehatan Kota Depok',
+        pemerintah: 'Pemerintah Kota Depok',
+        expertise: ['kesehatan'],
+        capacity: 3,
+      },
+    ]);
+    expect(parseRoster(json, 'r.json', profile).reviewers[0]?.government).toBe('Pemerintah Kota Depok');
+    expect(
+      validateRoster([{ ...parseRoster(json, 'r.json', profile).reviewers[0]!, government: ' ' }]),
+    ).toEqual([expect.objectContaining({ line: 1, field: 'government' })]);
+  });
+
   it('names a column it does not know instead of silently dropping it', () => {
     const { errors } = parseRoster(fixture('unknown-column.csv'), 'unknown-column.csv', profile);
     expect(errors.map((e) => [e.line, e.field])).toEqual([
