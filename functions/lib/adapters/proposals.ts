@@ -100,14 +100,10 @@ export class ProposalStore {
   }
 
   async get(id: string): Promise<Proposal | undefined> {
-    try {
-      const out = await this.doc.send(
-        new GetCommand({ TableName: this.table, Key: keys.proposal(id), ConsistentRead: true }),
-      );
-      return out.Item ? stripKeys<Proposal>(out.Item) : undefined;
-    } catch (error) {
-      throw error;
-    }
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.proposal(id), ConsistentRead: true }),
+    );
+    return out.Item ? stripKeys<Proposal>(out.Item) : undefined;
   }
 
   async require(id: string): Promise<Proposal> {
