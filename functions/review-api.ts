@@ -29,6 +29,7 @@ import {
   type ReviewTaskView,
   renderErrorPage,
 } from './lib/review';
+import { downloadHeaders } from './lib/review/download';
 import type { ValidationReport } from './lib/validation/types';
 
 const table = requireEnv('TABLE_NAME');
@@ -134,7 +135,11 @@ const ports: ReviewPorts<View> = {
     };
   },
   downloadUrl: ({ item }) =>
-    downloadUrl({ bucket, key: item.key, versionId: item.versionId }, DOWNLOAD_SECONDS),
+    downloadUrl(
+      { bucket, key: item.key, versionId: item.versionId },
+      DOWNLOAD_SECONDS,
+      downloadHeaders((item.validation as ValidationReport | undefined)?.format, item.id),
+    ),
   record,
 };
 

@@ -1,6 +1,7 @@
 /** The uploaded proposal files in S3. */
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { DownloadHeaders } from '../review/download';
 import { s3 } from './aws/s3';
 
 /** An object's real size and at most its first `limit + 1` bytes (none when it is over the limit). */
@@ -30,14 +31,30 @@ export async function readBounded(
   return { size, bytes: bytes ?? new Uint8Array() };
 }
 
-/** A short-lived link to download one object version (the review page's "download the proposal"). */
+/**
+ * A short-lived link to download one object version (the review page's "download the proposal"). The link
+ * overrides every header the uploader could have stored with the object: the content type and the
+ * Content-Disposition are the caller's (functions/lib/review/download.ts: the detected format, an attachment
+ * named by the system), the content encoding is `identity` (the bytes as stored, which are the bytes that were
+ * validated) and the response is not cached. S3 has no way to leave out an object's x-amz-meta-* headers on a
+ * GET; browsers ignore them.
+ */
 export function downloadUrl(
   object: { bucket: string; key: string; versionId?: string },
   expiresInSeconds: number,
+  headers: DownloadHeaders,
 ): Promise<string> {
   return getSignedUrl(
     s3,
-    new GetObjectCommand({ Bucket: object.bucket, Key: object.key, VersionId: object.versionId }),
+    new GetObjectCommand({
+      Bucket: object.bucket,
+      Key: object.key,
+      VersionId: object.versionId,
+      ResponseContentType: headers.contentType,
+      ResponseContentDisposition: headers.contentDisposition,
+      ResponseContentEncoding: 'identity',
+      ResponseCacheControl: 'private, no-store',
+    }),
     { expiresIn: expiresInSeconds },
   );
 }

@@ -4,11 +4,13 @@ import { sdkStreamMixin } from '@smithy/core/serde';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { downloadUrl, readBounded } from '../../../functions/lib/adapters/storage';
+import { downloadHeaders } from '../../../functions/lib/review/download';
 
 const s3 = mockClient(S3Client);
 const BUCKET = 'kipp-proposals-test';
 const KEY = 'incoming/pemkot-surabaya/01-dinkes-surabaya-umum.md';
 const LIMIT = 10 * 1024 * 1024;
+const HEADERS = downloadHeaders('pdf', 'p-1');
 
 beforeAll(() => {
   // The presigner signs locally with these; nothing reaches AWS.
@@ -56,8 +58,17 @@ describe('reading an uploaded proposal', () => {
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
   });
 
+  it('signs overrides of every header the uploader could have stored with the object', async () => {
+    const url = new URL(await downloadUrl({ bucket: BUCKET, key: KEY, versionId: 'v-1' }, 900, HEADERS));
+
+    expect(url.searchParams.get('response-content-type')).toBe('application/pdf');
+    expect(url.searchParams.get('response-content-disposition')).toBe(HEADERS.contentDisposition);
+    expect(url.searchParams.get('response-content-encoding')).toBe('identity');
+    expect(url.searchParams.get('response-cache-control')).toBe('private, no-store');
+  });
+
   it('gives a presigned download link of the object version that expires', async () => {
-    const url = new URL(await downloadUrl({ bucket: BUCKET, key: KEY, versionId: 'v-1' }, 900));
+    const url = new URL(await downloadUrl({ bucket: BUCKET, key: KEY, versionId: 'v-1' }, 900, HEADERS));
 
     expect(url.hostname.startsWith(BUCKET) || url.pathname.startsWith(`/${BUCKET}/`)).toBe(true);
     expect(decodeURIComponent(url.pathname)).toContain(KEY);

@@ -524,10 +524,12 @@ export const storage = {
     return { size: object.size, bytes: object.bytes.slice(0, limit + 1) };
   },
   /** A link that names what it lets download and for how long (the presigning is tested with the adapter). */
-  async downloadUrl(object, expiresInSeconds) {
+  async downloadUrl(object, expiresInSeconds, headers) {
     const url = new URL(`https://${object.bucket}.s3.memory.test/${encodeURIComponent(object.key)}`);
     if (object.versionId) url.searchParams.set('versionId', object.versionId);
     url.searchParams.set('expiresIn', String(expiresInSeconds));
+    url.searchParams.set('response-content-type', headers.contentType);
+    url.searchParams.set('response-content-disposition', headers.contentDisposition);
     return url.toString();
   },
 } satisfies Pick<typeof Storage, 'readBounded' | 'downloadUrl'>;

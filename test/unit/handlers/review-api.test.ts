@@ -183,6 +183,24 @@ describe('opening the review page', () => {
     untouched();
   });
 
+  it('serves the download as the detected format, as an attachment named by the system, never as HTML', async () => {
+    // Uploaded as page.html; validation detected Markdown.
+    mem.seedProposal(
+      proposal({
+        key: 'incoming/pemkot-surabaya/page.html',
+        validation: { valid: true, format: 'markdown', sections: [] },
+      }),
+    );
+    const response = await call(request('GET', link()));
+
+    const download = response.body?.match(/href="(https:[^"]+)"[^>]*download/)?.[1]?.replace(/&amp;/g, '&');
+    const url = new URL(download ?? '');
+    expect(url.searchParams.get('response-content-type')).toBe('text/plain; charset=utf-8');
+    expect(url.searchParams.get('response-content-disposition')).toBe(
+      `attachment; filename="${PROPOSAL_ID}.md"; filename*=UTF-8''${PROPOSAL_ID}.md`,
+    );
+  });
+
   it('shows an accepted task as the score form', async () => {
     mem.seedTask(task(REVIEWER, { status: 'ACCEPTED', token: TOKEN }));
     const response = await call(request('GET', link()));
