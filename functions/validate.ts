@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { eligibilityClaims } from './lib/adapters/eligibility-claims';
 import { ProposalStore } from './lib/adapters/proposals';
@@ -9,16 +8,17 @@ import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { activeProfile } from './lib/profile-config';
 import { reportSummary, validateDocument } from './lib/validation';
 import { checkEligibility } from './lib/validation/claims';
+import { z } from './lib/zod';
 
 const table = requireEnv('TABLE_NAME');
 const store = new ProposalStore(dynamo, table);
 const claims = eligibilityClaims(dynamo, table);
 
 const inputSchema = z.object({
-  proposalId: z.string().min(1),
-  bucket: z.string().min(1),
-  key: z.string().min(1),
-  versionId: z.string().nullish(),
+  proposalId: z.string().check(z.minLength(1)),
+  bucket: z.string().check(z.minLength(1)),
+  key: z.string().check(z.minLength(1)),
+  versionId: z.nullish(z.string()),
 });
 
 export interface ValidateResult {
