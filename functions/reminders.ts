@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { getSecret } from './lib/adapters/aws/secrets';
 import { deliverDecision } from './lib/adapters/executions';
@@ -22,6 +21,7 @@ import {
   reviewLinkExpiry,
   sweepHorizon,
 } from './lib/review';
+import { z } from './lib/zod';
 
 const table = requireEnv('TABLE_NAME');
 const store = new ProposalStore(dynamo, table);
@@ -29,7 +29,7 @@ const secretArn = requireEnv('SIGNING_SECRET_ARN');
 const baseUrl = requireEnv('REVIEW_BASE_URL');
 
 /** The scheduled event; its `time` is the moment the sweep runs for (a test can pass a later one). */
-const eventSchema = z.object({ time: z.string().datetime().optional() }).loose();
+const eventSchema = z.looseObject({ time: z.optional(z.iso.datetime()) });
 
 export interface SweepResult {
   checked: number;
