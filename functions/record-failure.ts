@@ -1,14 +1,14 @@
-import { z } from 'zod';
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { ProposalStore } from './lib/adapters/proposals';
 import { requireEnv } from './lib/config';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { TERMINAL_STATUSES } from './lib/model';
+import { z } from './lib/zod';
 
 const store = new ProposalStore(dynamo, requireEnv('TABLE_NAME'));
 const inputSchema = z.object({
-  proposalId: z.string().min(1),
-  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).loose(),
+  proposalId: z.string().check(z.minLength(1)),
+  error: z.looseObject({ Error: z.optional(z.string()), Cause: z.optional(z.string()) }),
 });
 
 /** Shortens a Lambda error cause (often a JSON blob with a stack) to a sentence for people. */
