@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { getSecret } from './lib/adapters/aws/secrets';
 import { sendOnce } from './lib/adapters/mail';
@@ -10,15 +9,16 @@ import { BadInputError } from './lib/errors';
 import { lambda, metrics, withProposal } from './lib/lambda';
 import { activeProfile } from './lib/profile-config';
 import { buildReviewUrl, reviewLinkExpiry, reviewTaskEmail } from './lib/review';
+import { z } from './lib/zod';
 
 const table = requireEnv('TABLE_NAME');
 const store = new ProposalStore(dynamo, table);
 const secretArn = requireEnv('SIGNING_SECRET_ARN');
 const baseUrl = requireEnv('REVIEW_BASE_URL');
 const inputSchema = z.object({
-  proposalId: z.string().min(1),
-  reviewerId: z.string().min(1),
-  taskToken: z.string().min(1),
+  proposalId: z.string().check(z.minLength(1)),
+  reviewerId: z.string().check(z.minLength(1)),
+  taskToken: z.string().check(z.minLength(1)),
 });
 
 /**
