@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { ProposalStore } from './lib/adapters/proposals';
 import { assignmentPorts } from './lib/adapters/review-tasks';
@@ -7,10 +6,11 @@ import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { activeProfile } from './lib/profile-config';
+import { z } from './lib/zod';
 
 const table = requireEnv('TABLE_NAME');
 const store = new ProposalStore(dynamo, table);
-const inputSchema = z.object({ proposalId: z.string().min(1) });
+const inputSchema = z.object({ proposalId: z.string().check(z.minLength(1)) });
 
 export interface AssignOutput {
   complete: boolean;
