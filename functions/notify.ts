@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { sendOnce } from './lib/adapters/mail';
 import { ProposalStore } from './lib/adapters/proposals';
@@ -15,13 +14,14 @@ import {
   submitterResultEmail,
 } from './lib/review';
 import type { ValidationReport } from './lib/validation/types';
+import { z } from './lib/zod';
 
 const table = requireEnv('TABLE_NAME');
 const store = new ProposalStore(dynamo, table);
 const opsEmail = requireEnv('OPS_EMAIL');
 const inputSchema = z.object({
   kind: z.enum(['received', 'rejected', 'result']),
-  proposalId: z.string().min(1),
+  proposalId: z.string().check(z.minLength(1)),
 });
 
 /**
