@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { sendEmail } from './lib/adapters/mail';
 import { ProposalStore } from './lib/adapters/proposals';
@@ -7,13 +6,14 @@ import { BadInputError } from './lib/errors';
 import { lambda, logger, withProposal } from './lib/lambda';
 import { activeProfile } from './lib/profile-config';
 import { opsNeedsReviewersEmail } from './lib/review';
+import { z } from './lib/zod';
 
 const store = new ProposalStore(dynamo, requireEnv('TABLE_NAME'));
 const opsEmail = requireEnv('OPS_EMAIL');
 const inputSchema = z.object({
-  proposalId: z.string().min(1),
-  taskToken: z.string().min(1),
-  gap: z.object({ id: z.string(), en: z.string() }).nullish(),
+  proposalId: z.string().check(z.minLength(1)),
+  taskToken: z.string().check(z.minLength(1)),
+  gap: z.nullish(z.object({ id: z.string(), en: z.string() })),
 });
 
 /**
