@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { sendEmail } from './lib/adapters/mail';
 import { ProposalStore } from './lib/adapters/proposals';
@@ -15,14 +14,15 @@ import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { activeProfile } from './lib/profile-config';
 import { opsNeedsReviewersEmail } from './lib/review';
+import { z } from './lib/zod';
 
 const table = requireEnv('TABLE_NAME');
 const store = new ProposalStore(dynamo, table);
 const opsEmail = requireEnv('OPS_EMAIL');
 const inputSchema = z.object({
-  proposalId: z.string().min(1),
-  reviewerId: z.string().min(1),
-  error: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  proposalId: z.string().check(z.minLength(1)),
+  reviewerId: z.string().check(z.minLength(1)),
+  error: z.object({ Error: z.string(), Cause: z.optional(z.string()) }),
 });
 
 /**
