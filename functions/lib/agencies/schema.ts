@@ -1,6 +1,6 @@
 /** The agency record at the storage boundary (zod): a submitter of the competition, keyed by its code. */
-import { z } from 'zod';
 import { AGENCY_CODE } from '../uploads';
+import { z } from '../zod';
 
 /** Kinds of participant the competition distinguishes (and the finalists are balanced on). */
 export const AGENCY_KINDS = ['ministry', 'institution', 'province', 'regency', 'city', 'enterprise'] as const;
@@ -31,18 +31,20 @@ export interface Agency {
   language: 'id' | 'en';
 }
 
-const cell = (max: number) => z.string().trim().min(1).max(max);
+const cell = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
 export const agencySchema = z.object({
-  code: z.string().regex(AGENCY_CODE),
+  code: z.string().check(z.regex(AGENCY_CODE)),
   name: cell(AGENCY_LIMITS.name),
   parent: cell(AGENCY_LIMITS.parent),
   province: cell(AGENCY_LIMITS.province),
-  regency: cell(AGENCY_LIMITS.regency).optional(),
+  regency: z.optional(cell(AGENCY_LIMITS.regency)),
   kind: z.enum(AGENCY_KINDS),
-  contacts: z.array(z.email().max(AGENCY_LIMITS.email)).min(1).max(AGENCY_LIMITS.contacts),
+  contacts: z
+    .array(z.email().check(z.maxLength(AGENCY_LIMITS.email)))
+    .check(z.minLength(1), z.maxLength(AGENCY_LIMITS.contacts)),
   language: z.enum(['id', 'en']),
-}) satisfies z.ZodType<Agency>;
+}) satisfies z.ZodMiniType<Agency>;
 
 /** Fields a registry file sets (an import owns all of them; later fields of the item are left alone). */
 export const AGENCY_FIELDS = [
