@@ -11,8 +11,8 @@
  * the result is still checked against the agency schema at the storage boundary.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { z } from 'zod';
 import { AGENCY_CODE } from '../uploads';
+import { z } from '../zod';
 import { AGENCY_KINDS, AGENCY_LIMITS, type Agency, type AgencyKind } from './schema';
 import { type AgencyProblem, findDuplicateCodes, problem } from './validate';
 
