@@ -13,10 +13,10 @@
  * the result is still checked against the reviewer schema at the storage boundary.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { z } from 'zod';
 import type { AssignmentCategory } from '../assignment/profile';
 import type { Reviewer } from '../model';
 import { normalizeName } from '../model';
+import { z } from '../zod';
 import { findDuplicates, problem, type RosterProblem } from './validate';
 
 export interface RosterProfile {
