@@ -1,22 +1,25 @@
 /** The reviewer record at the storage boundary (zod), shared by roster import and assignment. */
-import { z } from 'zod';
 import type { Reviewer } from '../model';
+import { z } from '../zod';
+
+/** A trimmed, non-empty string. */
+const text = () => z.string().check(z.trim(), z.minLength(1));
 
 export const reviewerSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
-  name: z.string().trim().min(1),
+  id: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)),
+  name: text(),
   email: z.email(),
-  institution: z.string().trim().min(1),
-  government: z.string().trim().min(1).optional(),
-  province: z.string().trim().min(1).optional(),
-  regency: z.string().trim().min(1).optional(),
-  expertise: z.array(z.string().min(1)).min(1),
-  capacity: z.number().int().positive(),
-  load: z.number().int().min(0),
+  institution: text(),
+  government: z.optional(text()),
+  province: z.optional(text()),
+  regency: z.optional(text()),
+  expertise: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+  capacity: z.int().check(z.positive()),
+  load: z.int().check(z.minimum(0)),
   language: z.enum(['id', 'en']),
   active: z.boolean(),
-  conflicts: z.array(z.string().min(1)),
-}) satisfies z.ZodType<Reviewer>;
+  conflicts: z.array(z.string().check(z.minLength(1))),
+}) satisfies z.ZodMiniType<Reviewer>;
 
 /** Fields a roster file sets; `load` belongs to assignment and is never written by an import. */
 export const ROSTER_FIELDS = [
