@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { UPLOAD_PREFIX } from './contract';
+import { z } from './zod';
 
 /** An agency code: the `<agency>` folder of upload keys and the agency registry's key (e.g. pemkot-surabaya). */
 export const AGENCY_CODE = /^[a-z0-9][a-z0-9-]{1,62}$/;
@@ -9,13 +9,13 @@ export const AGENCY_CODE = /^[a-z0-9][a-z0-9-]{1,62}$/;
 export const s3RecordSchema = z.object({
   eventName: z.string(),
   s3: z.object({
-    bucket: z.object({ name: z.string().min(1) }),
+    bucket: z.object({ name: z.string().check(z.minLength(1)) }),
     object: z.object({
-      key: z.string().min(1),
-      size: z.number().int().nonnegative().optional(),
-      eTag: z.string().optional(),
-      versionId: z.string().optional(),
-      sequencer: z.string().optional(),
+      key: z.string().check(z.minLength(1)),
+      size: z.optional(z.int().check(z.nonnegative())),
+      eTag: z.optional(z.string()),
+      versionId: z.optional(z.string()),
+      sequencer: z.optional(z.string()),
     }),
   }),
 });
@@ -23,7 +23,7 @@ export type S3Record = z.infer<typeof s3RecordSchema>;
 
 /** The body of an SQS message from an S3 notification: records, or the test event S3 sends on configuration. */
 export const s3NotificationSchema = z.union([
-  z.object({ Records: z.array(s3RecordSchema).min(1) }),
+  z.object({ Records: z.array(s3RecordSchema).check(z.minLength(1)) }),
   z.object({ Event: z.literal('s3:TestEvent') }),
 ]);
 
