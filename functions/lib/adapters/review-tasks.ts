@@ -13,31 +13,31 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import type { AssignmentPorts, ReservationStats, ReserveOutcome } from '../assignment/assign';
 import { AssignmentContentionError, StoredItemError } from '../assignment/errors';
 import { INDEXES } from '../contract';
 import { cancellationCodes, isConditionalFailure } from '../errors';
 import { keys, type ProposalStatus, REVIEW_STATUSES, type ReviewTask } from '../model';
+import { z } from '../zod';
 import { getReviewers, listReviewers } from './roster';
 
 /** Attempts of one reservation when the transaction collides with another one on the same items. */
 const CONFLICT_ATTEMPTS = 6;
 
 const taskSchema = z.object({
-  proposalId: z.string().min(1),
-  reviewerId: z.string().min(1),
-  reviewId: z.string().min(1),
+  proposalId: z.string().check(z.minLength(1)),
+  reviewerId: z.string().check(z.minLength(1)),
+  reviewId: z.string().check(z.minLength(1)),
   status: z.enum(REVIEW_STATUSES),
-  attempt: z.number().int().positive(),
+  attempt: z.int().check(z.positive()),
   assignedAt: z.string(),
   dueAt: z.string(),
-  remindedAt: z.array(z.string()).optional(),
-  decidedAt: z.string().optional(),
-  scores: z.record(z.string(), z.number()).optional(),
-  score: z.number().optional(),
-  comment: z.string().optional(),
-  declineReason: z.string().optional(),
+  remindedAt: z.optional(z.array(z.string())),
+  decidedAt: z.optional(z.string()),
+  scores: z.optional(z.record(z.string(), z.number())),
+  score: z.optional(z.number()),
+  comment: z.optional(z.string()),
+  declineReason: z.optional(z.string()),
 });
 
 /** A review task from a stored item, without its keys and without the (secret) task token. */
