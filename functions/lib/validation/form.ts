@@ -1,11 +1,11 @@
 /** The structured JSON form: { identity: { <field id or label>: text }, sections: { <name or id>: text } }. */
-import { z } from 'zod';
+import { z } from '../zod';
 import { DocumentRejected } from './errors';
 import type { Block } from './types';
 
-const value = z.union([z.string(), z.number()]).transform(String);
+const value = z.pipe(z.union([z.string(), z.number()]), z.transform(String));
 export const proposalFormSchema = z.object({
-  identity: z.record(z.string(), value).default({}),
+  identity: z._default(z.record(z.string(), value), {}),
   sections: z.record(z.string(), z.string()),
 });
 export type ProposalForm = z.infer<typeof proposalFormSchema>;
