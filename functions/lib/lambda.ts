@@ -35,11 +35,14 @@ const transientErrors = (): MiddlewareObj => ({
 
 /** Wraps a handler with the project's one instrumentation style (middy + Powertools logger, metrics, tracer). */
 export function lambda<E, R>(handler: (event: E, context: Context) => Promise<R>) {
-  return middy(handler)
-    .use(transientErrors())
-    .use(captureLambdaHandler(tracer))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(publishMetrics());
+  return (
+    middy(handler)
+      .use(transientErrors())
+      // No response in the trace: the review page's carries signed links (see tracer.ts, which also keeps errors out).
+      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(publishMetrics())
+  );
 }
 
 /** Tags the following log lines with the proposal they concern. */
