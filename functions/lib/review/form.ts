@@ -10,8 +10,8 @@
  * Error `field`s use the same names (`scores.kebaruan`, `reason`, ...), so the form can show each error
  * next to its input.
  */
-import { type ZodType, z } from 'zod';
 import type { Text } from '../i18n';
+import { z } from '../zod';
 import type { ReviewProfile } from './profile';
 
 export const FORM_LIMITS = {
@@ -61,27 +61,33 @@ function toNumber(value: unknown): unknown {
   return /^[+-]?\d{1,6}(\.\d{1,6})?$/.test(trimmed) ? Number(trimmed) : value;
 }
 
-const schemas = new WeakMap<object, ZodType>();
+const schemas = new WeakMap<object, z.ZodMiniType>();
 
-function schemaFor(profile: ScoringProfile): ZodType {
+function schemaFor(profile: ScoringProfile): z.ZodMiniType {
   const cached = schemas.get(profile.scoring);
   if (cached) return cached;
   const { scaleMin, scaleMax, criteria } = profile.scoring;
-  const score = z.preprocess(toNumber, z.number().int().min(scaleMin).max(scaleMax));
+  const score = z.pipe(z.transform(toNumber), z.int().check(z.gte(scaleMin), z.lte(scaleMax)));
   const scores = z.strictObject(Object.fromEntries(criteria.map((c) => [c.id, score])));
   const schema = z.discriminatedUnion('action', [
     z.strictObject({ action: z.literal('accept') }),
     z.strictObject({
       action: z.literal('decline'),
-      reason: z
-        .string()
-        .transform(cleanText)
-        .pipe(z.string().min(FORM_LIMITS.minReasonChars).max(FORM_LIMITS.maxReasonChars)),
+      reason: z.pipe(
+        z.pipe(z.string(), z.transform(cleanText)),
+        z.string().check(z.minLength(FORM_LIMITS.minReasonChars), z.maxLength(FORM_LIMITS.maxReasonChars)),
+      ),
     }),
     z.strictObject({
       action: z.literal('submit'),
       scores,
-      comment: z.string().transform(cleanText).pipe(z.string().max(FORM_LIMITS.maxCommentChars)).default(''),
+      comment: z._default(
+        z.pipe(
+          z.pipe(z.string(), z.transform(cleanText)),
+          z.string().check(z.maxLength(FORM_LIMITS.maxCommentChars)),
+        ),
+        '',
+      ),
     }),
   ]);
   schemas.set(profile.scoring, schema);
