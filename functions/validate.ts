@@ -1,3 +1,4 @@
+import { getAgency, registryInUse } from './lib/adapters/agencies';
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { eligibilityClaims } from './lib/adapters/eligibility-claims';
 import { ProposalStore } from './lib/adapters/proposals';
@@ -6,8 +7,9 @@ import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { activeProfile } from './lib/profile-config';
+import { parseUploadKey } from './lib/uploads';
 import { reportSummary, validateDocument } from './lib/validation';
-import { checkEligibility } from './lib/validation/claims';
+import { checkEligibility, type Submitter } from './lib/validation/claims';
 import { z } from './lib/zod';
 
 const table = requireEnv('TABLE_NAME');
@@ -20,6 +22,18 @@ const inputSchema = z.object({
   key: z.string().check(z.minLength(1)),
   versionId: z.nullish(z.string()),
 });
+
+/** The uploading agency (the `<agency>` of incoming/<agency>/<file>) as the agency registry knows it. */
+async function submitterOf(key: string): Promise<Submitter> {
+  const check = parseUploadKey(key);
+  const agency = check.ok ? check.agency : '';
+  const registered = agency ? await getAgency(dynamo, table, agency) : undefined;
+  return {
+    agency,
+    registered,
+    registryInUse: registered !== undefined || (await registryInUse(dynamo, table)),
+  };
+}
 
 export interface ValidateResult {
   valid: boolean;
@@ -44,7 +58,8 @@ export const handler = lambda(async (event: unknown): Promise<ValidateResult> =>
     fileName: key.split('/').pop(),
     declaredSize: file.size,
   });
-  if (report.valid) report = await checkEligibility(proposalId, report, profile, claims);
+  if (report.valid)
+    report = await checkEligibility(proposalId, report, profile, claims, await submitterOf(key));
   metrics.addMetric('ValidationDuration', 'Milliseconds', performance.now() - started);
 
   const identity = report.identity;

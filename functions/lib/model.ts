@@ -9,14 +9,15 @@
  * | review task     | PROPOSAL#<id>           | REVIEW#<reviewerId>   |
  * | reviewer        | REVIEWER#<id>           | PROFILE               |
  * | agency          | AGENCY#<code>           | PROFILE               |
- * | title claim     | TITLE#<normalized>      | CLAIM                 |
- * | quota counter   | QUOTA#<inst>#<group>    | COUNT                 |
- * | quota member    | QUOTA#<inst>#<group>    | PROPOSAL#<id>         |
+ * | title claim     | TITLE#AGENCY#<code>#<normalized title> (no registry: TITLE#<normalized>) | CLAIM |
+ * | quota counter   | QUOTA#AGENCY#<code>#<group> (no registry: QUOTA#<inst>#<group>) | COUNT |
+ * | quota member    | QUOTA#AGENCY#<code>#<group> (no registry: QUOTA#<inst>#<group>) | PROPOSAL#<id> |
  *
  * The claims are written by functions/lib/adapters/eligibility-claims.ts (`claimKeys`): the title claim holds
- * the `proposalId` that owns a title (normalized with `normalizeName`); the quota counter holds `used`, the
- * number of proposals of an institution (normalized) in a group, and a quota member exists once per counted
- * proposal, so a retried claim counts nothing twice.
+ * the `proposalId` that owns a title (normalized with `normalizeName`) within the uploading agency; the quota
+ * counter holds `used`, the number of proposals of an agency in a group, and a quota member exists once per
+ * counted proposal, so a retried claim counts nothing twice. A deployment without an agency registry keys them
+ * as before on the Instansi (normalized) and titles competition-wide.
  *
  * GSIs:
  * - GSI1 (by reviewer): review tasks of a reviewer ordered by due date

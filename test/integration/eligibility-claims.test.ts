@@ -8,6 +8,7 @@ import {
   releaseTitle,
 } from '../../functions/lib/adapters/eligibility-claims';
 import { loadProfile } from '../../functions/lib/adapters/profile-file';
+import type { Agency } from '../../functions/lib/agencies/schema';
 import { checkEligibility } from '../../functions/lib/validation/claims';
 import type { ValidationReport } from '../../functions/lib/validation/types';
 import { startTestTable, type TestTable } from '../../local/emulators/table';
@@ -25,6 +26,10 @@ afterAll(async () => {
 /** Each test claims its own title and institution, so the tests share the table without clearing it. */
 let serial = 0;
 const unique = (what: string) => `${what} ${++serial}`;
+/** A run's own agency code (codes are slugs). */
+const uniqueCode = (what: string) => `${what}-${++serial}-${Date.now().toString(36)}`;
+/** Where no agency registry is kept: quotas per Instansi as written, titles competition-wide. */
+const LEGACY = { institution: 'Dinas Kesehatan Kota Surabaya' };
 
 async function read(key: { PK: string; SK: string }) {
   const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: key, ConsistentRead: true }));
@@ -34,18 +39,18 @@ async function read(key: { PK: string; SK: string }) {
 describe('title claims on DynamoDB Local', () => {
   it('gives a title to the first proposal and refuses it to the second, naming the holder', async () => {
     const title = unique('SEHATI: Sistem Antrean Terpadu');
-    expect(await claimTitle(db.doc, db.tableName, 'p-first', title)).toEqual({ ok: true });
-    expect(await claimTitle(db.doc, db.tableName, 'p-second', title)).toEqual({
+    expect(await claimTitle(db.doc, db.tableName, 'p-first', LEGACY, title)).toEqual({ ok: true });
+    expect(await claimTitle(db.doc, db.tableName, 'p-second', LEGACY, title)).toEqual({
       ok: false,
       heldBy: 'p-first',
     });
-    expect(await read(claimKeys.title(title))).toMatchObject({ proposalId: 'p-first', title });
+    expect(await read(claimKeys.title(LEGACY, title))).toMatchObject({ proposalId: 'p-first', title });
   });
 
   it('treats titles that differ only in case and spacing as the same title', async () => {
     const title = unique('Sistem Antrean Terpadu');
-    await claimTitle(db.doc, db.tableName, 'p-first', title);
-    expect(await claimTitle(db.doc, db.tableName, 'p-second', `  ${title.toUpperCase()} `)).toEqual({
+    await claimTitle(db.doc, db.tableName, 'p-first', LEGACY, title);
+    expect(await claimTitle(db.doc, db.tableName, 'p-second', LEGACY, `  ${title.toUpperCase()} `)).toEqual({
       ok: false,
       heldBy: 'p-first',
     });
@@ -53,24 +58,24 @@ describe('title claims on DynamoDB Local', () => {
 
   it('lets the holder claim its title again (a retried validation)', async () => {
     const title = unique('Desa Digital');
-    await claimTitle(db.doc, db.tableName, 'p-retry', title);
-    expect(await claimTitle(db.doc, db.tableName, 'p-retry', title)).toEqual({ ok: true });
+    await claimTitle(db.doc, db.tableName, 'p-retry', LEGACY, title);
+    expect(await claimTitle(db.doc, db.tableName, 'p-retry', LEGACY, title)).toEqual({ ok: true });
   });
 
   it('releases a title only for the proposal that holds it', async () => {
     const title = unique('Lapor Cepat');
-    await claimTitle(db.doc, db.tableName, 'p-owner', title);
+    await claimTitle(db.doc, db.tableName, 'p-owner', LEGACY, title);
 
-    expect(await releaseTitle(db.doc, db.tableName, 'p-other', title)).toBe(false);
-    expect(await read(claimKeys.title(title))).toMatchObject({ proposalId: 'p-owner' });
+    expect(await releaseTitle(db.doc, db.tableName, 'p-other', LEGACY, title)).toBe(false);
+    expect(await read(claimKeys.title(LEGACY, title))).toMatchObject({ proposalId: 'p-owner' });
 
-    expect(await releaseTitle(db.doc, db.tableName, 'p-owner', title)).toBe(true);
-    expect(await read(claimKeys.title(title))).toBeUndefined();
-    expect(await claimTitle(db.doc, db.tableName, 'p-other', title)).toEqual({ ok: true });
+    expect(await releaseTitle(db.doc, db.tableName, 'p-owner', LEGACY, title)).toBe(true);
+    expect(await read(claimKeys.title(LEGACY, title))).toBeUndefined();
+    expect(await claimTitle(db.doc, db.tableName, 'p-other', LEGACY, title)).toEqual({ ok: true });
   });
 
   it('releases nothing when nobody holds the title', async () => {
-    expect(await releaseTitle(db.doc, db.tableName, 'p-any', unique('Tidak Diklaim'))).toBe(false);
+    expect(await releaseTitle(db.doc, db.tableName, 'p-any', LEGACY, unique('Tidak Diklaim'))).toBe(false);
   });
 });
 
@@ -79,7 +84,7 @@ describe('quota claims on DynamoDB Local', () => {
     const institution = unique('Pemerintah Kabupaten Sleman');
     const answers = [];
     for (const id of ['p-1', 'p-2', 'p-3']) {
-      answers.push(await claimQuota(db.doc, db.tableName, id, institution, 'replikasi', 3));
+      answers.push(await claimQuota(db.doc, db.tableName, id, { institution }, 'replikasi', 3));
     }
     expect(answers).toEqual([
       { ok: true, used: 1 },
@@ -87,40 +92,42 @@ describe('quota claims on DynamoDB Local', () => {
       { ok: true, used: 3 },
     ]);
 
-    expect(await claimQuota(db.doc, db.tableName, 'p-4', institution, 'replikasi', 3)).toEqual({
+    expect(await claimQuota(db.doc, db.tableName, 'p-4', { institution }, 'replikasi', 3)).toEqual({
       ok: false,
       used: 3,
     });
-    expect(await read(claimKeys.quotaCounter(institution, 'replikasi'))).toMatchObject({ used: 3 });
-    expect(await read(claimKeys.quotaMember(institution, 'replikasi', 'p-4'))).toBeUndefined();
+    expect(await read(claimKeys.quotaCounter({ institution }, 'replikasi'))).toMatchObject({ used: 3 });
+    expect(await read(claimKeys.quotaMember({ institution }, 'replikasi', 'p-4'))).toBeUndefined();
   });
 
   it('counts a retried claim once, also when the quota is full by then', async () => {
     const institution = unique('Dinas Kesehatan Kota Surabaya');
-    expect(await claimQuota(db.doc, db.tableName, 'p-retry', institution, 'umum', 2)).toEqual({
+    expect(await claimQuota(db.doc, db.tableName, 'p-retry', { institution }, 'umum', 2)).toEqual({
       ok: true,
       used: 1,
     });
-    expect(await claimQuota(db.doc, db.tableName, 'p-retry', institution, 'umum', 2)).toEqual({
+    expect(await claimQuota(db.doc, db.tableName, 'p-retry', { institution }, 'umum', 2)).toEqual({
       ok: true,
       used: 1,
     });
-    await claimQuota(db.doc, db.tableName, 'p-other', institution, 'umum', 2);
-    expect(await claimQuota(db.doc, db.tableName, 'p-retry', institution, 'umum', 2)).toEqual({
+    await claimQuota(db.doc, db.tableName, 'p-other', { institution }, 'umum', 2);
+    expect(await claimQuota(db.doc, db.tableName, 'p-retry', { institution }, 'umum', 2)).toEqual({
       ok: true,
       used: 2,
     });
-    expect(await read(claimKeys.quotaCounter(institution, 'umum'))).toMatchObject({ used: 2 });
+    expect(await read(claimKeys.quotaCounter({ institution }, 'umum'))).toMatchObject({ used: 2 });
   });
 
   it('keeps a quota per institution and group', async () => {
     const institution = unique('Pemerintah Kota Bandung');
-    await claimQuota(db.doc, db.tableName, 'p-1', institution, 'khusus', 1);
-    expect(await claimQuota(db.doc, db.tableName, 'p-2', institution, 'umum', 1)).toEqual({
+    await claimQuota(db.doc, db.tableName, 'p-1', { institution }, 'khusus', 1);
+    expect(await claimQuota(db.doc, db.tableName, 'p-2', { institution }, 'umum', 1)).toEqual({
       ok: true,
       used: 1,
     });
-    expect(await claimQuota(db.doc, db.tableName, 'p-3', unique('Lain'), 'khusus', 1)).toEqual({
+    expect(
+      await claimQuota(db.doc, db.tableName, 'p-3', { institution: unique('Lain') }, 'khusus', 1),
+    ).toEqual({
       ok: true,
       used: 1,
     });
@@ -141,13 +148,102 @@ describe('the eligibility check over the table', () => {
   it('frees the title of a proposal refused by its quota, for a corrected upload', async () => {
     const claims = eligibilityClaims(db.doc, db.tableName);
     const institution = unique('Pemerintah Kabupaten Banyuwangi');
-    for (let i = 0; i < 5; i++) await claimQuota(db.doc, db.tableName, `p-${i}`, institution, 'replikasi', 5);
+    for (let i = 0; i < 5; i++)
+      await claimQuota(db.doc, db.tableName, `p-${i}`, { institution }, 'replikasi', 5);
     const title = unique('Smart Kampung');
 
-    const checked = await checkEligibility('p-over', report(title, institution), kipp, claims);
+    const checked = await checkEligibility('p-over', report(title, institution), kipp, claims, {
+      agency: 'pemkab-banyuwangi',
+      registryInUse: false,
+    });
 
     expect(checked.valid).toBe(false);
     expect(checked.issues.map((issue) => issue.code)).toEqual(['QUOTA_EXCEEDED']);
-    expect(await read(claimKeys.title(title))).toBeUndefined();
+    expect(await read(claimKeys.title(LEGACY, title))).toBeUndefined();
+  });
+});
+
+describe('claims of registered agencies on DynamoDB Local', () => {
+  const kipp = loadProfile('kipp');
+  const report = (title: string, institution: string): ValidationReport => ({
+    valid: true,
+    format: 'markdown',
+    group: 'replikasi',
+    identity: { title, institution },
+    sections: [],
+    issues: [],
+  });
+  const agency = (code: string, name: string, regency: string): Agency => ({
+    code,
+    name,
+    parent: name,
+    province: 'Jawa Barat',
+    regency,
+    kind: 'city',
+    contacts: [`inovasi@${code}.example.go.id`],
+    language: 'id',
+  });
+
+  it('keeps a title per agency: the same agency cannot use it twice, another agency can', async () => {
+    const title = unique('Kampung Digital');
+    const a = { agency: uniqueCode('pemkot-a') };
+    const b = { agency: uniqueCode('pemkot-b') };
+    expect(await claimTitle(db.doc, db.tableName, 'p-a1', a, title)).toEqual({ ok: true });
+    expect(await claimTitle(db.doc, db.tableName, 'p-a2', a, title)).toEqual({ ok: false, heldBy: 'p-a1' });
+    expect(await claimTitle(db.doc, db.tableName, 'p-b1', b, title)).toEqual({ ok: true });
+    expect(await read(claimKeys.title(a, title))).toMatchObject({ proposalId: 'p-a1' });
+    // Nothing is claimed in the competition-wide space of deployments without a registry.
+    expect(await read(claimKeys.title(LEGACY, title))).toBeUndefined();
+  });
+
+  it("refuses five uploads under one agency naming another agency's Instansi, so that agency's own proposal enters", async () => {
+    const claims = eligibilityClaims(db.doc, db.tableName);
+    const a = agency(uniqueCode('pemkot-depok'), 'Pemerintah Kota Depok', 'Kota Depok');
+    const b = agency(uniqueCode('pemkot-bogor'), 'Pemerintah Kota Bogor', 'Kota Bogor');
+    const squatter = { agency: b.code, registered: b, registryInUse: true };
+    for (let i = 0; i < 5; i++) {
+      const checked = await checkEligibility(
+        `p-squat-${i}`,
+        report(unique('Layanan Replikasi'), 'Dinas Kesehatan Kota Depok'),
+        kipp,
+        claims,
+        squatter,
+      );
+      expect(checked.valid).toBe(false);
+      expect(checked.issues.map((issue) => issue.code)).toEqual(['INSTITUTION_NOT_OF_AGENCY']);
+    }
+    expect(await read(claimKeys.quotaCounter({ agency: a.code }, 'replikasi'))).toBeUndefined();
+    expect(await read(claimKeys.quotaCounter({ agency: b.code }, 'replikasi'))).toBeUndefined();
+
+    const genuine = await checkEligibility(
+      'p-genuine',
+      report(unique('Layanan Replikasi'), 'Dinas Kesehatan Kota Depok'),
+      kipp,
+      claims,
+      { agency: a.code, registered: a, registryInUse: true },
+    );
+    expect(genuine.valid).toBe(true);
+    expect(await read(claimKeys.quotaCounter({ agency: a.code }, 'replikasi'))).toMatchObject({ used: 1 });
+  });
+
+  it("counts an agency's proposals against its own quota, whatever Instansi of its own they name", async () => {
+    const claims = eligibilityClaims(db.doc, db.tableName);
+    const a = agency(uniqueCode('pemkot-cimahi'), 'Pemerintah Kota Cimahi', 'Kota Cimahi');
+    const submitter = { agency: a.code, registered: a, registryInUse: true };
+    const offices = ['Pemerintah Kota Cimahi', 'Dinas Sosial Kota Cimahi', 'Dinas Pendidikan Kota Cimahi'];
+    const verdicts = [];
+    for (let i = 0; i < 6; i++) {
+      const office = offices[i % offices.length] ?? '';
+      const checked = await checkEligibility(
+        `p-${a.code}-${i}`,
+        report(unique('Inovasi'), office),
+        kipp,
+        claims,
+        submitter,
+      );
+      verdicts.push(checked.issues.map((issue) => issue.code).join(',') || 'ok');
+    }
+    // Replikasi: at most 5 per agency in KIPP.
+    expect(verdicts).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'QUOTA_EXCEEDED']);
   });
 });

@@ -4,10 +4,10 @@
  * fields now absent), so an update keeps nothing stale and leaves fields of later features untouched. Storage
  * and import are the shared registry's (./registry.ts).
  */
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AGENCY_FIELDS, type Agency, agencyFromItem } from '../agencies/schema';
 import { AgencyRegistryError, validateAgencies } from '../agencies/validate';
-import { keys } from '../model';
+import { INDEXES, keys } from '../model';
 import {
   getRecords,
   type ImportOptions,
@@ -40,6 +40,24 @@ export async function getAgency(
     new GetCommand({ TableName: table, Key: keys.agency(code), ConsistentRead: true }),
   );
   return out.Item ? agencyFromItem(out.Item) : undefined;
+}
+
+/**
+ * Whether the registry holds any agency: a deployment that never imported one checks Instansi and counts quotas
+ * as before (functions/lib/validation/claims.ts). One item read from the listing index.
+ */
+export async function registryInUse(doc: DynamoDBDocumentClient, table: string): Promise<boolean> {
+  const out = await doc.send(
+    new QueryCommand({
+      TableName: table,
+      IndexName: INDEXES.listings,
+      KeyConditionExpression: 'GSI2PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.agencyListing('').GSI2PK },
+      Limit: 1,
+      ProjectionExpression: 'PK',
+    }),
+  );
+  return (out.Items?.length ?? 0) > 0;
 }
 
 /** Reads agencies by code (strongly consistent). */

@@ -1,6 +1,6 @@
 /**
- * The eligibility claims on the table: one title per competition and a quota of proposals per institution and
- * group. Both are claimed atomically, so two proposals uploaded at the same moment cannot both pass; a retried
+ * The eligibility claims on the table: one title per agency and a quota of proposals per agency and group (per
+ * competition and institution where no agency registry is kept). Both are claimed atomically, so two proposals uploaded at the same moment cannot both pass; a retried
  * Lambda finds its own claim and counts nothing twice. Which claim is made when, and what a refusal means, is
  * core (functions/lib/validation/claims.ts); `eligibilityClaims` gives it these functions as its ports.
  */
@@ -12,31 +12,47 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, isConditionalFailure, TransientError } from '../errors';
 import { normalizeName } from '../model';
-import type { EligibilityClaims, QuotaClaim, TitleClaim } from '../validation/claims';
+import type { ClaimScope, EligibilityClaims, QuotaClaim, TitleClaim } from '../validation/claims';
 
-/** The claim items' keys (titles and institutions normalized with `normalizeName`). */
+/** The scope part of a claim key: an agency code as is (a slug), an institution normalized. */
+const scopeKey = (scope: ClaimScope) =>
+  'agency' in scope ? `AGENCY#${scope.agency}` : normalizeName(scope.institution);
+
+/**
+ * The claim items' keys (titles and institutions normalized with `normalizeName`). An agency's claims carry
+ * `AGENCY#<code>` (upper case, so never equal to a normalized name); without a registry, quotas key on the
+ * institution and titles on the competition, as before.
+ */
 export const claimKeys = {
   /** The title claim: holds the `proposalId` that owns the title. */
-  title: (title: string) => ({ PK: `TITLE#${normalizeName(title)}`, SK: 'CLAIM' }),
-  /** The quota counter of an institution in a group: holds `used`. */
-  quotaCounter: (institution: string, group: string) => ({
-    PK: `QUOTA#${normalizeName(institution)}#${group}`,
+  title: (scope: ClaimScope, title: string) => ({
+    PK:
+      'agency' in scope
+        ? `TITLE#${scopeKey(scope)}#${normalizeName(title)}`
+        : `TITLE#${normalizeName(title)}`,
+    SK: 'CLAIM',
+  }),
+  /** The quota counter of an agency (or institution) in a group: holds `used`. */
+  quotaCounter: (scope: ClaimScope, group: string) => ({
+    PK: `QUOTA#${scopeKey(scope)}#${group}`,
     SK: 'COUNT',
   }),
   /** One per counted proposal, so a retried claim counts nothing twice. */
-  quotaMember: (institution: string, group: string, proposalId: string) => ({
-    PK: `QUOTA#${normalizeName(institution)}#${group}`,
+  quotaMember: (scope: ClaimScope, group: string, proposalId: string) => ({
+    PK: `QUOTA#${scopeKey(scope)}#${group}`,
     SK: `PROPOSAL#${proposalId}`,
   }),
 };
 
+/** The scope as a message names it. */
+const scopeName = (scope: ClaimScope) => ('agency' in scope ? `agency ${scope.agency}` : scope.institution);
+
 /** The eligibility check's ports (functions/lib/validation/claims.ts) on the table. */
 export function eligibilityClaims(doc: DynamoDBDocumentClient, table: string): EligibilityClaims {
   return {
-    claimTitle: (proposalId, title) => claimTitle(doc, table, proposalId, title),
-    claimQuota: (proposalId, institution, group, quota) =>
-      claimQuota(doc, table, proposalId, institution, group, quota),
-    releaseTitle: (proposalId, title) => releaseTitle(doc, table, proposalId, title),
+    claimTitle: (proposalId, scope, title) => claimTitle(doc, table, proposalId, scope, title),
+    claimQuota: (proposalId, scope, group, quota) => claimQuota(doc, table, proposalId, scope, group, quota),
+    releaseTitle: (proposalId, scope, title) => releaseTitle(doc, table, proposalId, scope, title),
   };
 }
 
@@ -52,9 +68,10 @@ export async function claimTitle(
   doc: DynamoDBDocumentClient,
   table: string,
   proposalId: string,
+  scope: ClaimScope,
   title: string,
 ): Promise<TitleClaim> {
-  const key = claimKeys.title(title);
+  const key = claimKeys.title(scope, title);
   try {
     await doc.send(
       new TransactWriteCommand({
@@ -80,17 +97,17 @@ export async function claimTitle(
   }
 }
 
-/** Takes one place in the institution's quota for the group; `ok: false` when the quota is already full. */
+/** Takes one place in the agency's (or institution's) quota for the group; `ok: false` when the quota is already full. */
 export async function claimQuota(
   doc: DynamoDBDocumentClient,
   table: string,
   proposalId: string,
-  institution: string,
+  scope: ClaimScope,
   group: string,
   quota: number,
 ): Promise<QuotaClaim> {
-  const counterKey = claimKeys.quotaCounter(institution, group);
-  const memberKey = claimKeys.quotaMember(institution, group, proposalId);
+  const counterKey = claimKeys.quotaCounter(scope, group);
+  const memberKey = claimKeys.quotaMember(scope, group, proposalId);
   try {
     await doc.send(
       new TransactWriteCommand({
@@ -124,7 +141,7 @@ export async function claimQuota(
     // The member already exists: a retry of a claim that succeeded.
     if (codes[0] === 'ConditionalCheckFailed') return { ok: true, used };
     if (codes[1] === 'ConditionalCheckFailed') return { ok: false, used };
-    throw collided(error as Error, `quota of ${institution} in ${group}`);
+    throw collided(error as Error, `quota of ${scopeName(scope)} in ${group}`);
   }
   const counter = await doc.send(new GetCommand({ TableName: table, Key: counterKey, ConsistentRead: true }));
   return { ok: true, used: Number(counter.Item?.used ?? 0) };
@@ -138,13 +155,14 @@ export async function releaseTitle(
   doc: DynamoDBDocumentClient,
   table: string,
   proposalId: string,
+  scope: ClaimScope,
   title: string,
 ): Promise<boolean> {
   try {
     await doc.send(
       new DeleteCommand({
         TableName: table,
-        Key: claimKeys.title(title),
+        Key: claimKeys.title(scope, title),
         ConditionExpression: 'proposalId = :me',
         ExpressionAttributeValues: { ':me': proposalId },
       }),

@@ -4,7 +4,8 @@
  * Columns (English or Indonesian headers, any case): code/kode, name/nama, parent/induk (the government the
  * agency belongs to, e.g. "Pemerintah Kota Depok"), province/provinsi, regency/kabupaten/kota (required for
  * regencies and cities), kind/jenis (ministry, institution, province, regency, city, enterprise, or their
- * Indonesian names), contacts/email/kontak (emails separated by ';'), language/bahasa (id|en, default id).
+ * Indonesian names), contacts/email/kontak (emails separated by ';'), language/bahasa (id|en, default id),
+ * aliases/alias/nama lain (optional: other names the agency's proposals give as their Instansi, separated by ';').
  *
  * Cells are hostile: each is trimmed, bounded in length, refused when it holds control or direction-override
  * characters or starts like a spreadsheet formula. Every problem names its line and field in both languages;
@@ -57,6 +58,10 @@ const HEADER_ALIASES: Record<string, Field> = {
   surel: 'contacts',
   language: 'language',
   bahasa: 'language',
+  aliases: 'aliases',
+  alias: 'aliases',
+  'also known as': 'aliases',
+  'nama lain': 'aliases',
 };
 
 const KIND_WORDS: Record<string, AgencyKind> = {
@@ -201,6 +206,31 @@ function readRow(
     }
   }
 
+  const aliases: string[] = [];
+  const aliasParts = (Array.isArray(row.aliases) ? row.aliases.map(raw) : raw(row.aliases).split(';'))
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  if (aliasParts.length > AGENCY_LIMITS.aliases) {
+    add(
+      'aliases',
+      `terlalu banyak alias (${aliasParts.length}, maks. ${AGENCY_LIMITS.aliases})`,
+      `too many aliases (${aliasParts.length}, max. ${AGENCY_LIMITS.aliases})`,
+    );
+  } else {
+    for (const part of aliasParts) {
+      if (FORMULA.test(part) && !FORBIDDEN.test(part)) {
+        add(
+          'aliases',
+          `alias "${part.slice(0, 40)}" tidak boleh diawali =, +, - atau @`,
+          `alias "${part.slice(0, 40)}" may not start with =, +, - or @`,
+        );
+        continue;
+      }
+      const alias = checked('aliases', part, AGENCY_LIMITS.name);
+      if (alias && !aliases.includes(alias)) aliases.push(alias);
+    }
+  }
+
   const rawLanguage = raw(row.language).toLowerCase();
   const language = rawLanguage === '' ? 'id' : rawLanguage;
   if (language !== 'id' && language !== 'en') {
@@ -223,6 +253,7 @@ function readRow(
       kind,
       contacts,
       language: language as 'id' | 'en',
+      ...(aliases.length > 0 ? { aliases } : {}),
     },
   };
 }

@@ -14,6 +14,7 @@ export const AGENCY_LIMITS = {
   regency: 100,
   email: 254,
   contacts: 10,
+  aliases: 20,
 } as const;
 
 export interface Agency {
@@ -29,6 +30,11 @@ export interface Agency {
   /** Contact emails (lowercase), one or more. */
   contacts: string[];
   language: 'id' | 'en';
+  /**
+   * Other names the agency's proposals may give as their Instansi (e.g. "Pemkot Surabaya"); the name, the parent
+   * and, for a regional government, its offices named after the region are recognized without them.
+   */
+  aliases?: string[];
 }
 
 const cell = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
@@ -44,6 +50,9 @@ export const agencySchema = z.object({
     .array(z.email().check(z.maxLength(AGENCY_LIMITS.email)))
     .check(z.minLength(1), z.maxLength(AGENCY_LIMITS.contacts)),
   language: z.enum(['id', 'en']),
+  aliases: z.optional(
+    z.array(cell(AGENCY_LIMITS.name)).check(z.minLength(1), z.maxLength(AGENCY_LIMITS.aliases)),
+  ),
 }) satisfies z.ZodMiniType<Agency>;
 
 /** Fields a registry file sets (an import owns all of them; later fields of the item are left alone). */
@@ -55,6 +64,7 @@ export const AGENCY_FIELDS = [
   'kind',
   'contacts',
   'language',
+  'aliases',
 ] as const satisfies ReadonlyArray<keyof Agency>;
 
 /** A stored agency item does not have the agency's shape. */

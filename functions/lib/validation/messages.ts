@@ -348,6 +348,28 @@ const CATALOG: Record<IssueCode, Entry> = {
       en: `Each institution may submit at most ${p.quota} proposals of group ${p.group}; coordinate with your institution's admin.`,
     }),
   },
+  INSTITUTION_NOT_OF_AGENCY: {
+    severity: 'error',
+    message: (p) => ({
+      id: `Instansi "${p.institution}" bukan instansi pengunggah (${p.name}, folder ${p.agency})`,
+      en: `the Instansi "${p.institution}" is not the uploading agency (${p.name}, folder ${p.agency})`,
+    }),
+    hint: (p) => ({
+      id: `Tulis nama instansi Anda pada Instansi (${p.known} atau unit kerjanya), atau unggah lewat folder instansi yang benar. Jika nama instansi Anda yang lain belum terdaftar, minta sekretariat menambahkannya sebagai alias.`,
+      en: `Write your agency's name as the Instansi (${p.known} or one of its offices), or upload under the right agency's folder. If your agency goes by a name not yet registered, ask the secretariat to add it as an alias.`,
+    }),
+  },
+  AGENCY_NOT_REGISTERED: {
+    severity: 'error',
+    message: (p) => ({
+      id: `instansi ${p.agency} tidak terdaftar dalam daftar instansi peserta`,
+      en: `the agency ${p.agency} is not in the registry of submitting agencies`,
+    }),
+    hint: (p) => ({
+      id: `Unggah lewat folder kode instansi Anda yang terdaftar (incoming/<kode>/), atau minta sekretariat mendaftarkan ${p.agency} lalu unggah ulang.`,
+      en: `Upload under your agency's registered code (incoming/<code>/), or ask the secretariat to register ${p.agency}, then upload again.`,
+    }),
+  },
 };
 
 export function issue(

@@ -37,7 +37,9 @@ export type IssueCode =
   | 'SECTION_NOT_IN_GROUP'
   | 'SECTION_UNRECOGNIZED'
   | 'DUPLICATE_TITLE'
-  | 'QUOTA_EXCEEDED';
+  | 'QUOTA_EXCEEDED'
+  | 'INSTITUTION_NOT_OF_AGENCY'
+  | 'AGENCY_NOT_REGISTERED';
 
 export interface Issue {
   /** Stable code the pipeline and the tests route on. */

@@ -6,6 +6,7 @@ import { claimQuota, claimTitle } from '../../../functions/lib/adapters/eligibil
 import { TransientError } from '../../../functions/lib/errors';
 
 const TABLE = 'proposals-test';
+const SCOPE = { agency: 'pemkot-surabaya' };
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 const ddb = mockClient(DynamoDBDocumentClient);
 
@@ -23,7 +24,7 @@ beforeEach(() => {
 describe('eligibility claims when two uploads collide', () => {
   it('retries a title claim that collided with another transaction instead of calling the title taken', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled(['TransactionConflict']));
-    const claim = claimTitle(doc, TABLE, 'p-2', 'Layanan Kesehatan Keliling');
+    const claim = claimTitle(doc, TABLE, 'p-2', SCOPE, 'Layanan Kesehatan Keliling');
 
     await expect(claim).rejects.toBeInstanceOf(TransientError);
     expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
@@ -33,7 +34,7 @@ describe('eligibility claims when two uploads collide', () => {
     ddb.on(TransactWriteCommand).rejects(cancelled(['ConditionalCheckFailed']));
     ddb.on(GetCommand).resolves({ Item: { proposalId: 'p-1' } });
 
-    expect(await claimTitle(doc, TABLE, 'p-2', 'Layanan Kesehatan Keliling')).toEqual({
+    expect(await claimTitle(doc, TABLE, 'p-2', SCOPE, 'Layanan Kesehatan Keliling')).toEqual({
       ok: false,
       heldBy: 'p-1',
     });
@@ -43,16 +44,14 @@ describe('eligibility claims when two uploads collide', () => {
     ddb.on(TransactWriteCommand).rejects(cancelled(['None', 'TransactionConflict']));
     ddb.on(GetCommand).resolves({ Item: { used: 3 } });
 
-    await expect(claimQuota(doc, TABLE, 'p-2', 'Dinas Kesehatan', 'umum', 10)).rejects.toBeInstanceOf(
-      TransientError,
-    );
+    await expect(claimQuota(doc, TABLE, 'p-2', SCOPE, 'umum', 10)).rejects.toBeInstanceOf(TransientError);
   });
 
   it('refuses a quota claim when the quota is full', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled(['None', 'ConditionalCheckFailed']));
     ddb.on(GetCommand).resolves({ Item: { used: 10 } });
 
-    expect(await claimQuota(doc, TABLE, 'p-2', 'Dinas Kesehatan', 'umum', 10)).toEqual({
+    expect(await claimQuota(doc, TABLE, 'p-2', SCOPE, 'umum', 10)).toEqual({
       ok: false,
       used: 10,
     });

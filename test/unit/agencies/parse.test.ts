@@ -203,3 +203,25 @@ describe('validating agencies given in code', () => {
     ]);
   });
 });
+
+describe('aliases of an agency', () => {
+  const withAliases = (aliases: string) =>
+    parseAgencies(`${HEADER},nama lain\n${row({})},"${aliases.replace(/"/g, '""')}"\n`, 'a.csv');
+
+  it('reads optional aliases separated by ";", trimmed and deduplicated, and leaves them out when empty', () => {
+    const { agencies, errors } = withAliases(' Pemkot Depok ; Kota Depok;Pemkot Depok ');
+    expect(errors).toEqual([]);
+    expect(agencies[0]?.aliases).toEqual(['Pemkot Depok', 'Kota Depok']);
+    expect(validateAgencies(agencies)).toEqual([]);
+
+    expect(one({}).agencies[0]).not.toHaveProperty('aliases');
+  });
+
+  it('refuses an alias that starts like a formula or holds control characters, naming the field', () => {
+    expect(withAliases('=HYPERLINK("x")').errors.map((e) => e.field)).toEqual(['aliases']);
+    expect(withAliases('Pemkot\u001b[2JDepok').errors.map((e) => e.field)).toEqual(['aliases']);
+    expect(
+      withAliases(Array.from({ length: 21 }, (_, i) => `Nama ${i}`).join(';')).errors[0]?.messageEn,
+    ).toBe('too many aliases (21, max. 20)');
+  });
+});

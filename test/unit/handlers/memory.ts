@@ -32,7 +32,7 @@ import {
   type Reviewer,
   type ReviewTask,
 } from '../../../functions/lib/model';
-import type { EligibilityClaims } from '../../../functions/lib/validation/claims';
+import type { ClaimScope, EligibilityClaims } from '../../../functions/lib/validation/claims';
 
 /** A stored task: the task, its (secret) token, and its place in the sweep's listing (GSI2SK) when listed. */
 export type StoredTask = ReviewTask & {
@@ -315,7 +315,10 @@ export const agencies = {
     const found = mem.agencies.get(code);
     return found ? clone(found) : undefined;
   },
-} satisfies Pick<typeof Agencies, 'getAgency'>;
+  async registryInUse() {
+    return mem.agencies.size > 0;
+  },
+} satisfies Pick<typeof Agencies, 'getAgency' | 'registryInUse'>;
 
 // ------------------------------------------------------------------------------------- review tasks
 
@@ -470,14 +473,15 @@ export const reviewTasks = {
 
 export const eligibilityClaims = {
   eligibilityClaims: (): EligibilityClaims => ({
-    async claimTitle(proposalId, title) {
-      const holder = mem.titles.get(normalizeName(title));
+    async claimTitle(proposalId, scope, title) {
+      const key = titleKey(scope, title);
+      const holder = mem.titles.get(key);
       if (holder !== undefined && holder !== proposalId) return { ok: false, heldBy: holder };
-      mem.titles.set(normalizeName(title), proposalId);
+      mem.titles.set(key, proposalId);
       return { ok: true };
     },
-    async claimQuota(proposalId, institution, group, quota) {
-      const key = `${normalizeName(institution)}#${group}`;
+    async claimQuota(proposalId, scope, group, quota) {
+      const key = `${scopeKey(scope)}#${group}`;
       const counter = mem.quotas.get(key) ?? { used: 0, members: new Set<string>() };
       mem.quotas.set(key, counter);
       if (counter.members.has(proposalId)) return { ok: true, used: counter.used };
@@ -486,13 +490,20 @@ export const eligibilityClaims = {
       counter.used += 1;
       return { ok: true, used: counter.used };
     },
-    async releaseTitle(proposalId, title) {
-      if (mem.titles.get(normalizeName(title)) !== proposalId) return false;
-      mem.titles.delete(normalizeName(title));
+    async releaseTitle(proposalId, scope, title) {
+      const key = titleKey(scope, title);
+      if (mem.titles.get(key) !== proposalId) return false;
+      mem.titles.delete(key);
       return true;
     },
   }),
 };
+
+/** Claim keys as the table's: an agency's claims apart, titles competition-wide without a registry. */
+const scopeKey = (scope: ClaimScope) =>
+  'agency' in scope ? `AGENCY#${scope.agency}` : normalizeName(scope.institution);
+const titleKey = (scope: ClaimScope, title: string) =>
+  'agency' in scope ? `${scopeKey(scope)}#${normalizeName(title)}` : normalizeName(title);
 
 // ---------------------------------------------------------------------------------- mail and storage
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Agency } from '../../../functions/lib/agencies/schema';
 import type { ValidationReport } from '../../../functions/lib/validation/types';
 import { mem } from './memory';
 import {
@@ -14,6 +15,7 @@ import {
 vi.mock('../../../functions/lib/adapters/aws/dynamodb', () => import('./memory').then((m) => m.dynamoClient));
 vi.mock('../../../functions/lib/adapters/proposals', () => import('./memory').then((m) => m.proposals));
 vi.mock('../../../functions/lib/adapters/storage', () => import('./memory').then((m) => m.storage));
+vi.mock('../../../functions/lib/adapters/agencies', () => import('./memory').then((m) => m.agencies));
 vi.mock('../../../functions/lib/adapters/eligibility-claims', () =>
   import('./memory').then((m) => m.eligibilityClaims),
 );
@@ -55,7 +57,19 @@ function uploaded(id: string, fileName: string, bytes: Uint8Array, agency = 'pem
   return { proposalId: id, bucket: BUCKET, key, versionId: 'v-1' };
 }
 
-/** The quota counter of Dinas Kesehatan Kota Surabaya in the Umum group. */
+/** A city government as the agency registry holds it. */
+const registeredCity = (code: string, city: string): Agency => ({
+  code,
+  name: `Pemerintah Kota ${city}`,
+  parent: `Pemerintah Kota ${city}`,
+  province: 'Jawa Timur',
+  regency: `Kota ${city}`,
+  kind: 'city',
+  contacts: [`inovasi@${code}.example.go.id`],
+  language: 'id',
+});
+
+/** The quota counter of Dinas Kesehatan Kota Surabaya in the Umum group (no agency registry kept). */
 const quota = () => mem.quotas.get('dinas kesehatan kota surabaya#umum');
 const issueCodes = (id: string) =>
   (mem.proposal(id).validation as ValidationReport).issues.map((i) => i.code);
@@ -176,6 +190,47 @@ describe('validating an uploaded proposal', () => {
     expect(result.valid).toBe(false);
     expect(issueCodes('p-over')).toContain('QUOTA_EXCEEDED');
     expect([...mem.titles.keys()]).toEqual([]);
+  });
+
+  it("rejects a registered agency's upload naming another agency's Instansi, and counts nothing", async () => {
+    mem.seedAgency(
+      registeredCity('pemkot-surabaya', 'Surabaya'),
+      registeredCity('pemkot-bandung', 'Bandung'),
+    );
+    // 01-dinkes-surabaya-umum.md names Dinas Kesehatan Kota Surabaya; uploaded under pemkot-bandung.
+    const result = await handler(
+      uploaded('p-squat', 'a.md', example('01-dinkes-surabaya-umum.md'), 'pemkot-bandung'),
+      lambdaContext('validate'),
+    );
+
+    expect(result.valid).toBe(false);
+    expect(issueCodes('p-squat')).toEqual(['INSTITUTION_NOT_OF_AGENCY']);
+    expect(mem.proposal('p-squat').reason).toMatch(/pemkot-bandung/);
+    expect(mem.quotas.size).toBe(0);
+    expect(mem.titles.size).toBe(0);
+  });
+
+  it("counts a registered agency's proposal against the agency's own quota", async () => {
+    mem.seedAgency(registeredCity('pemkot-surabaya', 'Surabaya'));
+    const result = await handler(
+      uploaded('p-own', 'a.md', example('01-dinkes-surabaya-umum.md')),
+      lambdaContext('validate'),
+    );
+
+    expect(result.valid).toBe(true);
+    expect(mem.quotas.get('AGENCY#pemkot-surabaya#umum')?.used).toBe(1);
+    expect(quota()).toBeUndefined();
+  });
+
+  it('rejects an upload from an agency missing from a registry that is kept', async () => {
+    mem.seedAgency(registeredCity('pemkot-surabaya', 'Surabaya'));
+    const result = await handler(
+      uploaded('p-typo', 'a.md', example('01-dinkes-surabaya-umum.md'), 'pemkot-surabya'),
+      lambdaContext('validate'),
+    );
+
+    expect(result.valid).toBe(false);
+    expect(issueCodes('p-typo')).toEqual(['AGENCY_NOT_REGISTERED']);
   });
 
   it.each([

@@ -7,6 +7,7 @@ import {
   reportSummary,
   validateDocument,
 } from '../../../functions/lib/validation';
+import { agencyIssues } from '../../../functions/lib/validation/eligibility';
 import { fixture, fixtureText, profile, umumWith, validateFixture, validateText } from './helpers';
 
 const longSummary = () =>
@@ -126,6 +127,17 @@ const SCENARIOS: Record<(typeof ISSUE_CODES)[number], () => Promise<Issue[]>> = 
       await validateFixture('umum.md'),
       profile,
     ),
+  INSTITUTION_NOT_OF_AGENCY: async () =>
+    agencyIssues(await validateFixture('umum.md'), 'pemkot-bandung', {
+      code: 'pemkot-bandung',
+      name: 'Pemerintah Kota Bandung',
+      parent: 'Pemerintah Kota Bandung',
+      province: 'Jawa Barat',
+      regency: 'Kota Bandung',
+      kind: 'city',
+    }),
+  AGENCY_NOT_REGISTERED: async () =>
+    agencyIssues(await validateFixture('umum.md'), 'pemkot-bandung', undefined),
 };
 
 describe('every issue code', () => {
