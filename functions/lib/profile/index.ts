@@ -3,9 +3,9 @@
  * categories, eligibility, review and scoring rules) as schema-validated data.
  * A new competition is a new profile, not new code.
  */
-import { z } from 'zod';
 import kipp from '../../../profiles/kipp.json' with { type: 'json' };
 import { DEFAULT_TIME_ZONE } from '../i18n';
+import { z } from '../zod';
 
 export type Lang = 'id' | 'en';
 export interface LocalizedText {
@@ -75,32 +75,37 @@ const MESSAGES: Record<string, LocalizedText> = {
 
 const m = (key: keyof typeof MESSAGES & string) => ({ error: key });
 
-const text = z.string(m('text')).trim().min(1, m('text'));
-const slug = z.string(m('slug')).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, m('slug'));
+const text = z.string(m('text')).check(z.trim(), z.minLength(1, m('text')));
+const slug = z.string(m('slug')).check(z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, m('slug')));
 const textList = z.array(text, m('text_list'));
-const positiveInt = z.number(m('positive_int')).int(m('positive_int')).positive(m('positive_int'));
-const nonNegativeInt = z
-  .number(m('non_negative_int'))
-  .int(m('non_negative_int'))
-  .min(0, m('non_negative_int'));
+const positiveInt = z.int(m('positive_int')).check(z.positive(m('positive_int')));
+const nonNegativeInt = z.int(m('non_negative_int')).check(z.gte(0, m('non_negative_int')));
 const bool = z.boolean(m('boolean'));
-const isoDate = z.string(m('date')).refine((value) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value);
-}, m('date'));
+const isoDate = z.string(m('date')).check(
+  z.refine((value) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+    const d = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value);
+  }, m('date')),
+);
 const localized = z.strictObject({ id: text, en: text }, m('localized'));
-const timeZone = z.string(m('time_zone')).refine((value) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}, m('time_zone'));
+const timeZone = z.string(m('time_zone')).check(
+  z.refine((value) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: value });
+      return true;
+    } catch {
+      return false;
+    }
+  }, m('time_zone')),
+);
 
 /** Adds a "duplicate id" issue at each repeated id of a list. */
-function uniqueIds<T extends { id: string }>(items: T[], ctx: z.RefinementCtx, path: (string | number)[]) {
+function uniqueIds<T extends { id: string }>(
+  items: T[],
+  ctx: z.core.$RefinementCtx,
+  path: (string | number)[],
+) {
   const seen = new Set<string>();
   items.forEach((item, index) => {
     if (seen.has(item.id)) {
@@ -114,9 +119,9 @@ const sectionSchema = z.strictObject(
   {
     id: slug,
     name: text,
-    aliases: textList.default([]),
+    aliases: z._default(textList, []),
     maxWords: positiveInt,
-    required: bool.default(true),
+    required: z._default(bool, true),
   },
   m('object'),
 );
@@ -126,14 +131,14 @@ const groupSchema = z
     {
       id: slug,
       name: text,
-      aliases: textList.default([]),
-      minAgeYears: z.number(m('non_negative')).min(0, m('non_negative')),
+      aliases: z._default(textList, []),
+      minAgeYears: z.number(m('non_negative')).check(z.gte(0, m('non_negative'))),
       quotaPerInstitution: positiveInt,
-      sections: z.array(sectionSchema, m('non_empty_list')).min(1, m('non_empty_list')),
+      sections: z.array(sectionSchema, m('non_empty_list')).check(z.minLength(1, m('non_empty_list'))),
     },
     m('object'),
   )
-  .superRefine((group, ctx) => uniqueIds(group.sections, ctx, ['sections']));
+  .check(z.superRefine((group, ctx) => uniqueIds(group.sections, ctx, ['sections'])));
 
 export const profileSchema = z
   .strictObject(
@@ -143,13 +148,13 @@ export const profileSchema = z
       language: z.enum(['id', 'en'], m('language')),
       submissionDeadline: isoDate,
       /** IANA time zone the competition's dates are stated in (deadlines, dates in emails and pages). */
-      timeZone: timeZone.default(DEFAULT_TIME_ZONE),
+      timeZone: z._default(timeZone, DEFAULT_TIME_ZONE),
       files: z.strictObject(
         {
           maxBytes: positiveInt,
           formats: z
             .array(z.enum(FILE_FORMATS, m('format')), m('non_empty_list'))
-            .min(1, m('non_empty_list')),
+            .check(z.minLength(1, m('non_empty_list'))),
         },
         m('object'),
       ),
@@ -158,21 +163,21 @@ export const profileSchema = z
           z.strictObject(
             {
               id: z.enum(IDENTITY_FIELD_IDS, m('identity_id')),
-              labels: z.array(text, m('non_empty_list')).min(1, m('non_empty_list')),
-              required: bool.default(true),
+              labels: z.array(text, m('non_empty_list')).check(z.minLength(1, m('non_empty_list'))),
+              required: z._default(bool, true),
             },
             m('object'),
           ),
           m('non_empty_list'),
         )
-        .min(1, m('non_empty_list')),
+        .check(z.minLength(1, m('non_empty_list'))),
       categories: z
         .array(
-          z.strictObject({ id: slug, name: text, aliases: textList.default([]) }, m('object')),
+          z.strictObject({ id: slug, name: text, aliases: z._default(textList, []) }, m('object')),
           m('non_empty_list'),
         )
-        .min(1, m('non_empty_list')),
-      groups: z.array(groupSchema, m('non_empty_list')).min(1, m('non_empty_list')),
+        .check(z.minLength(1, m('non_empty_list'))),
+      groups: z.array(groupSchema, m('non_empty_list')).check(z.minLength(1, m('non_empty_list'))),
       eligibility: z.strictObject(
         { duplicateTitles: z.enum(['error', 'warning', 'allow'], m('duplicate_titles')) },
         m('object'),
@@ -184,12 +189,12 @@ export const profileSchema = z
           windowDays: positiveInt,
           graceDays: nonNegativeInt,
           /** The most days ops may add to a task's due date in all (`proposals extend`). */
-          maxExtensionDays: positiveInt.default(60),
-          reminderOffsetsDays: z.array(z.number(m('integer')).int(m('integer')), m('text_list')),
+          maxExtensionDays: z._default(positiveInt, 60),
+          reminderOffsetsDays: z.array(z.int(m('integer')), m('text_list')),
           maxReassignments: nonNegativeInt,
           requireExpertiseMatch: bool,
           sameRegionConflict: bool,
-          disagreementThreshold: z.number(m('non_negative')).min(0, m('non_negative')),
+          disagreementThreshold: z.number(m('non_negative')).check(z.gte(0, m('non_negative'))),
         },
         m('object'),
       ),
@@ -203,33 +208,36 @@ export const profileSchema = z
                 {
                   id: slug,
                   name: localized,
-                  weight: z.number(m('non_negative')).min(0, m('non_negative')),
+                  weight: z.number(m('non_negative')).check(z.gte(0, m('non_negative'))),
                 },
                 m('object'),
               ),
               m('non_empty_list'),
             )
-            .min(1, m('non_empty_list')),
+            .check(z.minLength(1, m('non_empty_list'))),
         },
         m('object'),
       ),
     },
     m('object'),
   )
-  .superRefine((profile, ctx) => {
-    uniqueIds(profile.identityFields, ctx, ['identityFields']);
-    uniqueIds(profile.categories, ctx, ['categories']);
-    uniqueIds(profile.groups, ctx, ['groups']);
-    uniqueIds(profile.scoring.criteria, ctx, ['scoring', 'criteria']);
-    const total = profile.scoring.criteria.reduce((sum, c) => sum + c.weight, 0);
-    if (!(total > 0)) ctx.addIssue({ code: 'custom', path: ['scoring', 'criteria'], message: 'weights_sum' });
-    if (!(profile.scoring.scaleMax > profile.scoring.scaleMin)) {
-      ctx.addIssue({ code: 'custom', path: ['scoring', 'scaleMax'], message: 'scale' });
-    }
-    if (profile.review.minReviews > profile.review.reviewersPerProposal) {
-      ctx.addIssue({ code: 'custom', path: ['review', 'minReviews'], message: 'min_reviews' });
-    }
-  });
+  .check(
+    z.superRefine((profile, ctx) => {
+      uniqueIds(profile.identityFields, ctx, ['identityFields']);
+      uniqueIds(profile.categories, ctx, ['categories']);
+      uniqueIds(profile.groups, ctx, ['groups']);
+      uniqueIds(profile.scoring.criteria, ctx, ['scoring', 'criteria']);
+      const total = profile.scoring.criteria.reduce((sum, c) => sum + c.weight, 0);
+      if (!(total > 0))
+        ctx.addIssue({ code: 'custom', path: ['scoring', 'criteria'], message: 'weights_sum' });
+      if (!(profile.scoring.scaleMax > profile.scoring.scaleMin)) {
+        ctx.addIssue({ code: 'custom', path: ['scoring', 'scaleMax'], message: 'scale' });
+      }
+      if (profile.review.minReviews > profile.review.reviewersPerProposal) {
+        ctx.addIssue({ code: 'custom', path: ['review', 'minReviews'], message: 'min_reviews' });
+      }
+    }),
+  );
 
 export type Profile = z.infer<typeof profileSchema>;
 export type ProfileGroup = Profile['groups'][number];
