@@ -45,7 +45,8 @@ module.exports = {
       comment:
         'infra/ imports no function code: what both sides must agree on lives in functions/lib/contract.ts ' +
         '(the Lambdas themselves are bundled by path). One exception: the competition profile (its core and ' +
-        'the reader of a profile file), validated at synth with the same schema the Lambdas use.',
+        'the reader of a profile file), validated at synth with the same schema the Lambdas use, and zod as the ' +
+        'functions configure it (functions/lib/zod.ts) for the stage configuration.',
       severity: 'error',
       from: { path: '^infra/' },
       to: {
@@ -54,6 +55,7 @@ module.exports = {
           '^functions/lib/contract\\.ts$',
           '^functions/lib/profile/index\\.ts$',
           '^functions/lib/adapters/profile-file\\.ts$',
+          '^functions/lib/zod\\.ts$',
         ],
       },
     },

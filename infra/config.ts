@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { z } from 'zod';
 import { loadProfile } from '../functions/lib/adapters/profile-file';
 import { type Profile, ProfileError } from '../functions/lib/profile';
+import { z } from '../functions/lib/zod';
 
 /**
  * Deployment settings, read from cdk context (`-c key=value` or cdk.json "context"), validated.
@@ -10,16 +10,16 @@ import { type Profile, ProfileError } from '../functions/lib/profile';
 export const stageConfigSchema = z.object({
   stage: z
     .string()
-    .regex(/^[a-z][a-z0-9-]{1,20}$/, 'expected lowercase letters, digits and dashes, 2-21 characters'),
+    .check(z.regex(/^[a-z][a-z0-9-]{1,20}$/, 'expected lowercase letters, digits and dashes, 2-21 characters')),
   senderEmail: z.email({
     message: 'expected the email address of a verified SES identity, e.g. kipp@example.go.id',
   }),
-  replyToEmail: z.email().optional(),
+  replyToEmail: z.optional(z.email()),
   opsEmail: z.email({ message: 'expected the email address where ops and alarm emails go' }),
   /** The competition profile: a bundled name (`kipp`) or a path to a profile JSON file. */
-  profile: z.string().min(1),
-  reviewBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
-  logRetentionDays: z.number().int().positive(),
+  profile: z.string().check(z.minLength(1)),
+  reviewBaseUrl: z.optional(z.url({ protocol: /^https?$/ })),
+  logRetentionDays: z.int().check(z.positive()),
   retainData: z.boolean(),
 });
 export type StageConfig = z.infer<typeof stageConfigSchema>;
