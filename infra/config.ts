@@ -10,7 +10,9 @@ import { z } from '../functions/lib/zod';
 export const stageConfigSchema = z.object({
   stage: z
     .string()
-    .check(z.regex(/^[a-z][a-z0-9-]{1,20}$/, 'expected lowercase letters, digits and dashes, 2-21 characters')),
+    .check(
+      z.regex(/^[a-z][a-z0-9-]{1,20}$/, 'expected lowercase letters, digits and dashes, 2-21 characters'),
+    ),
   senderEmail: z.email({
     message: 'expected the email address of a verified SES identity, e.g. kipp@example.go.id',
   }),
