@@ -1,11 +1,12 @@
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { sendOnce } from './lib/adapters/mail';
+import { deliverOnce, undeliveredNote } from './lib/adapters/mail-failures';
 import { ProposalStore } from './lib/adapters/proposals';
 import { readProposalTasks } from './lib/adapters/review-tasks';
 import { getReviewers } from './lib/adapters/roster';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
-import { lambda, logger, withProposal } from './lib/lambda';
+import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { activeProfile } from './lib/profile-config';
 import {
   opsReviewedEmail,
@@ -23,12 +24,52 @@ const inputSchema = z.object({
   kind: z.enum(['received', 'rejected', 'result']),
   proposalId: z.string().check(z.minLength(1)),
 });
+/** The state machine's word that a notice kept failing on a passing fault after its retries (the Catch's error). */
+const undeliveredSchema = z.object({
+  kind: z.literal('undelivered'),
+  notice: z.enum(['received', 'rejected', 'result']),
+  proposalId: z.string().check(z.minLength(1)),
+  error: z.looseObject({ Error: z.optional(z.string()), Cause: z.optional(z.string()) }),
+});
+
+/**
+ * A submitter's notice that SES would not take is recorded on the proposal and reported to ops (metric
+ * `EmailsUndelivered`, alarmed to ops through SNS; an error log line): the proposal carries on.
+ */
+async function submitterNotice(
+  proposalId: string,
+  key: string,
+  email: Parameters<typeof sendOnce>[3],
+  told?: string,
+): Promise<void> {
+  const delivery = await deliverOnce(store, proposalId, key, email);
+  if (delivery.outcome === 'sent') {
+    if (told) await store.note(proposalId, told);
+  } else if (delivery.outcome === 'undelivered') {
+    metrics.addMetric('EmailsUndelivered', 'Count', 1);
+    logger.error('Submitter notice not delivered', { notice: key, error: delivery.failure.reason });
+    await store.note(proposalId, undeliveredNote(`The submitter's notice (${key})`, delivery.failure));
+  }
+}
 
 /**
  * Tells the submitter where the proposal stands (received and going to review, rejected with what to fix, or the
  * result) and ops the reviewed summary.
  */
 export const handler = lambda(async (event: unknown): Promise<void> => {
+  const undelivered = undeliveredSchema.safeParse(event);
+  if (undelivered.success) {
+    const { notice, proposalId, error } = undelivered.data;
+    withProposal(proposalId);
+    metrics.addMetric('EmailsUndelivered', 'Count', 1);
+    logger.error('Notice not delivered after retries', { notice, error: error.Error });
+    const reason = `${error.Error ?? 'Error'} after the retries`;
+    await store.note(
+      proposalId,
+      undeliveredNote(`The ${notice} notice`, { kind: 'transient', code: error.Error ?? 'Error', reason }),
+    );
+    return;
+  }
   const parsed = inputSchema.safeParse(event);
   if (!parsed.success) throw new BadInputError(`Notify: bad input: ${parsed.error.message}`);
   const { kind, proposalId } = parsed.data;
@@ -47,9 +88,12 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
       receivedAt: new Date(proposal.receivedAt),
       fileName: proposal.key.split('/').pop(),
     });
-    if (await sendOnce(store, proposalId, 'received:submitter', { to: proposal.contactEmail, ...email })) {
-      await store.note(proposalId, `Submitter told the proposal passed the check (${proposal.contactEmail})`);
-    }
+    await submitterNotice(
+      proposalId,
+      'received:submitter',
+      { to: proposal.contactEmail, ...email },
+      `Submitter told the proposal passed the check (${proposal.contactEmail})`,
+    );
     return;
   }
 
@@ -60,9 +104,12 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
       return;
     }
     const email = submitterRejectedEmail({ profile, lang, proposal: info, issues: report?.issues ?? [] });
-    if (await sendOnce(store, proposalId, 'rejected:submitter', { to: proposal.contactEmail, ...email })) {
-      await store.note(proposalId, `Submitter told what to fix (${proposal.contactEmail})`);
-    }
+    await submitterNotice(
+      proposalId,
+      'rejected:submitter',
+      { to: proposal.contactEmail, ...email },
+      `Submitter told what to fix (${proposal.contactEmail})`,
+    );
     return;
   }
 
@@ -75,7 +122,7 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
       result: proposal.result,
       status: proposal.status,
     });
-    await sendOnce(store, proposalId, 'result:submitter', { to: proposal.contactEmail, ...email });
+    await submitterNotice(proposalId, 'result:submitter', { to: proposal.contactEmail, ...email });
   } else {
     logger.warn('No contact email; submitter not told');
   }

@@ -1,12 +1,12 @@
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { getSecret } from './lib/adapters/aws/secrets';
-import { sendOnce } from './lib/adapters/mail';
+import { deliverOnce, undeliveredNote } from './lib/adapters/mail-failures';
 import { ProposalStore } from './lib/adapters/proposals';
 import { storeTaskToken } from './lib/adapters/review-tasks';
 import { getReviewers } from './lib/adapters/roster';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
-import { lambda, metrics, withProposal } from './lib/lambda';
+import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { activeProfile } from './lib/profile-config';
 import { buildReviewUrl, reviewLinkExpiry, reviewTaskEmail } from './lib/review';
 import { z } from './lib/zod';
@@ -54,8 +54,18 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
   });
   // Once per reviewer and proposal: a retry (e.g. after the history note failed) gets a new task token, which is
   // stored above, but the reviewer keeps the link already sent (it names the review id, not the token).
-  if (await sendOnce(store, proposalId, `review:${reviewerId}`, { to: reviewer.email, ...email })) {
+  const delivery = await deliverOnce(store, proposalId, `review:${reviewerId}`, {
+    to: reviewer.email,
+    ...email,
+  });
+  if (delivery.outcome === 'sent') {
     metrics.addMetric('ReviewTasksSent', 'Count', 1);
     await store.note(proposalId, `Review task sent to ${reviewerId}`);
+  } else if (delivery.outcome === 'undelivered') {
+    // SES refused it (rejected, sandbox, quota): the task stays open with its token, the reminders carry the same
+    // link, and past its due date the sweep ends it and the execution reassigns; ops are alerted now.
+    metrics.addMetric('EmailsUndelivered', 'Count', 1);
+    logger.error('Review task email not delivered', { reviewerId, error: delivery.failure.reason });
+    await store.note(proposalId, undeliveredNote(`The review task email to ${reviewerId}`, delivery.failure));
   }
 });

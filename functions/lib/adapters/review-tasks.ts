@@ -434,6 +434,34 @@ export async function claimReminder(
   return done !== false;
 }
 
+/**
+ * Gives a claimed reminder back (its send failed), so the next sweep sends it; a no-op when the marker is gone.
+ * Removes the marker by its position, conditioned on it still being there.
+ */
+export async function releaseReminder(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  task: { proposalId: string; reviewerId: string },
+  marker: string,
+): Promise<void> {
+  const out = await doc.send(
+    new GetCommand({
+      TableName: table,
+      Key: keys.review(task.proposalId, task.reviewerId),
+      ProjectionExpression: 'remindedAt',
+      ConsistentRead: true,
+    }),
+  );
+  const markers = (out.Item?.remindedAt ?? []) as unknown[];
+  const index = markers.indexOf(marker);
+  if (index < 0) return;
+  await updateTask(doc, table, task, {
+    update: `REMOVE remindedAt[${index}]`,
+    condition: `remindedAt[${index}] = :marker AND attribute_exists(#status)`,
+    values: { ':marker': marker },
+  });
+}
+
 /** Removes a spent task token and the task's listing (only if the token is still the one given). */
 export async function spendTaskToken(
   doc: DynamoDBDocumentClient,

@@ -405,6 +405,16 @@ export const reviewTasks = {
     });
   },
 
+  async releaseReminder(_doc, _table, task, marker) {
+    updateTask(
+      task,
+      (s) => (s.remindedAt ?? []).includes(marker),
+      (s) => {
+        s.remindedAt = (s.remindedAt ?? []).filter((m) => m !== marker);
+      },
+    );
+  },
+
   async spendTaskToken(_doc, _table, task, token) {
     updateTask(
       task,
@@ -464,6 +474,7 @@ export const reviewTasks = {
   | 'acceptTask'
   | 'submitReview'
   | 'claimReminder'
+  | 'releaseReminder'
   | 'spendTaskToken'
   | 'listedTasksUntil'
   | 'assignmentPorts'

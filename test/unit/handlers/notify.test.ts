@@ -128,6 +128,76 @@ describe('telling the result', () => {
   });
 });
 
+/** An SES error as the SDK raises it (name, message, HTTP status). */
+const sesError = (name: string, message: string, status = 400) =>
+  Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+const failMail = (error: Error, to?: string) =>
+  mem.faults.push((operation, input) =>
+    operation === 'mail.sendEmail' && (!to || (input as { to: string }).to === to) ? error : undefined,
+  );
+
+describe("when SES will not take the submitter's notice", () => {
+  it.each([
+    ['MessageRejected', 'Email address is not verified.'],
+    ['AccessDeniedException', 'User is not authorized to perform ses:SendEmail on the recipient identity'],
+    ['LimitExceededException', 'Daily message quota exceeded.'],
+  ])('records a %s on the proposal and lets the proposal go on', async (name, message) => {
+    mem.seedProposal(proposal({ status: 'ASSIGNING', contactEmail: SUBMITTER }));
+    failMail(sesError(name, message));
+
+    await handler({ kind: 'received', proposalId: PROPOSAL_ID }, lambdaContext('notify'));
+
+    expect(mem.emails).toEqual([]);
+    expect(mem.proposal(PROPOSAL_ID).status).toBe('ASSIGNING');
+    const note = mem.history(PROPOSAL_ID).at(-1)?.note ?? '';
+    expect(note).toMatch(/^The submitter's notice \(received:submitter\) could not be sent: .*ops alerted$/);
+    expect(note).toContain(`${name}: ${message}`);
+  });
+
+  it('leaves a passing fault to the state machine (it retries, then records it)', async () => {
+    mem.seedProposal(proposal({ status: 'REJECTED', contactEmail: SUBMITTER, validation: rejection }));
+    failMail(sesError('InternalFailure', 'Service unavailable', 500));
+
+    await expect(
+      handler({ kind: 'rejected', proposalId: PROPOSAL_ID }, lambdaContext('notify')),
+    ).rejects.toMatchObject({ name: 'TransientError' });
+  });
+
+  it("still tells ops the result when the submitter's result email is refused", async () => {
+    mem.seedReviewer(reviewer('r-health-free'));
+    mem.seedTask(task('r-health-free', { status: 'SUBMITTED', score: 81.5 }));
+    mem.seedProposal(proposal({ status: 'REVIEWED', contactEmail: SUBMITTER, result }));
+    failMail(sesError('MessageRejected', 'Rejected'), SUBMITTER);
+
+    await handler({ kind: 'result', proposalId: PROPOSAL_ID }, lambdaContext('notify'));
+
+    expect(mem.emails.map((e) => e.to)).toEqual([OPS_EMAIL]);
+    expect(mem.history(PROPOSAL_ID).map((h) => h.note)).toContainEqual(
+      expect.stringMatching(/^The submitter's notice \(result:submitter\) could not be sent: SES rejected/),
+    );
+  });
+
+  it('records a notice that kept failing after the retries, as the state machine reports it', async () => {
+    mem.seedProposal(proposal({ status: 'ASSIGNING', contactEmail: SUBMITTER }));
+
+    await handler(
+      {
+        kind: 'undelivered',
+        notice: 'received',
+        proposalId: PROPOSAL_ID,
+        error: { Error: 'TransientError', Cause: '{"errorMessage":"InternalFailure"}' },
+      },
+      lambdaContext('notify'),
+    );
+
+    expect(mem.emails).toEqual([]);
+    expect(mem.proposal(PROPOSAL_ID).status).toBe('ASSIGNING');
+    expect(mem.history(PROPOSAL_ID).at(-1)?.note).toMatch(
+      /^The received notice could not be sent: SES kept failing through every retry \(TransientError after the retries\); ops alerted$/,
+    );
+  });
+});
+
 it('refuses an unknown kind of notice', async () => {
   await expect(
     handler({ kind: 'shortlisted', proposalId: PROPOSAL_ID }, lambdaContext('notify')),

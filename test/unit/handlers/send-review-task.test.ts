@@ -118,3 +118,45 @@ describe('sending a review task', () => {
     expect(mem.emails).toEqual([]);
   });
 });
+
+/** An SES error as the SDK raises it (name, message, HTTP status). */
+const sesError = (name: string, message: string, status = 400) =>
+  Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+
+describe('when SES will not take the review email', () => {
+  it.each([
+    ['MessageRejected', 'Email address is not verified.', /SES rejected the message/],
+    ['AccessDeniedException', 'Not authorized to send to this identity', /sandbox or identity not verified/],
+    ['LimitExceededException', 'Daily message quota exceeded.', /daily sending quota is spent/],
+  ])(
+    'records a %s on the proposal, keeps the task open with its token and does not fail',
+    async (name, message, why) => {
+      mem.faults.push((operation) => (operation === 'mail.sendEmail' ? sesError(name, message) : undefined));
+
+      await handler(event(), lambdaContext('send-review-task'));
+
+      expect(mem.emails).toEqual([]);
+      expect(mem.task(PROPOSAL_ID, 'r-health-free')).toMatchObject({ token: TOKEN, status: 'PENDING' });
+      const note = mem.history(PROPOSAL_ID).at(-1)?.note ?? '';
+      expect(note).toMatch(/^The review task email to r-health-free could not be sent: /);
+      expect(note).toMatch(why);
+      expect(note).toContain(name);
+      expect(note).toMatch(/ops alerted$/);
+      // The claim is released: a later attempt (a retried invocation) may still send it.
+      expect(mem.proposal(PROPOSAL_ID)['notified:review:r-health-free']).toBeUndefined();
+    },
+  );
+
+  it('leaves a passing fault (throttling) to the state machine, which retries the task', async () => {
+    mem.faults.push((operation) =>
+      operation === 'mail.sendEmail'
+        ? sesError('TooManyRequestsException', 'Maximum sending rate exceeded.', 429)
+        : undefined,
+    );
+
+    await expect(handler(event(), lambdaContext('send-review-task'))).rejects.toMatchObject({
+      name: 'TransientError',
+    });
+    expect(mem.history(PROPOSAL_ID).some((h) => /could not be sent/.test(h.note))).toBe(false);
+  });
+});
