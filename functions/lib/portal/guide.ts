@@ -411,7 +411,13 @@ function blockHtml(block: Block): SafeHtml {
     case 'list':
       return html`<ul>${block.items.map((item) => html`<li>${inlineHtml(item)}</li>`)}</ul>`;
     case 'pre':
-      return html`<pre>${block.text}</pre>`;
+      // Lines kept, indentation as no-break spaces, long lines wrapped (a <pre> would widen a phone's page).
+      return html`<p class="summary"><code>${block.text
+        .split('\n')
+        .map(
+          (line, i) =>
+            html`${i ? html`<br>` : ''}${line.replace(/^ +/, (lead) => '\u00a0'.repeat(lead.length))}`,
+        )}</code></p>`;
     case 'table':
       // A definition list (the first column, then the others labelled by their heading) reads on a phone
       // where a wide table would not.
@@ -455,7 +461,8 @@ export function renderGuide(profile: Profile, lang: Lang, opts: GuideOptions = {
   const switcher: HtmlValue = opts.baseHref
     ? html`<p><a href="${safeHref(withLang(opts.baseHref, other))}" hreflang="${other}" lang="${other}">${GUIDE_TEXT.otherLanguage[lang]}</a></p>`
     : '';
-  return html`<div class="guide" lang="${lang}">
+  // `summary` (the review page's class for free text) wraps a long word or address instead of widening the page.
+  return html`<div class="guide summary" lang="${lang}">
 <section class="card">
 <h1>${guide.title}</h1>
 ${switcher}

@@ -161,7 +161,7 @@ describe('renderGuide (portal page)', () => {
 
   it('is a fragment with no script, no external asset and no command line for submitters', () => {
     for (const page of [id, en]) {
-      expect(page.startsWith('<div class="guide"')).toBe(true);
+      expect(page.startsWith('<div class="guide summary" lang="')).toBe(true);
       expect(page).not.toMatch(/<html|<head|<style|<script|\sstyle=|\son\w+=/i);
       expect(externalAssets(page)).toEqual([]);
       expectOnlyGuideMarkup(page);
