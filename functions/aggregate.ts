@@ -6,7 +6,7 @@ import { BadInputError } from './lib/errors';
 import { lambda, metrics, withProposal } from './lib/lambda';
 import { activeProfile } from './lib/profile-config';
 import { reviewOutcome } from './lib/review';
-import { z } from './lib/zod';
+import * as z from './lib/zod';
 
 const table = requireEnv('TABLE_NAME');
 const store = new ProposalStore(dynamo, table);

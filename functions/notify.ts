@@ -15,7 +15,7 @@ import {
   submitterResultEmail,
 } from './lib/review';
 import type { ValidationReport } from './lib/validation/types';
-import { z } from './lib/zod';
+import * as z from './lib/zod';
 
 const table = requireEnv('TABLE_NAME');
 const store = new ProposalStore(dynamo, table);

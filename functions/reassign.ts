@@ -14,7 +14,7 @@ import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { activeProfile } from './lib/profile-config';
 import { opsNeedsReviewersEmail } from './lib/review';
-import { z } from './lib/zod';
+import * as z from './lib/zod';
 
 const table = requireEnv('TABLE_NAME');
 const store = new ProposalStore(dynamo, table);

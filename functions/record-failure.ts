@@ -3,7 +3,7 @@ import { ProposalStore } from './lib/adapters/proposals';
 import { requireEnv } from './lib/config';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { TERMINAL_STATUSES } from './lib/model';
-import { z } from './lib/zod';
+import * as z from './lib/zod';
 
 const store = new ProposalStore(dynamo, requireEnv('TABLE_NAME'));
 const inputSchema = z.object({

@@ -25,7 +25,7 @@ import {
   reviewLinkExpiry,
   sweepHorizon,
 } from './lib/review';
-import { z } from './lib/zod';
+import * as z from './lib/zod';
 
 const table = requireEnv('TABLE_NAME');
 const store = new ProposalStore(dynamo, table);

@@ -10,7 +10,7 @@ import { activeProfile } from './lib/profile-config';
 import { parseUploadKey } from './lib/uploads';
 import { reportSummary, validateDocument } from './lib/validation';
 import { checkEligibility, type Submitter } from './lib/validation/claims';
-import { z } from './lib/zod';
+import * as z from './lib/zod';
 
 const table = requireEnv('TABLE_NAME');
 const store = new ProposalStore(dynamo, table);

@@ -6,7 +6,7 @@ import { BadInputError } from './lib/errors';
 import { lambda, logger, withProposal } from './lib/lambda';
 import { activeProfile } from './lib/profile-config';
 import { opsNeedsReviewersEmail } from './lib/review';
-import { z } from './lib/zod';
+import * as z from './lib/zod';
 
 const store = new ProposalStore(dynamo, requireEnv('TABLE_NAME'));
 const opsEmail = requireEnv('OPS_EMAIL');

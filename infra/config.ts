@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadProfile } from '../functions/lib/adapters/profile-file';
 import { type Profile, ProfileError } from '../functions/lib/profile';
-import { z } from '../functions/lib/zod';
+import * as z from '../functions/lib/zod';
 
 /**
  * Deployment settings, read from cdk context (`-c key=value` or cdk.json "context"), validated.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UPLOAD_PREFIX } from './contract';
-import { z } from './zod';
+import * as z from './zod';
 
 /** An agency code: the `<agency>` folder of upload keys and the agency registry's key (e.g. pemkot-surabaya). */
 export const AGENCY_CODE = /^[a-z0-9][a-z0-9-]{1,62}$/;

@@ -4,8 +4,10 @@
  * same ("Too small: expected string to have >=1 characters", "Invalid email address", ...).
  */
 import { en } from 'zod/locales';
-import { z } from 'zod/mini';
+import { config } from 'zod/mini';
 
-z.config(en());
+config(en());
 
-export { z };
+// Imported as a namespace (`import * as z from './zod'`): bundlers keep only the members a file uses, where a
+// namespace object handed around as a value would carry all of zod, every locale included.
+export * from 'zod/mini';

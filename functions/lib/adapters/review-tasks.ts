@@ -18,7 +18,7 @@ import { AssignmentContentionError, StoredItemError } from '../assignment/errors
 import { INDEXES } from '../contract';
 import { cancellationCodes, isConditionalFailure } from '../errors';
 import { keys, type ProposalStatus, REVIEW_STATUSES, type ReviewTask } from '../model';
-import { z } from '../zod';
+import * as z from '../zod';
 import { getReviewers, listReviewers } from './roster';
 
 /** Attempts of one reservation when the transaction collides with another one on the same items. */

@@ -13,7 +13,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { AGENCY_CODE } from '../uploads';
-import { z } from '../zod';
+import * as z from '../zod';
 import { AGENCY_KINDS, AGENCY_LIMITS, type Agency, type AgencyKind } from './schema';
 import { type AgencyProblem, findDuplicateCodes, problem } from './validate';
 

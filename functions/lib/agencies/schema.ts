@@ -1,6 +1,6 @@
 /** The agency record at the storage boundary (zod): a submitter of the competition, keyed by its code. */
 import { AGENCY_CODE } from '../uploads';
-import { z } from '../zod';
+import * as z from '../zod';
 
 /** Kinds of participant the competition distinguishes (and the finalists are balanced on). */
 export const AGENCY_KINDS = ['ministry', 'institution', 'province', 'regency', 'city', 'enterprise'] as const;

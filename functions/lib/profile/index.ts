@@ -5,7 +5,7 @@
  */
 import kipp from '../../../profiles/kipp.json' with { type: 'json' };
 import { DEFAULT_TIME_ZONE } from '../i18n';
-import { z } from '../zod';
+import * as z from '../zod';
 
 export type Lang = 'id' | 'en';
 export interface LocalizedText {

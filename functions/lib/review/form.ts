@@ -11,7 +11,7 @@
  * next to its input.
  */
 import type { Text } from '../i18n';
-import { z } from '../zod';
+import * as z from '../zod';
 import type { ReviewProfile } from './profile';
 
 export const FORM_LIMITS = {

@@ -16,7 +16,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import type { AssignmentCategory } from '../assignment/profile';
 import type { Reviewer } from '../model';
 import { normalizeName } from '../model';
-import { z } from '../zod';
+import * as z from '../zod';
 import { findDuplicates, problem, type RosterProblem } from './validate';
 
 export interface RosterProfile {

@@ -1,6 +1,6 @@
 /** The reviewer record at the storage boundary (zod), shared by roster import and assignment. */
 import type { Reviewer } from '../model';
-import { z } from '../zod';
+import * as z from '../zod';
 
 /** A trimmed, non-empty string. */
 const text = () => z.string().check(z.trim(), z.minLength(1));

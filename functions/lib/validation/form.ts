@@ -1,5 +1,5 @@
 /** The structured JSON form: { identity: { <field id or label>: text }, sections: { <name or id>: text } }. */
-import { z } from '../zod';
+import * as z from '../zod';
 import { DocumentRejected } from './errors';
 import type { Block } from './types';
 
