@@ -95,12 +95,12 @@ export const GUIDE_TEXT = {
 
   rulesHeading: { id: '4. Aturan antarproposal', en: '4. Rules across proposals' },
   duplicateError: {
-    id: '**Judul tidak boleh sama** dengan proposal lain (`DUPLICATE_TITLE`, kesalahan); huruf besar-kecil, aksen dan tanda baca diabaikan saat membandingkan.',
-    en: '**No two proposals may share a title** (`DUPLICATE_TITLE`, an error); case, accents and punctuation are ignored when comparing.',
+    id: '**Judul tidak boleh sama** dengan proposal lain yang diajukan instansi Anda (`DUPLICATE_TITLE`, kesalahan); huruf besar-kecil, aksen dan tanda baca diabaikan saat membandingkan.',
+    en: '**No two proposals of your agency may share a title** (`DUPLICATE_TITLE`, an error); case, accents and punctuation are ignored when comparing.',
   },
   duplicateWarning: {
-    id: 'Judul yang sama dengan proposal lain dilaporkan sebagai peringatan (`DUPLICATE_TITLE`) dan tidak menghalangi; huruf besar-kecil, aksen dan tanda baca diabaikan saat membandingkan.',
-    en: 'A title another proposal already uses is reported as a warning (`DUPLICATE_TITLE`) and does not block; case, accents and punctuation are ignored when comparing.',
+    id: 'Judul yang sudah dipakai proposal lain dari instansi Anda dilaporkan sebagai peringatan (`DUPLICATE_TITLE`) dan tidak menghalangi; huruf besar-kecil, aksen dan tanda baca diabaikan saat membandingkan.',
+    en: 'A title another proposal of your agency already uses is reported as a warning (`DUPLICATE_TITLE`) and does not block; case, accents and punctuation are ignored when comparing.',
   },
   duplicateAllow: {
     id: 'Judul yang sama dengan proposal lain diperbolehkan.',
@@ -191,8 +191,8 @@ export const FORMAT_TEXT: Record<FileFormat, Text> = {
 export const FIELD_RULES: Record<IdentityFieldId, Text> = {
   title: { id: 'Judul inovasi.', en: 'The name of the innovation.' },
   institution: {
-    id: 'Nama unit lengkap, mis. "Dinas Kesehatan Kota Surabaya".',
-    en: 'The full unit name, e.g. "Dinas Kesehatan Kota Surabaya".',
+    id: 'Nama unit lengkap, mis. "Dinas Kesehatan Kota Surabaya": instansi Anda sendiri, dengan nama terdaftarnya, nama lainnya, atau nama unit kerja pemerintah daerah Anda (`INSTITUTION_NOT_OF_AGENCY`).',
+    en: 'The full unit name, e.g. "Dinas Kesehatan Kota Surabaya": your own agency, by its registered name, another name of it, or an office of your regional government (`INSTITUTION_NOT_OF_AGENCY`).',
   },
   group: { id: 'Salah satu kelompok: {groups}.', en: 'One of the groups: {groups}.' },
   category: { id: 'Salah satu kategori di bawah.', en: 'One of the categories below.' },

@@ -134,7 +134,7 @@ describe('renderGuide (portal page)', () => {
     );
     expect(en).toMatch(/Group Replikasi<\/h3>[\s\S]*?<strong>30 June 2024<\/strong>/);
     expect(en).toContain('at most <strong>10 proposals</strong> of this group');
-    expect(en).toContain('<strong>No two proposals may share a title</strong>');
+    expect(en).toContain('<strong>No two proposals of your agency may share a title</strong>');
     for (const field of kipp.identityFields) {
       const details = detailsOf(en, field.labels[0] ?? field.id);
       for (const label of field.labels) expect(details).toContain(label);
