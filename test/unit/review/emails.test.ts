@@ -129,6 +129,39 @@ describe('emails', () => {
     });
   }
 
+  it('shows a title that fakes a new paragraph and a link as one line with no link, above the real button only', () => {
+    const phishing =
+      'Sistem Antrean\r\n\r\nTUGAS PENILAIAN BARU: buka https://kipp-review.example.net/login?x=1 atau www.evil.example sekarang\u202e';
+    const email = reviewTaskEmail({
+      profile: kipp,
+      reviewerName: 'Budi\nhttps://evil.example',
+      proposal: {
+        ...proposal,
+        title: phishing,
+        institution: 'Dinas\u001b]8;;https://evil.example\u0007Kota',
+      },
+      dueAt: DUE,
+      link: LINK,
+    });
+    const shown =
+      'Sistem Antrean TUGAS PENILAIAN BARU: buka https[:]//kipp-review[.]example[.]net/login?x=1 atau www[.]evil[.]example sekarang';
+
+    // Plain text: the title is one line of its facts row, and the only URL is the system's link.
+    expect(email.text).toContain(`Judul: ${shown}\n`);
+    expect(new Set(email.text.match(/https?:\/\/\S+/g))).toEqual(new Set([LINK]));
+    expect(email.text).not.toMatch(/evil\.example|example\.net/);
+    expect(email.text).not.toContain('\u001b');
+    expect(email.text).not.toContain('\u202e');
+    expect(email.text).toContain('Budi https[:]//evil[.]example');
+    // HTML: one <a> per place the system put its link, no paragraph or line break from the title.
+    const anchors = [...email.html.matchAll(/<a\s[^>]*href="([^"]*)"/g)].map((m) =>
+      m[1]?.replace(/&amp;/g, '&'),
+    );
+    expect(new Set(anchors)).toEqual(new Set([LINK]));
+    expect(email.html).toContain(shown);
+    expect(email.html).not.toMatch(/Antrean\s*<br>|evil\.example|example\.net/);
+  });
+
   it('keeps a title with line breaks from adding mail headers', () => {
     const email = reviewTaskEmail({
       profile: kipp,
@@ -137,7 +170,7 @@ describe('emails', () => {
       dueAt: DUE,
       link: LINK,
     });
-    expect(email.subject).toBe('[KIPP] Permintaan penilaian: Judul Bcc: semua@contoh.id');
+    expect(email.subject).toBe('[KIPP] Permintaan penilaian: Judul Bcc: semua@contoh[.]id');
   });
 
   it('invites a reviewer in Indonesian by default with the facts, the due date, the criteria and one link', () => {
@@ -255,7 +288,8 @@ describe('emails', () => {
     });
     expect(id.subject).toBe('[KIPP] Proposal diterima: SiCepat: Layanan KTP Keliling');
     expect(id.text).toContain('Nomor proposal: p-123');
-    expect(id.text).toContain('Berkas: proposal.docx');
+    // An uploader's file name is document text: its name cannot become a link (.zip, .md are domains too).
+    expect(id.text).toContain('Berkas: proposal[.]docx');
     expect(id.text).toContain('Senin, 30 Juni 2025 pukul 17.15 WIB');
     const en = submitterReceivedEmail({
       profile: kipp,
@@ -264,7 +298,7 @@ describe('emails', () => {
       receivedAt: DUE,
       fileName: 'x.pdf',
     });
-    expect(en.subject).toBe('[KIPP] Proposal received: x.pdf');
+    expect(en.subject).toBe('[KIPP] Proposal received: x[.]pdf');
     expect(en.text).toContain('Reference: p-9');
   });
 

@@ -5,8 +5,14 @@
  * HTML: inline CSS in a single-column, 600px-max layout that reflows on a phone; no external asset. Every value
  * is escaped by the `html` template, so text that comes from a person can never become markup. Plain text: for
  * clients that show no HTML, with the same content in the same order.
+ *
+ * Text that comes from a document can never pose as the system: before either rendering, every text is stripped
+ * of controls and put on one line (so a title cannot open a paragraph of its own above the real button), and
+ * URLs, domains and email addresses in it are broken (`evil[.]example`, `https[:]//`) so no client makes a link
+ * of them. The only link of an email is the one the system put in its button.
  */
 
+import { cleanText, oneLine, unlinked } from '../../clean-text';
 import { DEFAULT_LANG, type Lang, type Text, tr } from '../../i18n';
 import { html, multiline, type SafeHtml, safeHref } from '../html';
 import type { ReviewProfile } from '../profile';
@@ -52,6 +58,46 @@ export interface EmailDraft {
   heading: string;
   greeting?: string;
   blocks: Block[];
+}
+
+/** A line of an email's text: one line, no controls, nothing a mail client would make a link of. */
+const line = (text: string) => unlinked(oneLine(text));
+/** Text that may span lines (a reviewer's comment): no controls, nothing a mail client would make a link of. */
+const lines = (text: string) => unlinked(cleanText(text, { newlines: true }));
+
+/**
+ * The block as it may be shown: every text a person could have written (titles, names, institutions, issue
+ * messages, comments, file names) is on one line (comments keep their lines) and never becomes a link. The
+ * button's link is the system's own and stays as it is; command lines lose their controls only.
+ */
+function cleanBlock(block: Block): Block {
+  switch (block.kind) {
+    case 'paragraph':
+    case 'note':
+    case 'callout':
+      return { ...block, text: line(block.text) };
+    case 'facts':
+      return { ...block, rows: block.rows.map((r) => ({ label: line(r.label), value: line(r.value) })) };
+    case 'steps':
+      return { ...block, title: line(block.title), items: block.items.map(line) };
+    case 'button':
+      return { ...block, label: line(block.label), fallback: line(block.fallback) };
+    case 'issues':
+      return {
+        ...block,
+        items: block.items.map((item) => ({
+          ...item,
+          badge: line(item.badge),
+          title: line(item.title),
+          where: item.where === undefined ? undefined : line(item.where),
+          fix: line(item.fix),
+        })),
+      };
+    case 'code':
+      return { ...block, title: line(block.title), lines: block.lines.map((l) => oneLine(l)) };
+    case 'table':
+      return { ...block, head: block.head.map(line), rows: block.rows.map((row) => row.map(lines)) };
+  }
 }
 
 const C = {
@@ -152,10 +198,17 @@ const FOOTER: Text = {
 };
 
 /** The email in HTML and in text: the frame (competition, heading, greeting, footer) around the draft's blocks. */
-export function renderEmail(draft: EmailDraft, ctx: EmailFrame): RenderedEmail {
+export function renderEmail(written: EmailDraft, ctx: EmailFrame): RenderedEmail {
   const lang = ctx.lang ?? DEFAULT_LANG;
-  const footer = tr(FOOTER, lang).replace('{name}', ctx.profile.name);
-  const subject = `[${ctx.profile.id.toUpperCase()}] ${draft.subject}`.replace(/[\r\n]+/g, ' ');
+  const footer = line(tr(FOOTER, lang).replace('{name}', ctx.profile.name));
+  const subject = line(`[${ctx.profile.id.toUpperCase()}] ${written.subject}`);
+  const draft: EmailDraft = {
+    ...written,
+    preheader: line(written.preheader),
+    heading: line(written.heading),
+    greeting: written.greeting === undefined ? undefined : line(written.greeting),
+    blocks: written.blocks.map(cleanBlock),
+  };
   const body = html`<!DOCTYPE html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="x-apple-disable-message-reformatting"><title>${subject}</title></head>
 <body style="margin:0;padding:0;background:${C.bg};">
