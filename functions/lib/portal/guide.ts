@@ -220,6 +220,25 @@ function exampleForm(profile: Profile): string {
   return JSON.stringify({ identity, sections }, null, 2);
 }
 
+/** Guides built, per profile object (a Lambda parses its profile once), language and use. */
+const built = new WeakMap<Profile, Map<string, Guide>>();
+
+/** The guide's model, built once per profile, language and use, then shared (it is never changed). */
+function guideFor(profile: Profile, lang: Lang, forDocs: boolean): Guide {
+  let guides = built.get(profile);
+  if (!guides) {
+    guides = new Map();
+    built.set(profile, guides);
+  }
+  const key = `${lang}|${forDocs}`;
+  let guide = guides.get(key);
+  if (!guide) {
+    guide = buildGuide(profile, lang, forDocs);
+    guides.set(key, guide);
+  }
+  return guide;
+}
+
 /** `forDocs` adds what only the docs file carries (the operators' note on the command line). */
 function buildGuide(profile: Profile, lang: Lang, forDocs: boolean): Guide {
   const t = <K extends keyof typeof GUIDE_TEXT>(key: K) => GUIDE_TEXT[key][lang];
@@ -454,9 +473,34 @@ export interface GuideOptions {
   baseHref?: string;
 }
 
-/** The guide as the body of a portal page, in `lang`: an HTML fragment (no <html>, no style, no script). */
+/** The page's markup below the language link, rendered once per guide model (the link is per request). */
+const bodies = new WeakMap<Guide, SafeHtml>();
+
+function guideBody(guide: Guide): SafeHtml {
+  let body = bodies.get(guide);
+  if (!body) {
+    body = html`${guide.lead.map((b) => html`${blockHtml(b)}\n`)}
+<nav aria-label="${GUIDE_TEXT.contents[guide.lang]}"><ul>${guide.parts.map(
+      (part) => html`<li><a href="#guide-${part.anchor}">${part.heading}</a></li>`,
+    )}</ul></nav>
+</section>
+${guide.parts.map(
+  (part) => html`<section class="card" id="guide-${part.anchor}">
+<h2>${part.heading}</h2>
+${part.blocks.map((b) => html`${blockHtml(b)}\n`)}</section>
+`,
+)}`;
+    bodies.set(guide, body);
+  }
+  return body;
+}
+
+/**
+ * The guide as the body of a portal page, in `lang`: an HTML fragment (no <html>, no style, no script).
+ * Built once per profile object and language: a profile is not to be changed after its first rendering.
+ */
 export function renderGuide(profile: Profile, lang: Lang, opts: GuideOptions = {}): string {
-  const guide = buildGuide(profile, lang, false);
+  const guide = guideFor(profile, lang, false);
   const other: Lang = lang === 'id' ? 'en' : 'id';
   const switcher: HtmlValue = opts.baseHref
     ? html`<p><a href="${safeHref(withLang(opts.baseHref, other))}" hreflang="${other}" lang="${other}">${GUIDE_TEXT.otherLanguage[lang]}</a></p>`
@@ -466,17 +510,7 @@ export function renderGuide(profile: Profile, lang: Lang, opts: GuideOptions = {
 <section class="card">
 <h1>${guide.title}</h1>
 ${switcher}
-${guide.lead.map((b) => html`${blockHtml(b)}\n`)}
-<nav aria-label="${GUIDE_TEXT.contents[lang]}"><ul>${guide.parts.map(
-    (part) => html`<li><a href="#guide-${part.anchor}">${part.heading}</a></li>`,
-  )}</ul></nav>
-</section>
-${guide.parts.map(
-  (part) => html`<section class="card" id="guide-${part.anchor}">
-<h2>${part.heading}</h2>
-${part.blocks.map((b) => html`${blockHtml(b)}\n`)}</section>
-`,
-)}</div>
+${guideBody(guide)}</div>
 `.value;
 }
 
@@ -536,7 +570,7 @@ function blockMd(block: Block): string {
 
 /** The guide as Markdown, in `lang` (one language; scripts/guide.ts puts both into docs/proposal-format.md). */
 export function renderGuideMarkdown(profile: Profile, lang: Lang): string {
-  const guide = buildGuide(profile, lang, true);
+  const guide = guideFor(profile, lang, true);
   const out = [`# ${mdText(guide.title)}`, ...guide.lead.map(blockMd)];
   for (const part of guide.parts) out.push(`## ${mdText(part.heading)}`, ...part.blocks.map(blockMd));
   return `${out.join('\n\n')}\n`;

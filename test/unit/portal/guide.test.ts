@@ -185,6 +185,11 @@ describe('renderGuide (portal page)', () => {
     expect(back).toContain('Baca panduan ini dalam Bahasa Indonesia');
     const unsafe = renderGuide(kipp, 'en', { baseHref: 'javascript:alert(1)' });
     expect(unsafe).not.toContain('javascript:');
+    // Only the link differs between requests; the rest is the page rendered without one.
+    const linkless = (markup: string) =>
+      markup.replace(/<p><a href="[^"]*" hreflang="(id|en)" lang="\1">[^<]*<\/a><\/p>/, '');
+    expect(linkless(page)).toBe(linkless(renderGuide(kipp, 'id')));
+    expect(linkless(back)).toBe(en);
   });
 });
 
