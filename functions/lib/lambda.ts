@@ -1,7 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { asTransient } from './errors';
@@ -33,13 +32,20 @@ const transientErrors = (): MiddlewareObj => ({
   },
 });
 
-/** Wraps a handler with the project's one instrumentation style (middy + Powertools logger, metrics, tracer). */
+/** The invocation's X-Ray subsegment (tracer.ts): timings and annotations, never the event, response or error text. */
+const traced = (): MiddlewareObj => ({
+  before: async () => tracer.startInvocation(),
+  after: async () => tracer.endInvocation(false),
+  onError: async () => tracer.endInvocation(true),
+});
+
+/** Wraps a handler with the project's one instrumentation style (middy + Powertools logger and metrics, tracer.ts). */
 export function lambda<E, R>(handler: (event: E, context: Context) => Promise<R>) {
   return (
     middy(handler)
       .use(transientErrors())
       // No response in the trace: the review page's carries signed links (see tracer.ts, which also keeps errors out).
-      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .use(traced())
       .use(injectLambdaContext(logger, { resetKeys: true }))
       .use(publishMetrics())
   );
