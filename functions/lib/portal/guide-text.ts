@@ -40,7 +40,7 @@ export const GUIDE_TEXT = {
     en: "The format is recognised from the file's content, not its name: a DOCX named `.pdf` is still read as DOCX, with a warning to rename it.",
   },
   filesRefused: {
-    id: 'Tidak diterima: dokumen Word lama (`.doc`), Word dengan makro (`.docm`), foto atau gambar, PDF hasil pindaian tanpa teks, berkas berkata sandi, arsip ZIP, lembar kerja dan presentasi. Bagian 5 menjelaskan apa yang harus dilakukan untuk masing-masing.',
+    id: 'Tidak diterima: dokumen Word lama (`.doc`), Word dengan makro (`.docm`), foto atau gambar, PDF hasil pindaian tanpa teks, berkas yang dilindungi kata sandi, arsip ZIP, lembar kerja dan presentasi. Apa yang harus dilakukan untuk masing-masing ada pada daftar kode di nomor 5.',
     en: 'Not accepted: legacy Word documents (`.doc`), Word with macros (`.docm`), photos or pictures, scanned PDFs without text, password-protected files, ZIP archives, spreadsheets and presentations. Part 5 says what to do for each.',
   },
 
@@ -182,7 +182,7 @@ export const FORMAT_TEXT: Record<FileFormat, Text> = {
     en: '**Plain text** (`.txt`), saved as **UTF-8**.',
   },
   json: {
-    id: '**Formulir JSON**, untuk sistem yang mengirim atas nama unit kerja (lihat bagian 6).',
+    id: '**Formulir JSON**, untuk sistem yang mengirim atas nama unit kerja (lihat nomor 6).',
     en: '**JSON form**, for systems that submit on behalf of units (see part 6).',
   },
 };
