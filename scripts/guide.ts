@@ -1,9 +1,10 @@
 /**
- * `npm run docs:guide [-- --check] [-- profile.json]`: writes docs/proposal-format.md, the submitters' guide,
- * from the competition profile (profiles/kipp.json unless another file is named): Bahasa Indonesia first,
- * English after, the same content the portal's guide page shows. With `--check` nothing is written; the exit
- * code is 1 when the file differs from what the profile gives (the unit test in test/unit/portal checks the
- * same, so the file cannot fall behind the profile or the check's messages).
+ * `npm run docs:guide [-- --check] [-- profile.json --out guide.md]`: writes docs/proposal-format.md, the
+ * submitters' guide, from profiles/kipp.json: Bahasa Indonesia first, English after, the same content the portal's
+ * guide page shows. Another competition's guide: name its profile and where to write it (`--out`, required then,
+ * so docs/proposal-format.md stays KIPP's). With `--check` nothing is written; the exit code is 1 when the file
+ * differs from what the profile gives (the unit test in test/unit/portal checks the same for KIPP, so the docs
+ * cannot fall behind the profile or the check's messages).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
@@ -33,25 +34,37 @@ export function readProfile(path: string): { profile: Profile; source: string } 
   return { profile: parseProfileText(readFileSync(path, 'utf8'), source), source };
 }
 
+const USAGE = 'Usage: npm run docs:guide [-- --check] [-- profile.json --out guide.md]';
+
 function main(args: string[]): number {
-  const check = args.includes('--check');
-  const unknown = args.filter((a) => a.startsWith('-') && a !== '--check');
-  if (unknown.length) {
-    process.stderr.write(
-      `Unknown option ${unknown.join(', ')}. Usage: docs:guide [--check] [profile.json]\n`,
-    );
-    return 2;
+  let check = false;
+  let out: string | undefined;
+  let path: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--check') check = true;
+    else if (arg === '--out') {
+      out = args[++i];
+      if (!out) throw new Error(`--out needs a file. ${USAGE}`);
+    } else if (arg.startsWith('-')) throw new Error(`Unknown option ${arg}. ${USAGE}`);
+    else if (path) throw new Error(`One profile at a time (${path}, ${arg}). ${USAGE}`);
+    else path = arg;
   }
-  const path = args.find((a) => !a.startsWith('-')) ?? DEFAULT_PROFILE_PATH;
-  const { profile, source } = readProfile(path);
+  if (path && resolve(path) !== DEFAULT_PROFILE_PATH && !out) {
+    throw new Error(
+      `${relative(ROOT, GUIDE_PATH)} is the KIPP guide: name where to write ${path}'s (--out). ${USAGE}`,
+    );
+  }
+  const { profile, source } = readProfile(path ?? DEFAULT_PROFILE_PATH);
+  const targetPath = out ? resolve(out) : GUIDE_PATH;
   const wanted = guideDocument(profile, source);
   let current = '';
   try {
-    current = readFileSync(GUIDE_PATH, 'utf8');
+    current = readFileSync(targetPath, 'utf8');
   } catch {
     // No file yet: it is written (or, with --check, reported out of date).
   }
-  const target = relative(ROOT, GUIDE_PATH);
+  const target = relative(ROOT, targetPath);
   if (current === wanted) {
     process.stdout.write(`${target} is up to date with ${source}\n`);
     return 0;
@@ -60,7 +73,7 @@ function main(args: string[]): number {
     process.stderr.write(`${target} is out of date with ${source}: run npm run docs:guide\n`);
     return 1;
   }
-  writeFileSync(GUIDE_PATH, wanted);
+  writeFileSync(targetPath, wanted);
   process.stdout.write(`wrote ${target} from ${source} (${wanted.length} characters)\n`);
   return 0;
 }
