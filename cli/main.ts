@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { agenciesImportCommand, agenciesListCommand } from './commands/agencies';
 import { doctorCommand, redriveCommand } from './commands/ops';
+import { planCommand } from './commands/plan';
 import {
   assignCommand,
   extendCommand,
@@ -127,6 +128,25 @@ agencies
       const { table } = await deployment();
       return agenciesListCommand(opts, { doc: awsClients().doc, table });
     }),
+  );
+
+program
+  .command('plan')
+  .description(
+    'plan reviewer assignment on given data, without AWS (online in file order, or batch over the round)',
+  )
+  .requiredOption('--roster <file>', 'roster, as `reviewers import` accepts (CSV or JSON)')
+  .requiredOption(
+    '--proposals <file>',
+    'proposals, one JSON object a line (id, institution, agency, category, ...)',
+  )
+  .addOption(new Option('--mode <mode>', 'online or batch').choices(['online', 'batch']).default('online'))
+  .option('--profile <name|path>', 'competition profile (default: kipp)')
+  .option('--json', 'print JSON')
+  .action(
+    run((opts: { roster: string; proposals: string; mode: string; profile?: string; json?: boolean }) =>
+      planCommand(opts),
+    ),
   );
 
 program

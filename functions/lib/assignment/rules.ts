@@ -6,9 +6,14 @@
  *   declared as a conflict, the same government (the proposal's parent government is the reviewer's
  *   government or institution, or one the reviewer declared as a conflict), and (when the profile says so)
  *   the same region.
+ * - Coverage first: every seat is filled while a conflict-free reviewer has a free seat. Expertise is a
+ *   preference, never a reason to leave a seat empty: with `requireExpertiseMatch`, the first seat goes to the
+ *   best free expert when there is one; without one, the seats are filled anyway and the gap is reported.
  * - Among the eligible: expertise match first, then the lowest load/capacity, then a deterministic but
  *   spread tie-break (a hash of proposal id + reviewer id), so equal reviewers are not always taken in
- *   file order.
+ *   file order. The round's pace (the share of the active roster's capacity in use) keeps loads together:
+ *   an expert more than `LOAD_BAND` ahead of the pace loses the expertise preference for the extra seats, and
+ *   a reviewer more than `LOAD_BAND` behind it is preferred, so load/capacity stays within a narrow band.
  */
 import type { Text } from '../i18n';
 import { normalizeName, type Reviewer } from '../model';
@@ -71,8 +76,38 @@ export interface RankedReviewer {
   expertiseMatch: boolean;
   /** load / capacity before this assignment, in [0, 1). */
   loadRatio: number;
-  /** Preference, higher first: 2 for an expertise match, plus the free share of capacity (1 - loadRatio). */
+  /**
+   * Preference, higher first: the free share of capacity (1 - loadRatio), plus 2 for an expertise match
+   * within the load band, plus 1 for a reviewer behind the round's pace by more than the band.
+   */
   score: number;
+}
+
+/** How far (in load/capacity) a reviewer may run ahead of or behind the round's pace before ranking corrects it. */
+export const LOAD_BAND = 0.05;
+
+/** The round's pace: the share of the active roster's capacity in use (0 for an empty roster). */
+export function rosterPace(roster: readonly Reviewer[]): number {
+  let load = 0;
+  let capacity = 0;
+  for (const r of roster) {
+    if (!r.active || !(r.capacity > 0)) continue;
+    load += Math.min(Math.max(r.load, 0), r.capacity);
+    capacity += r.capacity;
+  }
+  return capacity > 0 ? load / capacity : 0;
+}
+
+/** The ranking score of one eligible reviewer (see `RankedReviewer.score`). */
+export function preference(
+  expertiseMatch: boolean,
+  loadRatio: number,
+  pace: number,
+  band = LOAD_BAND,
+): number {
+  const ahead = loadRatio > pace + band;
+  const behind = loadRatio < pace - band;
+  return (expertiseMatch && !ahead ? 2 : 0) + (behind ? 1 : 0) + (1 - loadRatio);
 }
 
 export interface Exclusion {
@@ -184,6 +219,10 @@ export function tieBreak(proposalId: string, reviewerId: string): number {
 export interface RankOptions {
   /** Reviewers left out entirely (e.g. already holding a task for this proposal). */
   skip?: Iterable<string>;
+  /** The round's pace (default: `rosterPace(roster)`). */
+  pace?: number;
+  /** The load band (default `LOAD_BAND`; `Infinity` ranks by expertise, then load, as before the band). */
+  band?: number;
 }
 
 /** Ranks the roster for one proposal: the eligible in order of preference, and the excluded with a reason. */
@@ -194,6 +233,8 @@ export function rankReviewers(
   options: RankOptions = {},
 ): Ranking {
   const skip = new Set(options.skip ?? []);
+  const pace = options.pace ?? rosterPace(roster);
+  const band = options.band ?? LOAD_BAND;
   const ranked: Array<RankedReviewer & { tie: number }> = [];
   const excluded: Exclusion[] = [];
   for (const reviewer of roster) {
@@ -209,7 +250,7 @@ export function rankReviewers(
       reviewerId: reviewer.id,
       expertiseMatch,
       loadRatio,
-      score: (expertiseMatch ? 2 : 0) + (1 - loadRatio),
+      score: preference(expertiseMatch, loadRatio, pace, band),
       tie: tieBreak(proposal.id, reviewer.id),
     });
   }
@@ -223,10 +264,10 @@ export function rankReviewers(
 }
 
 /**
- * Index in `queue` of the next reviewer to take, or -1 when none should be taken.
- * When an expertise match is required and none is held yet, the next pick is the best matching reviewer;
- * without any matching reviewer, non-matching ones may fill all seats but the last one, which stays
- * missing (so ops only has to find the expert).
+ * Index in `queue` of the next reviewer to take, or -1 when no seat remains or nobody is left.
+ * Coverage first: a seat is never left empty while someone eligible remains. When an expertise match is
+ * required and none is held yet, the next pick is the best matching reviewer (whatever their load); without
+ * one, the next in rank order takes the seat and the missing expertise is reported, not waited for.
  */
 export function nextCandidate(
   queue: readonly RankedReviewer[],
@@ -238,7 +279,6 @@ export function nextCandidate(
   if (requireExpertiseMatch && !matched) {
     const match = queue.findIndex((c) => c.expertiseMatch);
     if (match >= 0) return match;
-    return remaining > 1 ? 0 : -1;
   }
   return 0;
 }
@@ -249,12 +289,13 @@ export interface Selection {
   alternates: RankedReviewer[];
   /** Seats left empty. */
   missing: number;
-  /** True when an expertise match is required and none was found (nor held already). */
+  /** True when an expertise match is required and none was free (nor held already): seats filled anyway. */
   expertiseMissing: boolean;
 }
 
 /**
- * Chooses `n` reviewers from a ranking, with at least one expertise match when required.
+ * Chooses `n` reviewers from a ranking (every seat while anyone is eligible), with at least one expertise
+ * match when required and one is free.
  * `alreadyMatched` says whether a reviewer already holding a task for the proposal matches.
  */
 export function pickReviewers(

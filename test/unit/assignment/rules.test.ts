@@ -6,8 +6,10 @@ import {
   describeGap,
   type ProposalForAssignment,
   pickReviewers,
+  preference,
   type RulesProfile,
   rankReviewers,
+  rosterPace,
   tieBreak,
 } from '../../../functions/lib/assignment/rules';
 import type { Reviewer } from '../../../functions/lib/model';
@@ -232,8 +234,8 @@ describe('conflicts of interest', () => {
 });
 
 describe('preference', () => {
-  it('puts expertise matches first, even when they are busier', () => {
-    const { ranked } = rankReviewers(proposal, roster, profile);
+  it('puts expertise matches first, even when they are busier (without the load band)', () => {
+    const { ranked } = rankReviewers(proposal, roster, profile, { band: Number.POSITIVE_INFINITY });
     expect(ranked.map((r) => r.reviewerId)).toEqual([
       'r-health-free',
       'r-health-busy',
@@ -242,6 +244,29 @@ describe('preference', () => {
       'r-edu-half',
     ]);
     expect(ranked.slice(0, 2).every((r) => r.expertiseMatch)).toBe(true);
+  });
+
+  it('drops the expertise preference of an expert far ahead of the round and prefers one far behind', () => {
+    const reviewers = [
+      reviewer('expert-ahead', { load: 8, capacity: 10 }),
+      reviewer('expert-on-pace', { load: 5, capacity: 10 }),
+      reviewer('other-on-pace', { expertise: ['tata-kelola'], load: 5, capacity: 10 }),
+      reviewer('other-behind', { expertise: ['tata-kelola'], load: 2, capacity: 10 }),
+    ];
+    // Pace 0.5: the band is 0.05 each side.
+    expect(rosterPace(reviewers)).toBe(0.5);
+    const { ranked } = rankReviewers(proposal, reviewers, profile);
+    expect(ranked.map((r) => r.reviewerId)).toEqual([
+      'expert-on-pace',
+      'other-behind',
+      'other-on-pace',
+      'expert-ahead',
+    ]);
+    expect(preference(true, 0.8, 0.5)).toBeCloseTo(0.2);
+    expect(preference(false, 0.2, 0.5)).toBeCloseTo(1.8);
+    expect(preference(true, 0.5, 0.5)).toBeCloseTo(2.5);
+    // Inactive and zero-capacity reviewers do not count in the pace.
+    expect(rosterPace([...reviewers, reviewer('off', { active: false, load: 0, capacity: 40 })])).toBe(0.5);
   });
 
   it('prefers the reviewer with the lowest share of capacity used', () => {
@@ -314,11 +339,11 @@ describe('picking reviewers', () => {
     expect(pick.expertiseMissing).toBe(false);
   });
 
-  it('leaves the expert seat empty when nobody has the expertise and it is required', () => {
+  it('fills every seat when nobody has the expertise (coverage first) and reports the missing expertise', () => {
     const ranked = ['a', 'b', 'c', 'd'].map((id) => candidate(id, false));
     const pick = pickReviewers(ranked, 3, true);
-    expect(pick.chosen.map((c) => c.reviewerId)).toEqual(['a', 'b']);
-    expect(pick.missing).toBe(1);
+    expect(pick.chosen.map((c) => c.reviewerId)).toEqual(['a', 'b', 'c']);
+    expect(pick.missing).toBe(0);
     expect(pick.expertiseMissing).toBe(true);
   });
 
