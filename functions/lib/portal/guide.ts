@@ -521,27 +521,37 @@ ${guideBody(guide)}</div>
  * included) becomes one space so a value cannot start a block. Text that an extended-autolink renderer would
  * turn into a link becomes a code span instead, so no link is built from data.
  */
-function mdText(text: string): string {
+function mdText(text: string, inTable = false): string {
   return text
     .replace(/\s+/g, ' ')
     .split(' ')
-    .map((word) => (/:\/\/|www\./i.test(word) ? mdCode(word) : word.replace(/[\\`*_[\]<>|&~#!]/g, '\\$&')))
+    .map((word) =>
+      /:\/\/|www\./i.test(word) ? mdCode(word, inTable) : word.replace(/[\\`*_[\]<>|&~#!]/g, '\\$&'),
+    )
     .join(' ');
 }
 
-/** A code span whose fence is longer than any backtick run inside it. */
-function mdCode(text: string): string {
-  const flat = text.replace(/\s+/g, ' ');
+/**
+ * A code span whose fence is longer than any backtick run inside it. In a table cell a `|` is escaped even
+ * there (a table row splits at any unescaped one, code span or not).
+ */
+function mdCode(text: string, inTable = false): string {
+  const spaced = text.replace(/\s+/g, ' ');
+  const flat = inTable ? spaced.replace(/\|/g, '\\|') : spaced;
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
-function inlineMd(runs: readonly Inline[]): string {
+function inlineMd(runs: readonly Inline[], inTable = false): string {
   return runs
     .map((r) =>
-      r.kind === 'strong' ? `**${mdText(r.text)}**` : r.kind === 'code' ? mdCode(r.text) : mdText(r.text),
+      r.kind === 'strong'
+        ? `**${mdText(r.text, inTable)}**`
+        : r.kind === 'code'
+          ? mdCode(r.text, inTable)
+          : mdText(r.text, inTable),
     )
     .join('');
 }
@@ -563,7 +573,7 @@ function blockMd(block: Block): string {
       return [
         `| ${block.head.map(mdText).join(' | ')} |`,
         `|${block.head.map(() => '---|').join('')}`,
-        ...block.rows.map((row) => `| ${row.map(inlineMd).join(' | ')} |`),
+        ...block.rows.map((row) => `| ${row.map((cell) => inlineMd(cell, true)).join(' | ')} |`),
       ].join('\n');
   }
 }
