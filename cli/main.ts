@@ -18,6 +18,7 @@ import {
 import { reviewersImportCommand, reviewersListCommand } from './commands/reviewers';
 import { validateCommand } from './commands/validate';
 import { awsClients, CliError, deployment } from './context';
+import { printError } from './output';
 import { deployedProfile } from './profile';
 
 const program = new Command('proposals')
@@ -197,10 +198,10 @@ try {
   process.exitCode = exitCode;
 } catch (error) {
   if (error instanceof CliError) {
-    process.stderr.write(`${error.message}\n`);
+    printError(`${error.message}\n`);
     process.exitCode = error.exitCode;
   } else {
-    process.stderr.write(`Error: ${(error as Error).name}: ${(error as Error).message}\n`);
+    printError(`Error: ${(error as Error).name}: ${(error as Error).message}\n`);
     process.exitCode = 2;
   }
 }

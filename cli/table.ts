@@ -1,9 +1,9 @@
 /** A plain text table for people (a few lines; not worth a dependency). */
+import { field } from './output';
+
+/** Every cell is cleaned and put on one line (cli/output.ts), so data can neither move the cursor nor the rows. */
 export function table(header: string[], rows: unknown[][]): string {
-  const cells = [
-    header,
-    ...rows.map((row) => row.map((value) => (value === null || value === undefined ? '' : String(value)))),
-  ];
+  const cells = [header.map(field), ...rows.map((row) => row.map(field))];
   const widths = header.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
   const line = (row: string[]) =>
     row

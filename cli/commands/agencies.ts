@@ -10,6 +10,7 @@ import { parseAgencies } from '../../functions/lib/agencies/parse';
 import type { Agency } from '../../functions/lib/agencies/schema';
 import { type AgencyProblem, AgencyRegistryError } from '../../functions/lib/agencies/validate';
 import type { Lang } from '../../functions/lib/profile';
+import { field, jsonText, print, printable, printError } from '../output';
 
 export interface AgenciesDeps {
   doc: DynamoDBDocumentClient;
@@ -52,8 +53,9 @@ const TEXT = {
 
 function writers(deps: AgenciesDeps) {
   return {
-    out: deps.out ?? ((text: string) => process.stdout.write(text)),
-    err: deps.err ?? ((text: string) => process.stderr.write(text)),
+    // Everything printed is cleaned (cli/output.ts): names and messages come from the imported file.
+    out: (text: string) => (deps.out ?? print)(printable(text)),
+    err: (text: string) => (deps.err ?? printError)(printable(text)),
   };
 }
 
@@ -74,7 +76,7 @@ export async function agenciesImportCommand(
   }
   const { agencies, errors } = parseAgencies(text, basename(file));
   const report = (problems: AgencyProblem[]) => {
-    if (opts.json) out(`${JSON.stringify({ imported: false, problems }, null, 2)}\n`);
+    if (opts.json) out(`${jsonText({ imported: false, problems })}\n`);
     else err(`${[t.problems(problems.length), ...problems.map(t.problem)].join('\n')}\n`);
     return 1;
   };
@@ -85,14 +87,16 @@ export async function agenciesImportCommand(
     let shown = -1;
     const onProgress = (done: number, total: number) => {
       if (total < 100 || opts.json) return;
-      if (process.stderr.isTTY) err(`\r${t.progress(done, total)}${done === total ? '\n' : ''}`);
+      // A counter redrawn in place (\r): system text only, written as is.
+      if (process.stderr.isTTY)
+        process.stderr.write(`\r${t.progress(done, total)}${done === total ? '\n' : ''}`);
       else if (Math.floor((done / total) * 10) > shown) {
         shown = Math.floor((done / total) * 10);
         err(`${t.progress(done, total)}\n`);
       }
     };
     const result = await importAgencies(deps.doc, deps.table, agencies, { onProgress });
-    if (opts.json) out(`${JSON.stringify({ imported: true, ...result }, null, 2)}\n`);
+    if (opts.json) out(`${jsonText({ imported: true, ...result })}\n`);
     else out(`${t.imported(agencies.length, result.created, result.updated, result.unchanged)}\n`);
     return 0;
   } catch (error) {
@@ -119,15 +123,16 @@ export function formatAgencyTable(agencies: readonly Agency[], lang: Lang): stri
     a.kind,
     a.contacts.join(', '),
   ]);
+  const cells = rows.map((row) => row.map(field));
   const widths = t.headers.map((h, i) =>
-    Math.min(caps[i]!, Math.max(h.length, ...rows.map((row) => row[i]!.length))),
+    Math.min(caps[i]!, Math.max(h.length, ...cells.map((row) => row[i]!.length))),
   );
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, i) => fitCell(cell, widths[i]!))
       .join('  ')
       .trimEnd();
-  return [line(t.headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return [line(t.headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
 /** Lists the registry, ordered by code: a table for people, or JSON. */
@@ -137,7 +142,7 @@ export async function agenciesListCommand(opts: AgenciesOptions, deps: AgenciesD
   const t = TEXT[lang];
   const agencies = await listAgencies(deps.doc, deps.table);
   if (opts.json) {
-    out(`${JSON.stringify(agencies, null, 2)}\n`);
+    out(`${jsonText(agencies)}\n`);
     return 0;
   }
   if (agencies.length === 0) {

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { listReviewers } from '../../functions/lib/adapters/roster';
 import { awsClients, CliError, type Deployment, deployment } from '../context';
+import { jsonText, print, printError } from '../output';
 
 const sqs = () => new SQSClient({});
 
@@ -36,12 +37,10 @@ export async function redriveCommand(): Promise<number> {
     throw new CliError('The deployment has no intake dead-letter queue output (IntakeDlqUrl)');
   const dlq = await queueInfo(dep.intakeDlqUrl);
   if (dlq.depth === 0) {
-    process.stdout.write('The intake dead-letter queue is empty: nothing to redrive.\n');
+    print('The intake dead-letter queue is empty: nothing to redrive.\n');
     return 0;
   }
-  process.stdout.write(
-    `Moving ${dlq.depth} message(s) from the dead-letter queue back to the intake queue ...\n`,
-  );
+  print(`Moving ${dlq.depth} message(s) from the dead-letter queue back to the intake queue ...\n`);
   const { TaskHandle } = await sqs().send(new StartMessageMoveTaskCommand({ SourceArn: dlq.arn }));
   for (let polls = 0; polls < 300; polls++) {
     const { Results = [] } = await sqs().send(
@@ -49,9 +48,9 @@ export async function redriveCommand(): Promise<number> {
     );
     const task = Results.find((r) => r.TaskHandle === TaskHandle) ?? Results[0];
     const moved = task?.ApproximateNumberOfMessagesMoved ?? 0;
-    process.stdout.write(`  ${task?.Status ?? 'RUNNING'}: ${moved}/${dlq.depth} moved\n`);
+    print(`  ${task?.Status ?? 'RUNNING'}: ${moved}/${dlq.depth} moved\n`);
     if (task?.Status === 'COMPLETED') {
-      process.stdout.write('Done. The intake processes them again; follow with: npx proposals list\n');
+      print('Done. The intake processes them again; follow with: npx proposals list\n');
       return 0;
     }
     if (task?.Status === 'FAILED' || task?.Status === 'CANCELLED') {
@@ -70,9 +69,7 @@ export async function doctorCommand(opts: { json?: boolean }): Promise<number> {
     checks.push(check);
     if (!opts.json) {
       const mark = check.ok === true ? 'ok  ' : check.ok === 'warn' ? 'warn' : 'FAIL';
-      process.stdout.write(
-        `[${mark}] ${check.name}: ${check.detail}\n${check.fix ? `       fix: ${check.fix}\n` : ''}`,
-      );
+      print(`[${mark}] ${check.name}: ${check.detail}\n${check.fix ? `       fix: ${check.fix}\n` : ''}`);
     }
   };
   const probe = async (
@@ -206,7 +203,7 @@ export async function doctorCommand(opts: { json?: boolean }): Promise<number> {
 
 function finish(checks: Check[], opts: { json?: boolean }): number {
   const failed = checks.filter((c) => c.ok === false).length;
-  if (opts.json) process.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
-  else process.stdout.write(failed ? `\n${failed} check(s) failed.\n` : '\nAll checks passed.\n');
+  if (opts.json) print(`${jsonText(checks)}\n`);
+  else print(failed ? `\n${failed} check(s) failed.\n` : '\nAll checks passed.\n');
   return failed ? 1 : 0;
 }

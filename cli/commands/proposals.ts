@@ -13,6 +13,7 @@ import { PROPOSAL_STATUSES, type ProposalStatus } from '../../functions/lib/mode
 import { extendDueDate } from '../../functions/lib/review';
 import { parseUploadKey, proposalIdFor } from '../../functions/lib/uploads';
 import { awsClients, CliError, deployment } from '../context';
+import { csvText, field, jsonText, markdownCell, print, printError } from '../output';
 import { deployedProfile } from '../profile';
 import { table as renderTable } from '../table';
 
@@ -68,13 +69,13 @@ export async function uploadCommand(file: string, opts: { agency: string; name?:
   }
   const profile = await deployedProfile();
   if (size > profile.files.maxBytes * 1.0) {
-    process.stderr.write(
+    printError(
       `Warning: ${file} is ${(size / 1e6).toFixed(1)} MB, over the ${(profile.files.maxBytes / 1e6).toFixed(1)} MB limit; it will be rejected.\n`,
     );
   }
   const version = await putUpload(awsClients().s3, { bucket, key, body: await readFile(file) });
   const id = proposalIdFor(bucket, key, version);
-  process.stdout.write(
+  print(
     `Uploaded ${file} to s3://${bucket}/${key}\nProposal id: ${id}\nFollow it: npx proposals status ${id}\n`,
   );
   return 0;
@@ -84,19 +85,19 @@ export async function statusCommand(id: string, opts: { json?: boolean }): Promi
   const view = await (await store()).view(id);
   if (!view) throw new CliError(`No proposal ${id}. List them with: npx proposals list`, 1);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(proposalJson(view), null, 2)}\n`);
+    print(`${jsonText(proposalJson(view))}\n`);
     return 0;
   }
   // Times as the competition states them: in the profile's time zone.
   const { timeZone } = await deployedProfile();
   const local = localTime(timeZone);
   const lines = [
-    `${view.id}  ${view.status}`,
-    `  title     ${view.title ?? '-'}`,
-    `  agency    ${view.agency}${view.institution ? ` (${view.institution})` : ''}`,
-    `  group     ${view.group ?? '-'}   category ${view.category ?? '-'}`,
-    `  file      ${view.key}`,
-    `  reason    ${view.reason}`,
+    `${field(view.id)}  ${view.status}`,
+    `  title     ${field(view.title ?? '-')}`,
+    `  agency    ${field(view.agency)}${view.institution ? ` (${field(view.institution)})` : ''}`,
+    `  group     ${field(view.group ?? '-')}   category ${field(view.category ?? '-')}`,
+    `  file      ${field(view.key)}`,
+    `  reason    ${field(view.reason)}`,
   ];
   if (view.result) {
     lines.push(
@@ -117,7 +118,8 @@ export async function statusCommand(id: string, opts: { json?: boolean }): Promi
     | undefined;
   if (report?.issues?.length) {
     lines.push('', 'Validation issues:');
-    for (const issue of report.issues) lines.push(`  [${issue.severity}] ${issue.code}: ${issue.message.en}`);
+    for (const issue of report.issues)
+      lines.push(`  [${field(issue.severity)}] ${field(issue.code)}: ${field(issue.message?.en)}`);
   }
   lines.push('', 'History:');
   lines.push(
@@ -126,7 +128,7 @@ export async function statusCommand(id: string, opts: { json?: boolean }): Promi
       view.history.map((h) => [local(h.at), h.status, h.note]),
     ),
   );
-  process.stdout.write(`${lines.join('\n')}\n`);
+  print(`${lines.join('\n')}\n`);
   return 0;
 }
 
@@ -162,14 +164,14 @@ export async function listCommand(opts: { status?: string; json?: boolean }): Pr
       const view = await s.view(p.id);
       if (view) views.push(proposalJson(view));
     }
-    process.stdout.write(`${JSON.stringify(views, null, 2)}\n`);
+    print(`${jsonText(views)}\n`);
     return 0;
   }
   if (proposals.length === 0) {
-    process.stdout.write(status ? `No proposal is ${status}.\n` : 'No proposals yet.\n');
+    print(status ? `No proposal is ${status}.\n` : 'No proposals yet.\n');
     return 0;
   }
-  process.stdout.write(
+  print(
     `${renderTable(
       ['id', 'status', 'agency', 'group', 'title', 'reason'],
       proposals.map((p) => [
@@ -177,8 +179,8 @@ export async function listCommand(opts: { status?: string; json?: boolean }): Pr
         p.status,
         p.agency,
         p.group ?? '',
-        (p.title ?? '').slice(0, 40),
-        p.reason.slice(0, 60),
+        field(p.title).slice(0, 40),
+        field(p.reason).slice(0, 60),
       ]),
     )}\n${proposals.length} proposal(s)\n`,
   );
@@ -204,7 +206,7 @@ export async function resumeCommand(id: string): Promise<number> {
   if (!(await wakeUp(id))) {
     throw new CliError(`Proposal ${id} is not waiting for reviewers (see: npx proposals status ${id})`, 1);
   }
-  process.stdout.write(`Proposal ${id}: assignment runs again with the current roster.\n`);
+  print(`Proposal ${id}: assignment runs again with the current roster.\n`);
   return 0;
 }
 
@@ -227,13 +229,13 @@ export async function assignCommand(id: string, opts: { reviewer: string[] }): P
         new Date(),
         1,
       );
-      process.stdout.write(`Reserved ${reviewerId} for ${id}.\n`);
+      print(`Reserved ${reviewerId} for ${id}.\n`);
     } catch (error) {
       if (error instanceof ReviewerUnavailableError) throw new CliError(`${reviewerId}: ${error.message}`, 1);
       throw error;
     }
   }
-  if (await wakeUp(id)) process.stdout.write(`Proposal ${id}: the pipeline carries on.\n`);
+  if (await wakeUp(id)) print(`Proposal ${id}: the pipeline carries on.\n`);
   return 0;
 }
 
@@ -264,9 +266,7 @@ export async function extendCommand(reviewId: string, opts: { days: string }): P
     // The day as the competition states it (the profile's time zone), e.g. 2025-07-19.
     `Deadline of ${task.reviewerId} extended by ${days} day(s) to ${new Intl.DateTimeFormat('en-CA', { timeZone }).format(extension.dueAt)}`,
   );
-  process.stdout.write(
-    `Review ${reviewId} (${task.reviewerId} on ${task.proposalId}) is now due ${dueAt}.\n`,
-  );
+  print(`Review ${reviewId} (${task.reviewerId} on ${task.proposalId}) is now due ${dueAt}.\n`);
   return 0;
 }
 
@@ -306,18 +306,13 @@ export async function reportCommand(opts: {
     p.result?.disagreement ? 'DISAGREEMENT' : '',
   ]);
   if (format === 'csv') {
-    const cell = (v: unknown) => {
-      const text = String(v);
-      return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-    };
-    process.stdout.write(`${[header, ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`);
+    print(csvText([header, ...rows]));
   } else if (format === 'md') {
-    const esc = (v: unknown) => String(v).replace(/\|/g, '\\|');
-    process.stdout.write(
-      `| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|\n${rows.map((r) => `| ${r.map(esc).join(' | ')} |`).join('\n')}\n`,
+    print(
+      `| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|\n${rows.map((r) => `| ${r.map(markdownCell).join(' | ')} |`).join('\n')}\n`,
     );
   } else {
-    process.stdout.write(`${renderTable(header, rows)}\n`);
+    print(`${renderTable(header, rows)}\n`);
   }
   return 0;
 }

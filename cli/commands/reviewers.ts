@@ -11,6 +11,7 @@ import type { Reviewer } from '../../functions/lib/model';
 import { type Lang, type Profile, ProfileError } from '../../functions/lib/profile';
 import { parseRoster } from '../../functions/lib/roster/parse';
 import { RosterError, type RosterProblem } from '../../functions/lib/roster/validate';
+import { field, jsonText, print, printable, printError } from '../output';
 
 export interface ReviewersDeps {
   doc: DynamoDBDocumentClient;
@@ -66,8 +67,9 @@ const TEXT = {
 
 function writers(deps: ReviewersDeps) {
   return {
-    out: deps.out ?? ((text: string) => process.stdout.write(text)),
-    err: deps.err ?? ((text: string) => process.stderr.write(text)),
+    // Everything printed is cleaned (cli/output.ts): names and messages come from the imported file.
+    out: (text: string) => (deps.out ?? print)(printable(text)),
+    err: (text: string) => (deps.err ?? printError)(printable(text)),
   };
 }
 
@@ -97,7 +99,7 @@ export async function reviewersImportCommand(
   }
   const { reviewers, errors } = parseRoster(text, basename(file), profile);
   const report = (problems: RosterProblem[]) => {
-    if (opts.json) out(`${JSON.stringify({ imported: false, problems }, null, 2)}\n`);
+    if (opts.json) out(`${jsonText({ imported: false, problems })}\n`);
     else err(`${[t.problems(problems.length), ...problems.map(t.problem)].join('\n')}\n`);
     return 1;
   };
@@ -116,7 +118,7 @@ export async function reviewersImportCommand(
       }
     };
     const result = await importRoster(deps.doc, deps.table, reviewers, { onProgress });
-    if (opts.json) out(`${JSON.stringify({ imported: true, ...result }, null, 2)}\n`);
+    if (opts.json) out(`${jsonText({ imported: true, ...result })}\n`);
     else out(`${t.imported(reviewers.length, result.created, result.updated, result.unchanged)}\n`);
     return 0;
   } catch (error) {
@@ -142,15 +144,16 @@ export function formatRosterTable(reviewers: readonly Reviewer[], lang: Lang): s
     `${r.load}/${r.capacity}`,
     r.active ? t.yes : t.no,
   ]);
+  const cells = rows.map((row) => row.map(field));
   const widths = t.headers.map((h, i) =>
-    Math.min(caps[i]!, Math.max(h.length, ...rows.map((row) => row[i]!.length))),
+    Math.min(caps[i]!, Math.max(h.length, ...cells.map((row) => row[i]!.length))),
   );
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, i) => fitCell(cell, widths[i]!))
       .join('  ')
       .trimEnd();
-  return [line(t.headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return [line(t.headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
 /** Lists the roster: a table for people, or JSON. */
@@ -160,7 +163,7 @@ export async function reviewersListCommand(opts: ReviewersListOptions, deps: Rev
   const t = TEXT[lang];
   const reviewers = await listReviewers(deps.doc, deps.table);
   if (opts.json) {
-    out(`${JSON.stringify(reviewers, null, 2)}\n`);
+    out(`${jsonText(reviewers)}\n`);
     return 0;
   }
   if (reviewers.length === 0) {

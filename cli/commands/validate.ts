@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { loadProfile } from '../../functions/lib/adapters/profile-file';
 import { type Lang, type Profile, ProfileError } from '../../functions/lib/profile';
 import { formatReport, type ValidationReport, validateDocument } from '../../functions/lib/validation';
+import { jsonText, print, printError } from '../output';
 
 export interface ValidateCommandOptions {
   profile?: string;
@@ -89,14 +90,14 @@ function toJson(file: string, report: ValidationReport, lang: Lang): JsonResult 
 }
 
 export async function validateCommand(files: string[], opts: ValidateCommandOptions = {}): Promise<number> {
-  const out = (text: string) => process.stdout.write(text);
+  const out = print;
   let profile: Profile;
   try {
     profile = loadProfile(opts.profile);
   } catch (error) {
     const lang = opts.lang ?? 'id';
     const message = error instanceof ProfileError ? error.localized[lang] : String(error);
-    process.stderr.write(`${message}\n`);
+    printError(`${message}\n`);
     return 2;
   }
   const lang: Lang = opts.lang ?? profile.language;
@@ -135,7 +136,7 @@ export async function validateCommand(files: string[], opts: ValidateCommandOpti
     results.push(toJson(file, report, lang));
     if (!opts.json) out(`== ${file} ==\n${formatReport(report, lang)}\n`);
   }
-  if (opts.json) out(`${JSON.stringify(results, null, 2)}\n`);
+  if (opts.json) out(`${jsonText(results)}\n`);
   else out(`${t.total(files.length, files.length - invalid - unreadable, invalid, unreadable)}\n`);
   if (unreadable) return 2;
   return invalid ? 1 : 0;
