@@ -5,11 +5,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cleanText, oneLine } from '../functions/lib/clean-text';
 import { Driver } from './driver';
+import { systemReviewLinks } from './mail-links';
 import { type LocalRuntime, startLocalRuntime } from './runtime';
 
 const ENV_FILE = join(new URL('..', import.meta.url).pathname, '.local', 'runtime.env');
-const say = (line: string) => process.stdout.write(`${line}\n`);
+/** Prints a line, cleaned of escape sequences and controls (log lines can carry a document's text). */
+const say = (line: string) => process.stdout.write(`${cleanText(line, { newlines: true })}\n`);
 const verbose = process.argv.includes('--verbose');
 /** `npm start -- --profile path.json`: run another competition's profile (as `cdk deploy -c profile=…`). */
 const profileArg = process.argv.indexOf('--profile');
@@ -69,9 +72,11 @@ Review links appear below as the emails go out. Ctrl-C stops everything.
       for (const email of await driver.emails()) {
         if (seen.has(email.messageId)) continue;
         seen.add(email.messageId);
-        const link = /(https?:\/\/[^\s"'<>]+\/review\?r=[^\s"'<>]+)/.exec(email.body.text ?? '')?.[1];
+        // Only a link the system built (the review API's base URL with the signed query) is printed as a review
+        // link; subject and recipients are printed cleaned (they carry the document's title).
+        const [link] = systemReviewLinks(email.body.text ?? '', names.reviewBaseUrl);
         say(
-          `[mail] to ${email.destination.to.join(', ')}: ${email.subject}${link ? `\n       review link: ${link}` : ''}`,
+          `[mail] to ${oneLine(email.destination.to.join(', '))}: ${oneLine(email.subject)}${link ? `\n       review link: ${link}` : ''}`,
         );
       }
     } catch {
@@ -86,6 +91,8 @@ Review links appear below as the emails go out. Ctrl-C stops everything.
   hourly.unref();
   await new Promise(() => {});
 } catch (error) {
-  process.stderr.write(`\nThe local runtime could not start: ${(error as Error).message}\n`);
+  process.stderr.write(
+    `\nThe local runtime could not start: ${cleanText((error as Error).message, { newlines: true })}\n`,
+  );
   await shutdown(1);
 }
