@@ -19,6 +19,9 @@ export interface Deployment {
   intakeDlqUrl?: string;
   intakeQueueUrl?: string;
   senderEmail?: string;
+  /** The submitters' portal and the secret its links are signed with. */
+  portalUrl?: string;
+  signingSecretArn?: string;
 }
 
 export class CliError extends Error {
@@ -60,6 +63,8 @@ export async function deployment(stage = process.env.PROPOSALS_STAGE ?? 'dev'): 
       intakeDlqUrl: env.PROPOSALS_INTAKE_DLQ_URL,
       intakeQueueUrl: env.PROPOSALS_INTAKE_QUEUE_URL,
       senderEmail: env.PROPOSALS_SENDER_EMAIL,
+      portalUrl: env.PROPOSALS_PORTAL_URL,
+      signingSecretArn: env.PROPOSALS_SIGNING_SECRET_ARN,
     };
     return cached;
   }
@@ -78,6 +83,8 @@ export async function deployment(stage = process.env.PROPOSALS_STAGE ?? 'dev'): 
     intakeDlqUrl: data.IntakeDlqUrl,
     intakeQueueUrl: data.IntakeQueueUrl,
     senderEmail: logic.SenderEmail,
+    portalUrl: logic.PortalUrl,
+    signingSecretArn: data.LinkSigningSecretArn,
   };
   return cached;
 }

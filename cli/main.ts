@@ -3,23 +3,23 @@
  * endpoints; for the local runtime, `source .local/runtime.env` first (npm start writes it).
  */
 import { Command, Option } from 'commander';
-import { agenciesImportCommand, agenciesListCommand } from './commands/agencies';
-import { doctorCommand, redriveCommand } from './commands/ops';
-import { planCommand } from './commands/plan';
-import {
-  assignCommand,
-  extendCommand,
-  listCommand,
-  reportCommand,
-  resumeCommand,
-  statusCommand,
-  uploadCommand,
-} from './commands/proposals';
-import { reviewersImportCommand, reviewersListCommand } from './commands/reviewers';
-import { validateCommand } from './commands/validate';
-import { awsClients, CliError, deployment } from './context';
 import { printError } from './output';
-import { deployedProfile } from './profile';
+
+/**
+ * Modules load on demand: each is imported when a command that needs it runs (a chunk of the built CLI, see
+ * scripts/build-cli.mjs), so `proposals --help` and `proposals validate` load neither the AWS SDK nor the other
+ * commands. A new command calls `(await load.itsModule()).itsCommand(...)` in its action.
+ */
+const load = {
+  agencies: () => import('./commands/agencies'),
+  ops: () => import('./commands/ops'),
+  plan: () => import('./commands/plan'),
+  proposals: () => import('./commands/proposals'),
+  reviewers: () => import('./commands/reviewers'),
+  validate: () => import('./commands/validate'),
+  context: () => import('./context'),
+  profile: () => import('./profile'),
+};
 
 const program = new Command('proposals')
   .description('Proposal review pipeline: upload, follow, validate, manage reviewers')
@@ -47,21 +47,29 @@ program
   .argument('<file>')
   .requiredOption('--agency <code>', 'agency code, e.g. pemkot-surabaya')
   .option('--name <name>', 'object name (default: the file name)')
-  .action(run((file: string, opts: { agency: string; name?: string }) => uploadCommand(file, opts)));
+  .action(
+    run(async (file: string, opts: { agency: string; name?: string }) =>
+      (await load.proposals()).uploadCommand(file, opts),
+    ),
+  );
 
 program
   .command('status')
   .description("a proposal's status, reason, reviews and history")
   .argument('<id>')
   .option('--json', 'print JSON')
-  .action(run((id: string, opts: { json?: boolean }) => statusCommand(id, opts)));
+  .action(
+    run(async (id: string, opts: { json?: boolean }) => (await load.proposals()).statusCommand(id, opts)),
+  );
 
 program
   .command('list')
   .description('proposals, oldest first')
   .option('--status <status>', 'only this status (e.g. REJECTED)')
   .option('--json', 'print JSON (an array of proposals)')
-  .action(run((opts: { status?: string; json?: boolean }) => listCommand(opts)));
+  .action(
+    run(async (opts: { status?: string; json?: boolean }) => (await load.proposals()).listCommand(opts)),
+  );
 
 program
   .command('validate')
@@ -73,8 +81,8 @@ program
   .option('--json', 'print one JSON report per file')
   .addOption(lang)
   .action(
-    run((files: string[], opts: { profile?: string; json?: boolean; lang?: 'id' | 'en' }) =>
-      validateCommand(files, opts),
+    run(async (files: string[], opts: { profile?: string; json?: boolean; lang?: 'id' | 'en' }) =>
+      (await load.validate()).validateCommand(files, opts),
     ),
   );
 
@@ -90,9 +98,13 @@ reviewers
   .option('--json', 'print JSON')
   .action(
     run(async (file: string, opts: { profile?: string; json?: boolean }) => {
-      const { table } = await deployment();
-      const profile = opts.profile ? undefined : await deployedProfile();
-      return reviewersImportCommand(file, opts, { doc: awsClients().doc, table, profile });
+      const { table } = await (await load.context()).deployment();
+      const profile = opts.profile ? undefined : await (await load.profile()).deployedProfile();
+      return (await load.reviewers()).reviewersImportCommand(file, opts, {
+        doc: (await load.context()).awsClients().doc,
+        table,
+        profile,
+      });
     }),
   );
 reviewers
@@ -101,8 +113,11 @@ reviewers
   .option('--json', 'print JSON')
   .action(
     run(async (opts: { json?: boolean }) => {
-      const { table } = await deployment();
-      return reviewersListCommand(opts, { doc: awsClients().doc, table });
+      const { table } = await (await load.context()).deployment();
+      return (await load.reviewers()).reviewersListCommand(opts, {
+        doc: (await load.context()).awsClients().doc,
+        table,
+      });
     }),
   );
 
@@ -115,8 +130,47 @@ agencies
   .addOption(new Option('--lang <lang>', 'language of messages').choices(['id', 'en']))
   .action(
     run(async (file: string, opts: { json?: boolean; lang?: 'id' | 'en' }) => {
-      const { table } = await deployment();
-      return agenciesImportCommand(file, opts, { doc: awsClients().doc, table });
+      const { table } = await (await load.context()).deployment();
+      return (await load.agencies()).agenciesImportCommand(file, opts, {
+        doc: (await load.context()).awsClients().doc,
+        table,
+      });
+    }),
+  );
+agencies
+  .command('invite')
+  .description(
+    'email each contact of the agencies its signed portal link (expires after the deadline plus a margin)',
+  )
+  .argument('[codes...]', 'agency codes')
+  .option('--all', 'every agency of the registry')
+  .option('--show-links', 'also print each link (a credential: share it only with that agency)')
+  .option('--json', 'print JSON')
+  .addOption(new Option('--lang <lang>', 'language of messages').choices(['id', 'en']))
+  .action(
+    run(
+      async (
+        codes: string[],
+        opts: { all?: boolean; showLinks?: boolean; json?: boolean; lang?: 'id' | 'en' },
+      ) => {
+        const [{ agenciesInviteCommand }, { portalDeps }] = await Promise.all([
+          import('./commands/invitations'),
+          import('./portal'),
+        ]);
+        return agenciesInviteCommand(codes, opts, await portalDeps());
+      },
+    ),
+  );
+agencies
+  .command('revoke')
+  .description('invalidate every portal link of an agency sent so far (invite it again for a new one)')
+  .argument('<code>')
+  .addOption(new Option('--lang <lang>', 'language of messages').choices(['id', 'en']))
+  .action(
+    run(async (code: string, opts: { lang?: 'id' | 'en' }) => {
+      const { agenciesRevokeCommand } = await import('./commands/invitations');
+      const { table } = await (await load.context()).deployment();
+      return agenciesRevokeCommand(code, opts, { doc: (await load.context()).awsClients().doc, table });
     }),
   );
 agencies
@@ -126,8 +180,11 @@ agencies
   .addOption(new Option('--lang <lang>', 'language of messages').choices(['id', 'en']))
   .action(
     run(async (opts: { json?: boolean; lang?: 'id' | 'en' }) => {
-      const { table } = await deployment();
-      return agenciesListCommand(opts, { doc: awsClients().doc, table });
+      const { table } = await (await load.context()).deployment();
+      return (await load.agencies()).agenciesListCommand(opts, {
+        doc: (await load.context()).awsClients().doc,
+        table,
+      });
     }),
   );
 
@@ -145,8 +202,8 @@ program
   .option('--profile <name|path>', 'competition profile (default: kipp)')
   .option('--json', 'print JSON')
   .action(
-    run((opts: { roster: string; proposals: string; mode: string; profile?: string; json?: boolean }) =>
-      planCommand(opts),
+    run(async (opts: { roster: string; proposals: string; mode: string; profile?: string; json?: boolean }) =>
+      (await load.plan()).planCommand(opts),
     ),
   );
 
@@ -157,20 +214,26 @@ program
   )
   .argument('<id>')
   .requiredOption('--reviewer <id...>', 'reviewer id(s)')
-  .action(run((id: string, opts: { reviewer: string[] }) => assignCommand(id, opts)));
+  .action(
+    run(async (id: string, opts: { reviewer: string[] }) => (await load.proposals()).assignCommand(id, opts)),
+  );
 
 program
   .command('resume')
   .description('retry the assignment of a proposal waiting in NEEDS_REVIEWERS (e.g. after a roster import)')
   .argument('<id>')
-  .action(run((id: string) => resumeCommand(id)));
+  .action(run(async (id: string) => (await load.proposals()).resumeCommand(id)));
 
 program
   .command('extend')
   .description("move one review task's deadline")
   .argument('<reviewId>')
   .requiredOption('--days <n>', "days to add (in all at most the profile's review.maxExtensionDays)")
-  .action(run((reviewId: string, opts: { days: string }) => extendCommand(reviewId, opts)));
+  .action(
+    run(async (reviewId: string, opts: { days: string }) =>
+      (await load.proposals()).extendCommand(reviewId, opts),
+    ),
+  );
 
 program
   .command('report')
@@ -178,12 +241,16 @@ program
   .option('--group <group>')
   .option('--category <category>')
   .addOption(new Option('--format <format>').choices(['table', 'csv', 'md']).default('table'))
-  .action(run((opts: { group?: string; category?: string; format?: string }) => reportCommand(opts)));
+  .action(
+    run(async (opts: { group?: string; category?: string; format?: string }) =>
+      (await load.proposals()).reportCommand(opts),
+    ),
+  );
 
 program
   .command('redrive')
   .description('move dead-lettered intake messages back to the intake queue (shows progress)')
-  .action(run(() => redriveCommand()));
+  .action(run(async () => (await load.ops()).redriveCommand()));
 
 program
   .command('doctor')
@@ -191,13 +258,13 @@ program
     'check credentials, the stack resources, the roster, the dead-letter queue and SES; say what to fix',
   )
   .option('--json', 'print JSON')
-  .action(run((opts: { json?: boolean }) => doctorCommand(opts)));
+  .action(run(async (opts: { json?: boolean }) => (await load.ops()).doctorCommand(opts)));
 
 try {
   await program.parseAsync(process.argv);
   process.exitCode = exitCode;
 } catch (error) {
-  if (error instanceof CliError) {
+  if (error instanceof (await load.context()).CliError) {
     printError(`${error.message}\n`);
     process.exitCode = error.exitCode;
   } else {

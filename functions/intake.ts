@@ -5,9 +5,12 @@ import { startExecution } from './lib/adapters/executions';
 import { ProposalStore } from './lib/adapters/proposals';
 import { proposalAgencyFields, registrationNote } from './lib/agencies/proposal';
 import { type Agency, MalformedAgencyError } from './lib/agencies/schema';
-import { requireEnv } from './lib/config';
+import { optionalEnv, requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
+import { parseSubmissionName } from './lib/portal/keys';
+import { lateUploadReason, submissionsClose } from './lib/profile';
+import { activeProfile } from './lib/profile-config';
 import {
   decodeS3Key,
   parseUploadKey,
@@ -19,6 +22,7 @@ import {
 const table = requireEnv('TABLE_NAME');
 const store = new ProposalStore(dynamo, table);
 const stateMachineArn = requireEnv('STATE_MACHINE_ARN');
+const closesAt = submissionsClose(activeProfile(), optionalEnv('SUBMISSIONS_CLOSE_AT'));
 
 /** The agency from the registry; a malformed registry item counts as not registered (logged), never blocks an upload. */
 async function registeredAgency(code: string): Promise<Agency | undefined> {
@@ -56,6 +60,14 @@ async function intakeRecord(record: S3Record): Promise<void> {
     logger.warn('Upload refused', { key, reason: check.reason });
     return;
   }
+  // A file stored after submissions closed is kept (nothing is lost) but not reviewed.
+  const late = lateUploadReason(new Date(record.eventTime ?? Date.now()), closesAt, activeProfile());
+  if (late) {
+    const { created } = await store.register(base, 'REJECTED', late);
+    if (created) metrics.addMetric('ProposalsRejected', 'Count', 1);
+    logger.warn('Upload after the deadline', { key });
+    return;
+  }
   // The registry is the source of truth for where a proposal comes from; an agency it does not hold goes on as
   // before, with no parent government or region (the registry is optional until the portal requires it).
   const agency = await registeredAgency(base.agency);
@@ -67,6 +79,18 @@ async function intakeRecord(record: S3Record): Promise<void> {
   if (created) metrics.addMetric('ProposalsReceived', 'Count', 1);
   if (created && !agency)
     logger.info('Agency not in the registry; no region recorded', { agency: base.agency });
+  // A portal resubmission names, in its key, the REJECTED proposal of the same agency it replaces.
+  const replaces = parseSubmissionName(check.fileName)?.replaces;
+  if (replaces) {
+    const linked = await store.linkReplacement(replaces, proposal);
+    if (created || !proposal.replaces)
+      await store.note(
+        id,
+        linked.ok
+          ? `Replaces the rejected proposal ${replaces}`
+          : `Sent as a replacement, but ${linked.reason}: registered as a new proposal`,
+      );
+  }
   if (proposal.executionArn || proposal.status !== 'RECEIVED') return;
   // Named by the proposal id (a hash of bucket, key and version): a repeated notification starts nothing twice.
   const executionArn = await startExecution({

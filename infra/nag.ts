@@ -104,12 +104,28 @@ export const WILDCARD_ALLOWANCES: readonly WildcardAllowance[] = [
       'Uploaded proposals are read by key and version, unknown in advance; limited to the incoming/ prefix.',
   },
   {
+    finding: /^Resource::.+\/(incoming|drafts)\/\*$/,
+    statement: (s) => s.actions.every((action) => ['s3:PutObject', 's3:GetObject'].includes(action)),
+    reason:
+      "The submitters' portal signs upload forms for keys it builds per agency under drafts/ and incoming/ (S3 accepts a form only for what its signer may do), reads drafts to check them and copies a checked draft into incoming/.",
+  },
+  {
     finding: /^Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set\/\*$/,
     statement: (s) =>
-      only(['ses:SendEmail'])(s) && s.condition?.StringEquals?.['ses:FromAddress'] !== undefined,
+      only(['ses:SendEmail', 'ses:SendRawEmail'])(s) &&
+      s.condition?.StringEquals?.['ses:FromAddress'] !== undefined,
     reason:
       "SES authorises SendEmail against the identity's default configuration set too, chosen by ops; sending is " +
       'conditioned on ses:FromAddress = the configured sender.',
+  },
+  {
+    finding: /^Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity\/\*$/,
+    statement: (s) =>
+      only(['ses:SendEmail', 'ses:SendRawEmail'])(s) &&
+      s.condition?.StringEquals?.['ses:FromAddress'] !== undefined,
+    reason:
+      "SES authorises SendEmail against the recipients' identities too while the account is in the sandbox, and " +
+      'the recipients are not known in advance; sending is conditioned on ses:FromAddress = the configured sender.',
   },
 ];
 
@@ -248,6 +264,14 @@ export function acknowledgeAcceptedFindings(data: StatefulStack, logic: Stateles
           'review link that the handler verifies.',
       });
     }
+  }
+  for (const route of logic.api.node.children.filter((child) => /^(GET|POST)--portal/.test(child.node.id))) {
+    Validations.of(route).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        "Submitting agencies have no AWS or IdP identity: each request carries the agency's HMAC-signed, expiring, " +
+        'revocable portal link, which the handler verifies before anything else.',
+    });
   }
 }
 

@@ -1,12 +1,53 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { BlockPublicAccess, Bucket, BucketEncryption, EventType, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type BucketNotificationDestinationConfig,
+  BucketNotificationDestinationType,
+  EventType,
+  type IBucket,
+  type IBucketNotificationDestination,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { TABLE_KEYS, UPLOAD_PREFIX } from '../functions/lib/contract';
+import { DRAFT_RETENTION_DAYS, DRAFTS_PREFIX, TABLE_KEYS, UPLOAD_PREFIX } from '../functions/lib/contract';
 import type { StageConfig } from './config';
+import { INTAKE_VISIBILITY_TIMEOUT } from './limits';
+
+/**
+ * The intake queue as the bucket's notification target. As SqsDestination, but the queue policy lets S3 send only
+ * for this bucket (aws:SourceArn) in this account (aws:SourceAccount): a bucket name can be taken by another
+ * account once deleted, and its notifications must not reach this queue.
+ */
+class IntakeQueueDestination implements IBucketNotificationDestination {
+  constructor(private readonly queue: Queue) {}
+
+  bind(_scope: Construct, bucket: IBucket): BucketNotificationDestinationConfig {
+    this.queue.addToResourcePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('s3.amazonaws.com')],
+        actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+        resources: [this.queue.queueArn],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': bucket.bucketArn },
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        },
+      }),
+    );
+    return {
+      arn: this.queue.queueArn,
+      type: BucketNotificationDestinationType.QUEUE,
+      // The notification configuration needs the policy in place first (S3 tests the target when it is set).
+      dependencies: [this.queue.node.findChild('Policy')],
+    };
+  }
+}
 
 export interface StatefulStackProps extends StackProps {
   config: StageConfig;
@@ -43,7 +84,16 @@ export class StatefulStack extends Stack {
       versioned: true,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'proposals/',
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(365) }],
+      lifecycleRules: [
+        { noncurrentVersionExpiration: Duration.days(365) },
+        // Drafts checked in the portal are never reviewed: gone a few days after their upload.
+        {
+          id: 'ExpireDrafts',
+          prefix: DRAFTS_PREFIX,
+          expiration: Duration.days(DRAFT_RETENTION_DAYS),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+      ],
       removalPolicy,
       autoDeleteObjects: !config.retainData,
     });
@@ -55,6 +105,8 @@ export class StatefulStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
       deletionProtection: config.retainData,
+      // Short-lived items (the portal's hourly upload counters) carry their expiry here.
+      timeToLiveAttribute: 'expiresAt',
       removalPolicy,
     });
     for (const index of TABLE_KEYS.indexes) {
@@ -75,16 +127,16 @@ export class StatefulStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // Six times the intake Lambda's timeout, as AWS advises for SQS event sources.
-      visibilityTimeout: Duration.minutes(3),
+      visibilityTimeout: INTAKE_VISIBILITY_TIMEOUT,
       retentionPeriod: Duration.days(14),
       deadLetterQueue: { queue: this.intakeDlq, maxReceiveCount: 5 },
     });
-    this.bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.intakeQueue), {
+    this.bucket.addEventNotification(EventType.OBJECT_CREATED, new IntakeQueueDestination(this.intakeQueue), {
       prefix: UPLOAD_PREFIX,
     });
 
     this.signingSecret = new Secret(this, 'LinkSigningSecret', {
-      description: "HMAC key that signs reviewers' review links",
+      description: "HMAC key that signs reviewers' review links and agencies' portal links",
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy,
     });
@@ -98,6 +150,10 @@ export class StatefulStack extends Stack {
       description: 'Key prefix that starts the pipeline',
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'LinkSigningSecretArn', {
+      value: this.signingSecret.secretArn,
+      description: 'Signs review and portal links (`proposals agencies invite` reads it)',
+    });
     new CfnOutput(this, 'IntakeDlqUrl', { value: this.intakeDlq.queueUrl });
     new CfnOutput(this, 'IntakeQueueUrl', { value: this.intakeQueue.queueUrl });
   }

@@ -4,13 +4,16 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { UPLOAD_PREFIX } from '../functions/lib/contract';
+import { INDEXES, type IndexName, UPLOAD_PREFIX } from '../functions/lib/contract';
 import { longestReviewDays, PROFILE_METADATA_KEY, type Profile } from '../functions/lib/profile';
 import type { StageConfig } from './config';
 import { ProjectFunction } from './constructs/lambda';
+import { SubmittersPortal } from './constructs/portal';
+import { API_THROTTLE, INTAKE_TIMEOUT } from './limits';
 import { Observability } from './constructs/observability';
 import { ReviewPipeline } from './constructs/pipeline';
 import type { StatefulStack } from './stateful-stack';
@@ -20,6 +23,14 @@ import type { StatefulStack } from './stateful-stack';
  * ends an overdue task first; this leaves it a day, sweeps that failed included).
  */
 export const SAFETY_NET_MARGIN_DAYS = 1;
+
+/** What a role may do on the table: item actions (a transaction's parts included) and where it may Query. */
+export interface TableAccess {
+  items: ReadonlyArray<'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem'>;
+  /** Query on the table itself (a proposal's items by key). */
+  queryTable?: boolean;
+  queryIndexes?: readonly IndexName[];
+}
 
 export interface StatelessStackProps extends StackProps {
   config: StageConfig;
@@ -38,24 +49,26 @@ export class StatelessStack extends Stack {
     super(scope, id, props);
     const { config, profile, data } = props;
     const logRetention = config.logRetentionDays as RetentionDays;
-    const removalPolicy = RemovalPolicy.DESTROY;
+    // Log groups (and the alarm topic's key) outlive a destroyed stage where its data does (prod).
+    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const common = {
       TABLE_NAME: data.table.tableName,
       // The bundles carry the profile itself; the id names it in logs and errors.
       PROFILE: profile.id,
     };
-    const mail = {
+    // What the mail adapter reads; OPS_EMAIL only for the functions that write to ops.
+    const sender = {
       SENDER_EMAIL: config.senderEmail,
-      REPLY_TO_EMAIL: config.replyToEmail ?? '',
-      OPS_EMAIL: config.opsEmail,
+      ...(config.replyToEmail ? { REPLY_TO_EMAIL: config.replyToEmail } : {}),
     };
+    const mail = { ...sender, OPS_EMAIL: config.opsEmail };
     const projectFunctions: ProjectFunction[] = [];
     const make = (
       id: string,
       entry: string,
       description: string,
       environment: Record<string, string>,
-      extra: { timeout?: Duration; memorySize?: number } = {},
+      extra: { timeout?: Duration; memorySize?: number; internetFacing?: boolean } = {},
     ) => {
       const project = new ProjectFunction(this, id, {
         entry,
@@ -71,15 +84,44 @@ export class StatelessStack extends Stack {
     };
     // Uploaded proposals are read by key and version under the upload prefix only.
     const uploads = `${UPLOAD_PREFIX}*`;
+    // Least privilege on the table: each role gets the item actions its handler's code sends (a transaction needs
+    // the actions of its parts) and Query only where it queries, on the table or the named indexes. No Scan,
+    // BatchWriteItem or DeleteItem except where the code calls them.
+    const tableAccess = (fn: IFunction, access: TableAccess) => {
+      const statement = new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [...access.items, ...(access.queryTable ? ['Query' as const] : [])].map((a) => `dynamodb:${a}`),
+        resources: [data.table.tableArn],
+      });
+      fn.addToRolePolicy(statement);
+      if (access.queryIndexes?.length) {
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            effect: Effect.ALLOW,
+            actions: ['dynamodb:Query'],
+            resources: access.queryIndexes.map((index) => `${data.table.tableArn}/index/${index}`),
+          }),
+        );
+      }
+    };
+    // Reads a proposal's uploaded file by key and version (HeadObject needs GetObject); nothing can be listed.
+    const readUploads = (fn: IFunction) =>
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['s3:GetObject', 's3:GetObjectVersion'],
+          resources: [data.bucket.arnForObjects(uploads)],
+        }),
+      );
 
-    // SES authorises against the verified identity in use: the sender address itself or its domain.
-    const senderDomain = config.senderEmail.slice(config.senderEmail.lastIndexOf('@') + 1);
+    // SES authorises SendEmail against every identity the message involves: the sender's (address or domain)
+    // and, while the account is in the SES sandbox, each recipient's too. So the grant names identities in
+    // general and pins the sender with ses:FromAddress: these functions can send only as the configured sender.
     const sesSend = new PolicyStatement({
       effect: Effect.ALLOW,
-      actions: ['ses:SendEmail'],
+      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
       resources: [
-        `arn:${this.partition}:ses:${this.region}:${this.account}:identity/${config.senderEmail}`,
-        `arn:${this.partition}:ses:${this.region}:${this.account}:identity/${senderDomain}`,
+        `arn:${this.partition}:ses:${this.region}:${this.account}:identity/*`,
         `arn:${this.partition}:ses:${this.region}:${this.account}:configuration-set/*`,
       ],
       conditions: { StringEquals: { 'ses:FromAddress': config.senderEmail } },
@@ -95,13 +137,13 @@ export class StatelessStack extends Stack {
         memorySize: 1024,
       },
     );
-    data.table.grantReadWriteData(validate);
-    data.bucket.grantRead(validate, uploads);
+    tableAccess(validate, { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] });
+    readUploads(validate);
 
     const assign = make('Assign', 'assign', 'Reserves conflict-free reviewers for a proposal', common, {
       timeout: Duration.minutes(1),
     });
-    data.table.grantReadWriteData(assign);
+    tableAccess(assign, { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queryTable: true, queryIndexes: [INDEXES.listings] });
 
     const waitForOps = make(
       'WaitForOps',
@@ -112,7 +154,7 @@ export class StatelessStack extends Stack {
         ...mail,
       },
     );
-    data.table.grantReadWriteData(waitForOps);
+    tableAccess(waitForOps, { items: ['GetItem', 'PutItem', 'UpdateItem'] });
 
     const reviewBaseUrl = config.reviewBaseUrl;
     const sendReviewTask = make(
@@ -121,11 +163,11 @@ export class StatelessStack extends Stack {
       'Emails a reviewer a signed review link',
       {
         ...common,
-        ...mail,
+        ...sender,
         SIGNING_SECRET_ARN: data.signingSecret.secretArn,
       },
     );
-    data.table.grantReadWriteData(sendReviewTask);
+    tableAccess(sendReviewTask, { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] });
     data.signingSecret.grantRead(sendReviewTask);
 
     const reassign = make(
@@ -137,7 +179,7 @@ export class StatelessStack extends Stack {
         ...mail,
       },
     );
-    data.table.grantReadWriteData(reassign);
+    tableAccess(reassign, { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queryTable: true });
 
     const aggregate = make(
       'Aggregate',
@@ -145,13 +187,13 @@ export class StatelessStack extends Stack {
       "Combines the reviewers' scores into the result",
       common,
     );
-    data.table.grantReadWriteData(aggregate);
+    tableAccess(aggregate, { items: ['GetItem', 'PutItem', 'UpdateItem'], queryTable: true });
 
     const notify = make('Notify', 'notify', 'Tells the submitter (and ops) the outcome', {
       ...common,
       ...mail,
     });
-    data.table.grantReadWriteData(notify);
+    tableAccess(notify, { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queryTable: true });
 
     const recordFailure = make(
       'RecordFailure',
@@ -159,7 +201,7 @@ export class StatelessStack extends Stack {
       'Records a technical failure with its cause',
       common,
     );
-    data.table.grantReadWriteData(recordFailure);
+    tableAccess(recordFailure, { items: ['GetItem', 'PutItem', 'UpdateItem'] });
 
     for (const fn of [waitForOps, sendReviewTask, reassign, notify]) fn.addToRolePolicy(sesSend);
 
@@ -167,6 +209,7 @@ export class StatelessStack extends Stack {
       functions: { validate, assign, waitForOps, sendReviewTask, reassign, aggregate, notify, recordFailure },
       logRetention,
       removalPolicy,
+      logGroupName: `/aws/vendedlogs/states/proposals-${config.stage}-pipeline`,
       // Past the latest a task can be due (window + the most `extend` may add) and its grace period.
       reviewTaskTimeout: Duration.days(longestReviewDays(profile.review) + SAFETY_NET_MARGIN_DAYS),
       // A proposal that found no reviewers within a review window is failed rather than left waiting.
@@ -180,11 +223,11 @@ export class StatelessStack extends Stack {
       'Registers each uploaded proposal and starts its review pipeline',
       {
         ...common,
-        ...mail,
         STATE_MACHINE_ARN: stateMachine.stateMachineArn,
       },
+      { timeout: INTAKE_TIMEOUT },
     );
-    data.table.grantReadWriteData(intake);
+    tableAccess(intake, { items: ['GetItem', 'PutItem', 'UpdateItem'] });
     stateMachine.grantStartExecution(intake);
     intake.addEventSource(
       new SqsEventSource(data.intakeQueue, {
@@ -195,13 +238,19 @@ export class StatelessStack extends Stack {
       }),
     );
 
-    const review = make('Review', 'review-api', "Serves the review page and applies reviewers' decisions", {
-      ...common,
-      BUCKET_NAME: data.bucket.bucketName,
-      SIGNING_SECRET_ARN: data.signingSecret.secretArn,
-    });
-    data.table.grantReadWriteData(review);
-    data.bucket.grantRead(review, uploads);
+    const review = make(
+      'Review',
+      'review-api',
+      "Serves the review page and applies reviewers' decisions",
+      {
+        ...common,
+        BUCKET_NAME: data.bucket.bucketName,
+        SIGNING_SECRET_ARN: data.signingSecret.secretArn,
+      },
+      { internetFacing: true },
+    );
+    tableAccess(review, { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queryIndexes: [INDEXES.byReviewId] });
+    readUploads(review);
     data.signingSecret.grantRead(review);
     stateMachine.grantTaskResponse(review);
 
@@ -216,6 +265,11 @@ export class StatelessStack extends Stack {
     });
     const defaultStage = this.api.defaultStage?.node.defaultChild as CfnStage | undefined;
     if (defaultStage) {
+      // A flood of requests is refused at the stage (429) before it reaches a function.
+      defaultStage.defaultRouteSettings = {
+        throttlingRateLimit: API_THROTTLE.rateLimit,
+        throttlingBurstLimit: API_THROTTLE.burstLimit,
+      };
       defaultStage.accessLogSettings = {
         destinationArn: apiAccessLogs.logGroupArn,
         format: JSON.stringify({
@@ -235,6 +289,21 @@ export class StatelessStack extends Stack {
     const integration = new HttpLambdaIntegration('ReviewIntegration', review);
     this.api.addRoutes({ path: '/review', methods: [HttpMethod.GET, HttpMethod.POST], integration });
     const baseUrl = reviewBaseUrl ?? `${this.api.apiEndpoint}/review`;
+    // The portal lives beside the review page, on the same API (or the same custom domain).
+    const portalBaseUrl = reviewBaseUrl
+      ? new URL('/portal', reviewBaseUrl).toString()
+      : `${this.api.apiEndpoint}/portal`;
+    const portal = new SubmittersPortal(this, 'Portal', {
+      api: this.api,
+      data,
+      profile,
+      environment: common,
+      baseUrl: portalBaseUrl,
+      logRetention,
+      removalPolicy,
+      tableAccess,
+    });
+    projectFunctions.push(portal.project);
     sendReviewTask.addEnvironment('REVIEW_BASE_URL', baseUrl);
 
     const reminders = make(
@@ -243,12 +312,12 @@ export class StatelessStack extends Stack {
       'Sends due-date reminders and ends overdue review tasks',
       {
         ...common,
-        ...mail,
+        ...sender,
         REVIEW_BASE_URL: baseUrl,
         SIGNING_SECRET_ARN: data.signingSecret.secretArn,
       },
     );
-    data.table.grantReadWriteData(reminders);
+    tableAccess(reminders, { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queryIndexes: [INDEXES.listings] });
     data.signingSecret.grantRead(reminders);
     stateMachine.grantTaskResponse(reminders);
     reminders.addToRolePolicy(sesSend);
@@ -284,5 +353,9 @@ export class StatelessStack extends Stack {
       description: 'SES identity the emails come from',
     });
     new CfnOutput(this, 'ReviewApiUrl', { value: baseUrl });
+    new CfnOutput(this, 'PortalUrl', {
+      value: portalBaseUrl,
+      description: "The submitters' portal (agencies open it from their signed invitation)",
+    });
   }
 }

@@ -42,7 +42,16 @@ export interface RuntimeOptions {
    * function's ReservedConcurrentExecutions in the template lowers it. Each sandbox runs one invocation at a time.
    */
   lambdaConcurrency?: number;
+  /**
+   * When submissions close on this runtime (every function's SUBMISSIONS_CLOSE_AT). Default: 30 days after the
+   * start, so a profile whose deadline has passed (KIPP 2025) still runs an open season locally; a test of late
+   * uploads passes an instant in the past.
+   */
+  submissionsCloseAt?: Date;
 }
+
+/** How long the local season stays open after `start` unless a test says otherwise. */
+export const LOCAL_SEASON_DAYS = 30;
 
 export interface LocalRuntime {
   /** Environment a client (the CLI, the AWS CLI, tests) needs to talk to this runtime. */
@@ -53,6 +62,8 @@ export interface LocalRuntime {
     table: string;
     stateMachineArn: string;
     reviewBaseUrl: string;
+    /** The submitters' portal's home (its links are signed per agency: see local/portal-links.ts). */
+    portalUrl: string;
     intakeQueue: string;
   };
   lambdas: LambdaHost;
@@ -103,7 +114,12 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       options.faults,
       stops,
     );
-    const clientEnv = clientEnvironment(s3.endpoint, lambdaEndpoints);
+    const clientEnv = {
+      ...clientEnvironment(s3.endpoint, lambdaEndpoints),
+      SUBMISSIONS_CLOSE_AT: (
+        options.submissionsCloseAt ?? new Date(Date.now() + LOCAL_SEASON_DAYS * 86_400_000)
+      ).toISOString(),
+    };
     const functions = localFunctions(resolver, outdir);
     const host = new LambdaHost(functions, clientEnv, {
       onLog: options.lambdaLog,
@@ -119,6 +135,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const bucketName = notifications[0]?.bucket ?? buckets[0] ?? '';
     const sendReviewTask = functions.find((fn) => fn.environment.REVIEW_BASE_URL);
     const reviewBaseUrl = sendReviewTask?.environment.REVIEW_BASE_URL ?? `${http.endpoint}/review`;
+    const portalFunction = functions.find((fn) => fn.environment.PORTAL_BASE_URL);
     const endpoints = {
       s3: s3.endpoint,
       dynamodb: dynamo.endpoint,
@@ -131,6 +148,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       table: tables[0] ?? '',
       stateMachineArn: machines[0] ?? '',
       reviewBaseUrl,
+      portalUrl: portalFunction?.environment.PORTAL_BASE_URL ?? `${http.endpoint}/portal`,
       intakeQueue: intakeQueue.arn,
     };
     return {
@@ -138,6 +156,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
         stage: options.context?.stage ?? 'local',
         senderEmail: sendReviewTask?.environment.SENDER_EMAIL ?? '',
         profile: deployedProfileFile(outdir),
+        portalUrl: portalFunction?.environment.PORTAL_BASE_URL,
+        signingSecretArn: portalFunction?.environment.SIGNING_SECRET_ARN,
       }),
       endpoints,
       names,
@@ -303,7 +323,7 @@ async function startBuckets(
       if (rule.prefix && !event.key.startsWith(rule.prefix)) continue;
       queues.get(rule.queueArn)?.send(JSON.stringify(s3Notification(event)));
     }
-  });
+  }, LOCAL_CREDENTIALS);
   stops.add(() => s3.stop());
   return { s3, buckets: declared.map((b) => b.name) };
 }
@@ -463,7 +483,7 @@ function toolEnvironment(
   endpoints: LocalRuntime['endpoints'],
   names: LocalRuntime['names'],
   sqs: LocalSqsDirectory,
-  extra: { stage: string; senderEmail: string; profile?: string },
+  extra: { stage: string; senderEmail: string; profile?: string; portalUrl?: string; signingSecretArn?: string },
 ): Record<string, string> {
   return {
     ...clientEnv,
@@ -481,6 +501,8 @@ function toolEnvironment(
     PROPOSALS_BUCKET: names.bucket,
     PROPOSALS_STATE_MACHINE_ARN: names.stateMachineArn,
     PROPOSALS_REVIEW_URL: names.reviewBaseUrl,
+    ...(extra.portalUrl ? { PROPOSALS_PORTAL_URL: extra.portalUrl } : {}),
+    ...(extra.signingSecretArn ? { PROPOSALS_SIGNING_SECRET_ARN: extra.signingSecretArn } : {}),
     // The profile the functions run with, so the CLI applies the same rules (cli/profile.ts).
     ...(extra.profile ? { PROPOSALS_PROFILE: extra.profile } : {}),
   };

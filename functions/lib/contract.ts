@@ -7,7 +7,7 @@
 
 /** Global secondary indexes by purpose (see functions/lib/model.ts for what each one holds). */
 export const INDEXES = {
-  /** Review tasks of a reviewer ordered by due date. */
+  /** Review tasks of a reviewer ordered by due date; an agency's proposals by arrival (AGENCY#<code>). */
   byReviewer: 'GSI1',
   /** Proposals by status, the roster, open review tasks by due date. */
   listings: 'GSI2',
@@ -29,6 +29,11 @@ export const TABLE_KEYS = {
 
 /** Prefix under which uploads start the pipeline: incoming/<agency>/<file>. */
 export const UPLOAD_PREFIX = 'incoming/';
+
+/** Prefix of the drafts submitters check in the portal (never reviewed; expired by a lifecycle rule). */
+export const DRAFTS_PREFIX = 'drafts/';
+/** Days a draft is kept (the bucket's lifecycle rule on DRAFTS_PREFIX). */
+export const DRAFT_RETENTION_DAYS = 7;
 
 /**
  * Error names the state machine routes on: the `name` a task Lambda throws (Retry) or the `error` of

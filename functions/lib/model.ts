@@ -84,6 +84,11 @@ export const keys = {
     GSI2SK: `${receivedAt}#${id}`,
   }),
   rosterListing: (id: string) => ({ GSI2PK: 'REVIEWERS', GSI2SK: id }),
+  /** An agency's proposals by arrival (what the portal lists). */
+  agencyProposals: (agency: string, receivedAt: string, id: string) => ({
+    GSI1PK: `AGENCY#${agency}`,
+    GSI1SK: `${receivedAt}#${id}`,
+  }),
   agency: (code: string) => ({ PK: `AGENCY#${code}`, SK: 'PROFILE' }),
   agencyListing: (code: string) => ({ GSI2PK: 'AGENCIES', GSI2SK: code }),
   reviewerTasks: (reviewerId: string, dueAt: string, proposalId: string) => ({
@@ -127,6 +132,10 @@ export interface Proposal extends ProposalAgencyFields {
   validation?: unknown;
   /** Aggregated result once REVIEWED. */
   result?: ProposalResult;
+  /** The REJECTED proposal of the same agency this upload replaces (a portal resubmission). */
+  replaces?: string;
+  /** The proposal that replaced this REJECTED one. */
+  replacedBy?: string;
   /** Task token of the execution waiting for ops (NEEDS_REVIEWERS); never leaves the backend. */
   opsToken?: string;
   seq: number;

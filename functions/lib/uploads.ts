@@ -8,6 +8,8 @@ export const AGENCY_CODE = /^[a-z0-9][a-z0-9-]{1,62}$/;
 /** One S3 object-created record as S3 delivers it to SQS (keys are URL-encoded, `+` is a space). */
 export const s3RecordSchema = z.object({
   eventName: z.string(),
+  /** When S3 stored the object (ISO 8601): what "on time" is judged by, not when the message is read. */
+  eventTime: z.optional(z.string()),
   s3: z.object({
     bucket: z.object({ name: z.string().check(z.minLength(1)) }),
     object: z.object({

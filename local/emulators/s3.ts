@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { freePort } from './ports';
+import { postPolicyMiddleware } from './s3-post-policy';
 
 export interface S3ObjectEvent {
   eventName: string;
@@ -46,6 +47,7 @@ const VERSIONS_BUCKET = 'local-s3rver-object-versions';
 export async function startS3(
   buckets: Array<LocalBucket | string>,
   onEvent: (event: S3ObjectEvent) => void,
+  credentials?: { accessKeyId: string; secretAccessKey: string },
 ): Promise<RunningS3> {
   const declared = buckets.map((b) => (typeof b === 'string' ? { name: b, versioned: false } : b));
   const directory = mkdtempSync(join(tmpdir(), 'proposals-s3-'));
@@ -62,6 +64,12 @@ export async function startS3(
     declared.filter((b) => b.versioned).map((b) => b.name),
   );
   mkdirSync(join(directory, VERSIONS_BUCKET), { recursive: true });
+  // Browser-based uploads (the portal's forms) are checked against their signed policy first, as S3 does.
+  if (credentials) {
+    (server as unknown as { middleware: unknown[] }).middleware.unshift(
+      postPolicyMiddleware({ ...credentials, buckets: declared.map((b) => b.name) }),
+    );
+  }
   // s3rver is a Koa app (an EventEmitter); its typings leave out the 'event' it emits for each object change.
   (server as unknown as NodeJS.EventEmitter).on('event', (event: S3rverEvent) => {
     for (const record of event.Records) {

@@ -4,7 +4,8 @@
  * fields now absent), so an update keeps nothing stale and leaves fields of later features untouched. Storage
  * and import are the shared registry's (./registry.ts).
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalFailure } from '../errors';
 import { AGENCY_FIELDS, type Agency, agencyFromItem } from '../agencies/schema';
 import { AgencyRegistryError, validateAgencies } from '../agencies/validate';
 import { INDEXES, keys } from '../model';
@@ -83,4 +84,48 @@ export async function importAgencies(
   const problems = validateAgencies(agencies);
   if (problems.length > 0) throw new AgencyRegistryError(problems);
   return importRecords(doc, table, registry, agencies, options);
+}
+
+/**
+ * An agency with the generation of its portal links (0 until a revocation): links signed with an older
+ * generation are refused. Undefined when the registry does not hold the agency.
+ */
+export async function getAgencyForPortal(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  code: string,
+): Promise<(Agency & { generation: number }) | undefined> {
+  const out = await doc.send(
+    new GetCommand({ TableName: table, Key: keys.agency(code), ConsistentRead: true }),
+  );
+  if (!out.Item) return undefined;
+  const generation = typeof out.Item.linkGeneration === 'number' ? out.Item.linkGeneration : 0;
+  return { ...agencyFromItem(out.Item), generation };
+}
+
+/**
+ * Revokes every portal link of an agency (raises its link generation); returns the new generation, which new
+ * invitations are signed with, or undefined when the agency is not registered.
+ */
+export async function revokePortalLinks(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  code: string,
+): Promise<number | undefined> {
+  try {
+    const out = await doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.agency(code),
+        UpdateExpression: 'ADD linkGeneration :one',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(out.Attributes?.linkGeneration);
+  } catch (error) {
+    if (isConditionalFailure(error)) return undefined;
+    throw error;
+  }
 }

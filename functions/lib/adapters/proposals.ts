@@ -76,6 +76,7 @@ export class ProposalStore {
                 Item: {
                   ...keys.proposal(input.id),
                   ...keys.statusListing(status, at, input.id),
+                  ...keys.agencyProposals(input.agency, at, input.id),
                   ...proposal,
                 },
                 ConditionExpression: 'attribute_not_exists(PK)',
@@ -315,6 +316,64 @@ export class ProposalStore {
       all.push(...items.map((item) => stripKeys<Proposal>(item)));
     }
     return all.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.id.localeCompare(b.id));
+  }
+
+  /** An agency's proposals, newest first (the portal's list). */
+  async listByAgency(agency: string): Promise<Proposal[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      IndexName: INDEXES.byReviewer,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': `AGENCY#${agency}` },
+      ScanIndexForward: false,
+    });
+    return items.map((item) => stripKeys<Proposal>(item));
+  }
+
+  /**
+   * Links a portal resubmission to the REJECTED proposal it replaces, once: the old proposal gets `replacedBy`
+   * (only while it is REJECTED, of the same agency and not replaced yet) and both histories say so. Returns
+   * why it could not when it could not.
+   */
+  async linkReplacement(
+    replaced: string,
+    by: Proposal,
+  ): Promise<{ ok: true } | { ok: false; reason: string }> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.proposal(replaced),
+          UpdateExpression: 'SET replacedBy = :by',
+          ConditionExpression:
+            'attribute_exists(PK) AND agency = :agency AND #status = :rejected AND attribute_not_exists(replacedBy)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':by': by.id, ':agency': by.agency, ':rejected': 'REJECTED' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      const old = await this.get(replaced);
+      if (old?.replacedBy !== by.id) return this.whyNotReplaced(replaced, old, by);
+    }
+    // A retried intake finds the link made and finishes what the first attempt may not have written.
+    if (by.replaces !== replaced) {
+      await this.note(replaced, `Replaced by the fixed file of proposal ${by.id}`);
+      await this.setFields(by.id, { replaces: replaced });
+    }
+    return { ok: true };
+  }
+
+  private whyNotReplaced(
+    replaced: string,
+    old: Proposal | undefined,
+    by: Proposal,
+  ): { ok: false; reason: string } {
+    if (!old || old.agency !== by.agency)
+      return { ok: false, reason: `proposal ${replaced} is not one of this agency's` };
+    if (old.replacedBy)
+      return { ok: false, reason: `proposal ${replaced} was already replaced by ${old.replacedBy}` };
+    return { ok: false, reason: `proposal ${replaced} is ${old.status}, not REJECTED` };
   }
 
   private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {

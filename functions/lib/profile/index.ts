@@ -4,7 +4,7 @@
  * A new competition is a new profile, not new code.
  */
 import kipp from '../../../profiles/kipp.json' with { type: 'json' };
-import { DEFAULT_TIME_ZONE } from '../i18n';
+import { DEFAULT_TIME_ZONE, zonedTime } from '../i18n';
 import * as z from '../zod';
 
 export type Lang = 'id' | 'en';
@@ -140,6 +140,14 @@ const groupSchema = z
   )
   .check(z.superRefine((group, ctx) => uniqueIds(group.sections, ctx, ['sections'])));
 
+/** Portal settings of a profile that leaves them out. */
+export const PORTAL_DEFAULTS = {
+  linkMarginDays: 120,
+  formMinutes: 15,
+  draftsPerHour: 30,
+  submissionsPerHour: 10,
+};
+
 export const profileSchema = z
   .strictObject(
     {
@@ -181,6 +189,22 @@ export const profileSchema = z
       eligibility: z.strictObject(
         { duplicateTitles: z.enum(['error', 'warning', 'allow'], m('duplicate_titles')) },
         m('object'),
+      ),
+      /** The submitters' portal: how long its links and forms work, and how many uploads an agency makes an hour. */
+      portal: z._default(
+        z.strictObject(
+          {
+            /** Invitation links keep working this many days after submissions close (to follow the review). */
+            linkMarginDays: nonNegativeInt,
+            /** How long an upload form works once the page is served. */
+            formMinutes: positiveInt,
+            /** Upload forms an agency gets per hour, drafts to check and submissions. */
+            draftsPerHour: positiveInt,
+            submissionsPerHour: positiveInt,
+          },
+          m('object'),
+        ),
+        PORTAL_DEFAULTS,
       ),
       review: z.strictObject(
         {
@@ -364,4 +388,33 @@ export function longestReviewDays(
   review: Pick<Profile['review'], 'windowDays' | 'maxExtensionDays' | 'graceDays'>,
 ): number {
   return review.windowDays + review.maxExtensionDays + review.graceDays;
+}
+
+/**
+ * When submissions close: the end of the submission deadline day in the competition's time zone, unless the
+ * deployment states another instant (`override`, an ISO date-time, e.g. the local runtime's open season).
+ */
+export function submissionsClose(
+  profile: Pick<Profile, 'submissionDeadline' | 'timeZone'>,
+  override?: string,
+): Date {
+  if (override) {
+    const at = new Date(override);
+    if (!Number.isNaN(at.getTime())) return at;
+  }
+  const end = zonedTime(profile.submissionDeadline, '23:59:59', profile.timeZone);
+  if (!end) throw new RangeError(`The submission deadline ${profile.submissionDeadline} is not a date`);
+  return new Date(end.getTime() + 999);
+}
+
+/** Why a file stored at `storedAt` is too late, in words for the submitter and ops; undefined when on time. */
+export function lateUploadReason(
+  storedAt: Date,
+  closesAt: Date,
+  profile: Pick<Profile, 'timeZone'>,
+): string | undefined {
+  if (storedAt.getTime() < closesAt.getTime()) return undefined;
+  const when = (at: Date) =>
+    `${at.toLocaleString('en-GB', { timeZone: profile.timeZone, dateStyle: 'medium', timeStyle: 'short' })} (${profile.timeZone})`;
+  return `Received after the deadline: stored ${when(storedAt)}, submissions closed ${when(closesAt)}. The file is kept but not reviewed; contact the organisers if you believe this is wrong.`;
 }

@@ -72,20 +72,42 @@ legend{font-weight:600;padding:0 4px}
 .alert{background:#fdecea;border-left:4px solid #8a1c1c;padding:12px;margin:0 0 16px}
 .ok{background:#e3f9e5;border-left:4px solid #207227;padding:12px;margin:0 0 16px}
 .muted{color:#52606d;font-size:.9rem}
-.big{font-size:2rem;font-weight:700}`;
+.big{font-size:2rem;font-weight:700}
+.status{display:inline-block;padding:2px 10px;border-radius:12px;font-size:.85rem;font-weight:600;background:#e4e7eb;color:#1f2933}
+.status-good{background:#e3f9e5;color:#207227}
+.status-bad{background:#fdecea;color:#8a1c1c}
+ul.rows{list-style:none;padding:0;margin:0}
+ul.rows>li{border-top:1px solid #d9e2ec;padding:12px 0}
+ul.rows>li:first-child{border-top:0;padding-top:0}
+input[type=file]{display:block;width:100%;min-height:44px;padding:12px;border:2px dashed #9aa5b1;border-radius:6px;background:#fff;margin:0 0 12px;font:inherit}
+input[type=file]:focus-visible{outline:3px solid #f0b429;outline-offset:2px}
+table{width:100%;border-collapse:collapse;margin:0 0 12px}
+th,td{text-align:left;padding:6px 4px;border-bottom:1px solid #d9e2ec;vertical-align:top}
+td.num,th.num{text-align:right;white-space:nowrap}
+.nav{display:flex;flex-wrap:wrap;gap:8px 16px;margin:0 0 16px}
+.nav a{color:#0b5394;font-weight:600}`;
 
 const STYLE_HASH = createHash('sha256').update(CSS).digest('base64');
 
-/** Headers every page is served with. */
-export const PAGE_HEADERS: Readonly<Record<string, string>> = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'content-security-policy': `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'x-robots-tag': 'noindex, nofollow',
-};
+/**
+ * Headers a page is served with. `formActions` names the origins its forms may post to besides itself (the
+ * portal's upload forms post straight to the bucket).
+ */
+export function pageHeaders(formActions: readonly string[] = []): Record<string, string> {
+  const targets = ["'self'", ...formActions].join(' ');
+  return {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-security-policy': `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; img-src data:; form-action ${targets}; frame-ancestors 'none'; base-uri 'none'`,
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'x-robots-tag': 'noindex, nofollow',
+  };
+}
+
+/** Headers every review page is served with. */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = pageHeaders();
 
 const L = {
   institution: { id: 'Instansi', en: 'Institution' },
@@ -107,12 +129,21 @@ function fill(text: Text, lang: Lang, values: Record<string, string | number>): 
   return tr(text, lang).replace(/\{(\w+)\}/g, (m, key: string) => (key in values ? String(values[key]) : m));
 }
 
-function page(
+export interface LayoutOptions {
+  /** Origins the page's forms may post to besides itself. */
+  formActions?: readonly string[];
+  /** Reload the page after this many seconds (a status that is about to change). */
+  refreshSeconds?: number;
+}
+
+/** The shared page shell: one hashed stylesheet, no script, the site's name as header. */
+export function renderLayout(
   statusCode: number,
   lang: Lang,
   siteName: string | undefined,
   title: string,
   content: HtmlValue,
+  options: LayoutOptions = {},
 ): RenderedPage {
   const body = html`<!DOCTYPE html>
 <html lang="${lang}">
@@ -121,6 +152,7 @@ function page(
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex,nofollow">
+${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}">` : ''}
 <title>${title}${siteName ? ` - ${siteName}` : ''}</title>
 <style>${raw(CSS)}</style>
 </head>
@@ -132,8 +164,11 @@ ${content}
 </body>
 </html>
 `;
-  return { statusCode, headers: { ...PAGE_HEADERS }, body: body.value };
+  return { statusCode, headers: pageHeaders(options.formActions), body: body.value };
 }
+
+const page = (statusCode: number, lang: Lang, siteName: string | undefined, title: string, content: HtmlValue) =>
+  renderLayout(statusCode, lang, siteName, title, content);
 
 function titleOf(p: PageProposal, lang: Lang): string {
   return p.title?.trim() || tr(L.untitled, lang);

@@ -30,7 +30,7 @@ export function newReviewId(): string {
   return randomBytes(18).toString('base64url');
 }
 
-function checkSecret(secret: string): void {
+export function checkSecret(secret: string): void {
   if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) {
     throw new ReviewLinkError(
       `The link signing secret must be at least ${MIN_SECRET_LENGTH} characters long`,
@@ -39,7 +39,32 @@ function checkSecret(secret: string): void {
 }
 
 function mac(reviewId: string, expiry: string, secret: string): Buffer {
-  return createHmac('sha256', secret).update(`${VERSION}:${reviewId}:${expiry}`).digest();
+  return macOf(`${VERSION}:${reviewId}:${expiry}`, secret);
+}
+
+/** HMAC-SHA256 of a message (each kind of signed message starts with its own prefix, e.g. `v1:`, `portal-v1:`). */
+export function macOf(message: string, secret: string): Buffer {
+  return createHmac('sha256', secret).update(message).digest();
+}
+
+/**
+ * Whether `signature` (unpadded base64url of a 32-byte MAC, canonical spelling only) is the MAC of `message`
+ * under one of `secrets`. Every secret is tried (no early exit) and compared in constant time, so the time
+ * taken tells nothing. `malformed` when the signature is not a canonical 32-byte MAC at all.
+ */
+export function signatureMatches(
+  signature: string,
+  message: string,
+  secrets: readonly string[],
+): boolean | 'malformed' {
+  if (!SIGNATURE.test(signature)) return 'malformed';
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== 32 || given.toString('base64url') !== signature) return 'malformed';
+  let valid = false;
+  for (const s of secrets) {
+    if (timingSafeEqual(macOf(message, s), given)) valid = true;
+  }
+  return valid;
 }
 
 /** The query string (without `?`) of a signed link for a review, valid until `expiresAt` (to the second). */
@@ -90,22 +115,14 @@ export function verifyReviewLink(
     expiry === undefined ||
     signature === undefined ||
     !REVIEW_ID.test(reviewId) ||
-    !EXPIRY.test(expiry) ||
-    !SIGNATURE.test(signature)
+    !EXPIRY.test(expiry)
   ) {
     return { ok: false, reason: 'malformed' };
   }
-  const given = Buffer.from(signature, 'base64url');
   // Base64 leaves spare bits in the last character; only the canonical spelling is accepted, so one
   // signature has exactly one valid form.
-  if (given.length !== 32 || given.toString('base64url') !== signature)
-    return { ok: false, reason: 'malformed' };
-
-  // Every secret is tried (no early exit) so the time taken does not tell which one matched.
-  let valid = false;
-  for (const s of secrets) {
-    if (timingSafeEqual(mac(reviewId, expiry, s), given)) valid = true;
-  }
+  const valid = signatureMatches(signature, `${VERSION}:${reviewId}:${expiry}`, secrets);
+  if (valid === 'malformed') return { ok: false, reason: 'malformed' };
   if (!valid) return { ok: false, reason: 'forged' };
 
   const expiresAt = new Date(Number(expiry) * 1000);

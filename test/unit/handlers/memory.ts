@@ -288,6 +288,32 @@ class ProposalStore implements PublicOf<Proposals.ProposalStore> {
       .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.id.localeCompare(b.id))
       .map(clone);
   }
+
+  async listByAgency(agency: string): Promise<Proposal[]> {
+    return [...mem.proposals.values()]
+      .filter((p) => p.agency === agency)
+      .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.id.localeCompare(a.id))
+      .map(clone);
+  }
+
+  async linkReplacement(
+    replaced: string,
+    by: Proposal,
+  ): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const old = mem.proposals.get(replaced);
+    if (!old || old.agency !== by.agency)
+      return { ok: false, reason: `proposal ${replaced} is not one of this agency's` };
+    if (old.replacedBy && old.replacedBy !== by.id)
+      return { ok: false, reason: `proposal ${replaced} was already replaced by ${old.replacedBy}` };
+    if (old.status !== 'REJECTED')
+      return { ok: false, reason: `proposal ${replaced} is ${old.status}, not REJECTED` };
+    if (!old.replacedBy) {
+      old.replacedBy = by.id;
+      await this.note(replaced, `Replaced by the fixed file of proposal ${by.id}`);
+      await this.setFields(by.id, { replaces: replaced });
+    }
+    return { ok: true };
+  }
 }
 
 export const proposals = { ProposalStore };

@@ -32,7 +32,7 @@ const L = {
 } satisfies Record<string, Text>;
 
 /** Labels of proposal statuses for people. */
-const STATUS_LABELS: Record<ProposalStatus, Text> = {
+export const STATUS_LABELS: Record<ProposalStatus, Text> = {
   RECEIVED: { id: 'Diterima', en: 'Received' },
   VALIDATING: { id: 'Sedang diperiksa', en: 'Being checked' },
   REJECTED: { id: 'Belum memenuhi syarat administrasi', en: 'Did not pass the administrative check' },
