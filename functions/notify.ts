@@ -1,3 +1,4 @@
+import { getAgency } from './lib/adapters/agencies';
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { sendOnce } from './lib/adapters/mail';
 import { deliverOnce, undeliveredNote } from './lib/adapters/mail-failures';
@@ -14,6 +15,7 @@ import {
   submitterRejectedEmail,
   submitterResultEmail,
 } from './lib/review';
+import { submitterRecipients } from './lib/review/emails/recipients';
 import type { ValidationReport } from './lib/validation/types';
 import * as z from './lib/zod';
 
@@ -76,11 +78,16 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
   withProposal(proposalId);
   const profile = activeProfile();
   const proposal = await store.require(proposalId);
+  // Notices go to the agency's registered contacts, never to an Email the document names (when registered).
+  const contacts = submitterRecipients(
+    proposal.contactEmail,
+    await getAgency(dynamo, table, proposal.agency),
+  );
   const info = { ...proposal, id: proposalId };
   const lang = profile.language;
 
   if (kind === 'received') {
-    if (!proposal.contactEmail) return;
+    if (contacts.length === 0) return;
     const email = submitterReceivedEmail({
       profile,
       lang,
@@ -91,15 +98,15 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
     await submitterNotice(
       proposalId,
       'received:submitter',
-      { to: proposal.contactEmail, ...email },
-      `Submitter told the proposal passed the check (${proposal.contactEmail})`,
+      { to: contacts, ...email },
+      `Submitter told the proposal passed the check (${contacts.join(', ')})`,
     );
     return;
   }
 
   if (kind === 'rejected') {
     const report = proposal.validation as ValidationReport | undefined;
-    if (!proposal.contactEmail) {
+    if (contacts.length === 0) {
       await store.note(proposalId, 'No valid contact email in the proposal: the submitter could not be told');
       return;
     }
@@ -107,14 +114,14 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
     await submitterNotice(
       proposalId,
       'rejected:submitter',
-      { to: proposal.contactEmail, ...email },
-      `Submitter told what to fix (${proposal.contactEmail})`,
+      { to: contacts, ...email },
+      `Submitter told what to fix (${contacts.join(', ')})`,
     );
     return;
   }
 
   if (!proposal.result) throw new BadInputError(`Proposal ${proposalId} has no result to send`);
-  if (proposal.contactEmail) {
+  if (contacts.length > 0) {
     const email = submitterResultEmail({
       profile,
       lang,
@@ -122,7 +129,7 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
       result: proposal.result,
       status: proposal.status,
     });
-    await submitterNotice(proposalId, 'result:submitter', { to: proposal.contactEmail, ...email });
+    await submitterNotice(proposalId, 'result:submitter', { to: contacts, ...email });
   } else {
     logger.warn('No contact email; submitter not told');
   }

@@ -137,7 +137,11 @@ export class StatelessStack extends Stack {
         memorySize: 1024,
       },
     );
-    tableAccess(validate, { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] });
+    // Reads the uploading agency and whether the agency registry is kept (one item of the listings index).
+    tableAccess(validate, {
+      items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      queryIndexes: [INDEXES.listings],
+    });
     readUploads(validate);
 
     const assign = make('Assign', 'assign', 'Reserves conflict-free reviewers for a proposal', common, {

@@ -4,7 +4,8 @@ import { ses } from './aws/ses';
 import type { ProposalStore } from './proposals';
 
 export interface Email {
-  to: string;
+  /** One address, or several (an agency's registered contacts) on one message. */
+  to: string | readonly string[];
   subject: string;
   html: string;
   text: string;
@@ -36,7 +37,7 @@ export async function sendEmail(email: Email): Promise<string | undefined> {
   const out = await ses.send(
     new SendEmailCommand({
       FromEmailAddress: requireEnv('SENDER_EMAIL'),
-      Destination: { ToAddresses: [email.to] },
+      Destination: { ToAddresses: typeof email.to === 'string' ? [email.to] : [...email.to] },
       ReplyToAddresses: replyTo ? [replyTo] : undefined,
       Content: {
         Simple: {

@@ -49,6 +49,15 @@ describe('sending an email through SES', () => {
     });
   });
 
+  it("sends one message to every address given (an agency's registered contacts)", async () => {
+    await sendEmail({ ...email, to: ['inovasi@surabaya.example.go.id', 'ortala@surabaya.example.go.id'] });
+
+    const [input] = ses.commandCalls(SendEmailCommand).map((call) => call.args[0].input);
+    expect(input?.Destination).toEqual({
+      ToAddresses: ['inovasi@surabaya.example.go.id', 'ortala@surabaya.example.go.id'],
+    });
+  });
+
   it('sends a keyed email once, and again only after SES refused it', async () => {
     const store = claims();
     ses.on(SendEmailCommand).rejectsOnce(new Error('Throttling')).resolves({ MessageId: 'message-2' });

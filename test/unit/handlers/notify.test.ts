@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadProfile } from '../../../functions/lib/adapters/profile-file';
+import type { Agency } from '../../../functions/lib/agencies/schema';
 import { validateDocument } from '../../../functions/lib/validation';
 import type { ValidationReport } from '../../../functions/lib/validation/types';
 import { mem } from './memory';
@@ -20,6 +21,7 @@ vi.mock('../../../functions/lib/adapters/proposals', () => import('./memory').th
 vi.mock('../../../functions/lib/adapters/review-tasks', () => import('./memory').then((m) => m.reviewTasks));
 vi.mock('../../../functions/lib/adapters/roster', () => import('./memory').then((m) => m.roster));
 vi.mock('../../../functions/lib/adapters/mail', () => import('./memory').then((m) => m.mail));
+vi.mock('../../../functions/lib/adapters/agencies', () => import('./memory').then((m) => m.agencies));
 
 let handler: typeof import('../../../functions/notify').handler;
 let rejection: ValidationReport;
@@ -42,6 +44,45 @@ beforeEach(() => {
 const SUBMITTER = 'dkp@makassar.example.go.id';
 const result = { score: 78.5, mean: 78.5, spread: 6, reviews: 3, disagreement: false };
 
+describe('who the submitter notices go to', () => {
+  const SURABAYA: Agency = {
+    code: 'pemkot-surabaya',
+    name: 'Pemerintah Kota Surabaya',
+    parent: 'Pemerintah Kota Surabaya',
+    province: 'Jawa Timur',
+    regency: 'Kota Surabaya',
+    kind: 'city',
+    contacts: ['inovasi@surabaya.example.go.id', 'ortala@surabaya.example.go.id'],
+    language: 'id',
+  };
+
+  it.each([
+    ['received', 'IN_REVIEW'],
+    ['rejected', 'REJECTED'],
+    ['result', 'REVIEWED'],
+  ] as const)(
+    "sends the %s notice of a registered agency only to its registered contacts, not to the document's Email",
+    async (kind, status) => {
+      mem.seedAgency(SURABAYA);
+      mem.seedProposal(
+        proposal({ status, contactEmail: 'attacker@evil.example', validation: rejection, result }),
+      );
+      await handler({ kind, proposalId: PROPOSAL_ID }, lambdaContext('notify'));
+
+      const submitter = mem.emails.filter((e) => e.to !== OPS_EMAIL);
+      expect(submitter.map((e) => e.to)).toEqual([SURABAYA.contacts]);
+      expect(JSON.stringify(mem.emails)).not.toContain('attacker@evil.example');
+    },
+  );
+
+  it("writes to the document's Email for an agency the registry does not hold, as before", async () => {
+    mem.seedProposal(proposal({ status: 'IN_REVIEW', contactEmail: SUBMITTER }));
+    await handler({ kind: 'received', proposalId: PROPOSAL_ID }, lambdaContext('notify'));
+
+    expect(mem.emails.map((e) => e.to)).toEqual([[SUBMITTER]]);
+  });
+});
+
 describe('telling the submitter a proposal was rejected', () => {
   it('emails the contact every problem to fix, in Bahasa Indonesia', async () => {
     mem.seedProposal(proposal({ status: 'REJECTED', contactEmail: SUBMITTER, validation: rejection }));
@@ -49,7 +90,7 @@ describe('telling the submitter a proposal was rejected', () => {
 
     const [email, ...more] = mem.emails;
     expect(more).toEqual([]);
-    expect(email?.to).toBe(SUBMITTER);
+    expect(email?.to).toEqual([SUBMITTER]);
     const errors = rejection.issues.filter((issue) => issue.severity === 'error');
     expect(errors.map((issue) => issue.code)).toContain('SECTION_MISSING');
     for (const issue of errors) expect(email?.text).toContain(issue.message.id);
@@ -98,7 +139,7 @@ describe('telling the result', () => {
 
     const [submitter, ops, ...more] = mem.emails;
     expect(more).toEqual([]);
-    expect(submitter?.to).toBe(SUBMITTER);
+    expect(submitter?.to).toEqual([SUBMITTER]);
     expect(submitter?.subject).toContain('Hasil penilaian');
     expect(submitter?.text).toContain('78,5');
     expect(ops?.to).toBe(OPS_EMAIL);
@@ -133,7 +174,9 @@ const sesError = (name: string, message: string, status = 400) =>
   Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 const failMail = (error: Error, to?: string) =>
   mem.faults.push((operation, input) =>
-    operation === 'mail.sendEmail' && (!to || (input as { to: string }).to === to) ? error : undefined,
+    operation === 'mail.sendEmail' && (!to || [(input as { to: string | string[] }).to].flat().includes(to))
+      ? error
+      : undefined,
   );
 
 describe("when SES will not take the submitter's notice", () => {
