@@ -12,10 +12,10 @@ import {
   type LpSolver,
   type PlanMode,
   type PlanResult,
-  parseProposalLines,
   planBatch,
   planOnline,
 } from '../../functions/lib/assignment';
+import { parseProposalLines } from '../../functions/lib/assignment/proposals-file';
 import { type Profile, ProfileError } from '../../functions/lib/profile';
 import { parseRoster } from '../../functions/lib/roster/parse';
 

@@ -4,7 +4,8 @@
  * is hostile: strings only, bounded, no control characters; unknown fields are refused; every problem is
  * reported with its line before anything is planned.
  */
-import { z } from 'zod';
+
+import * as z from '../zod';
 import { categoryId } from './plan';
 import type { AssignmentProfile } from './profile';
 import type { ProposalForAssignment } from './rules';
@@ -27,26 +28,27 @@ export const MAX_LINE_CHARS = 4_000;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `at most ${max} characters`)
-    .refine((v) => !CONTROL.test(v), 'must not contain control characters');
+  z.string('must be text').check(
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(max, `at most ${max} characters`),
+    z.refine((v) => !CONTROL.test(v), 'must not contain control characters'),
+  );
 
-const lineSchema = z.strictObject({
-  id: text(200).refine((v) => /^[\p{L}\p{N}._:/-]+$/u.test(v), 'letters, digits and . _ : / - only'),
-  institution: text(300),
-  agency: text(300),
-  category: text(200),
-  group: text(100).optional(),
-  province: text(200).optional(),
-  regency: text(200).optional(),
-  parent: text(300).optional(),
-  contactEmail: text(320)
-    .refine((v) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), 'not an email address')
-    .optional(),
-});
+const lineSchema = z.strictObject(
+  {
+    id: text(200).check(z.regex(/^[\p{L}\p{N}._:/-]+$/u, 'letters, digits and . _ : / - only')),
+    institution: text(300),
+    agency: text(300),
+    category: text(200),
+    group: z.optional(text(100)),
+    province: z.optional(text(200)),
+    regency: z.optional(text(200)),
+    parent: z.optional(text(300)),
+    contactEmail: z.optional(text(320).check(z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'not an email address'))),
+  },
+  'must be a JSON object',
+);
 
 /** Reads the file; categories are matched to the profile's by id, name or alias. */
 export function parseProposalLines(

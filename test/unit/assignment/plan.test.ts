@@ -4,12 +4,12 @@ import {
   batchModel,
   categoryId,
   type LpSolver,
-  parseProposalLines,
   planBatch,
   planMetrics,
   planOnline,
 } from '../../../functions/lib/assignment';
 import type { AssignmentProfile } from '../../../functions/lib/assignment/profile';
+import { parseProposalLines } from '../../../functions/lib/assignment/proposals-file';
 import type { ProposalForAssignment } from '../../../functions/lib/assignment/rules';
 import type { Reviewer } from '../../../functions/lib/model';
 
