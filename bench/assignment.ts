@@ -3,9 +3,12 @@
  *
  * 1. CPU: rank + pick for one proposal against 500 reviewers (median of many runs).
  * 2. End to end on DynamoDB Local: import a 500-reviewer roster, then assign proposals one at a time.
- * 3. Quality over a simulated season (3,000 proposals, 300 reviewers, seeded, skewed categories), assigned
- *    online in arrival order with the production rules: share of assignments with an expertise match,
- *    load spread, and the ratio of the season's match score to the offline optimum computed with HiGHS.
+ * 3. Quality over a simulated season (3,000 proposals, 300 reviewers, seeded, skewed categories), on the same
+ *    data three ways: online in arrival order with the rules before coverage first (an expert ranked above
+ *    everything, the last seat left empty when no expert was free), online with today's rules, and the batch
+ *    plan over the whole round (`planBatch`, HiGHS). For each: coverage, proposals short, expert share, load
+ *    spread, the worst-off proposal's match (min and mean of its experts per seat), proposals without an
+ *    expert, and the ratio of the match score to the offline optimum computed with HiGHS.
  *
  * Match score: 1 for each (proposal, reviewer) assignment whose reviewer lists the proposal's category as
  * expertise, 0 otherwise; a season's score is the sum. The offline optimum maximises that sum over all
@@ -24,10 +27,15 @@ import loadHighs from 'highs';
 import { loadProfile } from '../functions/lib/adapters/profile-file';
 import { assignmentPorts } from '../functions/lib/adapters/review-tasks';
 import { importRoster } from '../functions/lib/adapters/roster';
-import { assignReviewers } from '../functions/lib/assignment';
+import {
+  assignReviewers,
+  type PlanMetrics,
+  planBatch,
+  planMetrics,
+  planOnline,
+} from '../functions/lib/assignment';
 import type { AssignmentProfile } from '../functions/lib/assignment/profile';
 import {
-  conflictOf,
   type ProposalForAssignment,
   pickReviewers,
   rankReviewers,
@@ -188,6 +196,42 @@ export interface OnlineOutcome {
   loads: Map<string, number>;
 }
 
+/**
+ * Assigns a season in arrival order with the rules as they were before coverage first: experts ranked above
+ * everything whatever their load (no load band), and when no expert was free, the last seat left empty for ops.
+ */
+export function assignOnlineBefore(season: Season, profile: AssignmentProfile): OnlineOutcome {
+  const roster = season.reviewers.map((r) => ({ ...r }));
+  const byId = new Map(roster.map((r) => [r.id, r]));
+  const n = profile.review.reviewersPerProposal;
+  const assignments: OnlineOutcome['assignments'] = [];
+  let missing = 0;
+  for (const proposal of season.proposals) {
+    const queue = rankReviewers(proposal, roster, profile, { band: Number.POSITIVE_INFINITY }).ranked;
+    let matched = false;
+    let taken = 0;
+    while (taken < n && queue.length > 0) {
+      let index = 0;
+      if (profile.review.requireExpertiseMatch && !matched) {
+        index = queue.findIndex((c) => c.expertiseMatch);
+        if (index < 0) index = n - taken > 1 ? 0 : -1;
+      }
+      if (index < 0) break;
+      const [chosen] = queue.splice(index, 1);
+      matched ||= chosen!.expertiseMatch;
+      taken++;
+      byId.get(chosen!.reviewerId)!.load++;
+      assignments.push({
+        proposalId: proposal.id,
+        reviewerId: chosen!.reviewerId,
+        match: chosen!.expertiseMatch,
+      });
+    }
+    missing += n - taken;
+  }
+  return { assignments, missing, loads: new Map(roster.map((r) => [r.id, r.load])) };
+}
+
 /** Assigns a season in arrival order with the production rules, loads updated after each proposal. */
 export function assignOnline(season: Season, profile: AssignmentProfile): OnlineOutcome {
   const roster = season.reviewers.map((r) => ({ ...r }));
@@ -337,61 +381,106 @@ export async function benchAssignment(opts: { endpoint?: string } = {}): Promise
     await table.close();
   }
 
-  // 3. Quality over a simulated season.
+  // 3. Quality over a simulated season, the same data three ways.
   const season = simulateSeason(profile, 3000, 300, 2025);
   const seats = season.proposals.length * profile.review.reviewersPerProposal;
   const capacity = season.reviewers.reduce((s, r) => s + r.capacity, 0);
-  const online = assignOnline(season, profile);
-  const byId = new Map(season.reviewers.map((r) => [r.id, r]));
+  const input = { proposals: season.proposals, roster: season.reviewers, profile };
   const byProposal = new Map(season.proposals.map((p) => [p.id, p]));
-  for (const a of online.assignments) {
-    if (conflictOf(byProposal.get(a.proposalId)!, byId.get(a.reviewerId)!, profile)) {
-      throw new Error(`conflict in the simulated season: ${a.proposalId}/${a.reviewerId}`);
-    }
-  }
-  const matched = online.assignments.filter((a) => a.match).length;
-  const ratios = season.reviewers.map((r) => (online.loads.get(r.id) ?? 0) / r.capacity);
-  const withExpert = new Set(online.assignments.filter((a) => a.match).map((a) => a.proposalId)).size;
-  results.push({
-    name: 'season: assignments with an expertise match',
-    value: Number(((100 * matched) / online.assignments.length).toFixed(1)),
-    unit: '%',
-    note: `${matched} of ${online.assignments.length}; ${seats} seats, capacity ${capacity}, ${online.missing} seats left empty`,
-  });
-  results.push({
-    name: 'season: proposals with at least one expert',
-    value: Number(((100 * withExpert) / season.proposals.length).toFixed(1)),
-    unit: '%',
-  });
-  results.push({
-    name: 'season: load spread (max - min of load/capacity)',
-    value: Number((Math.max(...ratios) - Math.min(...ratios)).toFixed(3)),
-    unit: 'ratio',
-  });
-  const short = new Set(
-    season.proposals
-      .filter(
-        (p) =>
-          online.assignments.filter((a) => a.proposalId === p.id).length <
-          profile.review.reviewersPerProposal,
-      )
-      .map((p) => p.id),
-  ).size;
-  results.push({
-    name: 'season: proposals left short (waiting for ops)',
-    value: short,
-    unit: 'proposals',
-    note: 'no free expert of their category was left when they arrived',
-  });
+  const byReviewer = new Map(season.reviewers.map((r) => [r.id, r]));
+  const grouped = (outcome: OnlineOutcome) => {
+    const map = new Map<string, string[]>(season.proposals.map((p) => [p.id, []]));
+    for (const a of outcome.assignments) map.get(a.proposalId)!.push(a.reviewerId);
+    return [...map].map(([proposal, reviewers]) => ({ proposal, reviewers }));
+  };
   const lp = await optimalMatchScore(season, profile, TOP_CANDIDATES);
   const bound = await matchScoreUpperBound(season, profile);
+  let started = performance.now();
+  const beforePlan = grouped(assignOnlineBefore(season, profile));
+  const before = planMetrics(input, beforePlan);
+  const beforeSeconds = (performance.now() - started) / 1000;
+  started = performance.now();
+  const online = planOnline(input);
+  const onlineSeconds = (performance.now() - started) / 1000;
+  started = performance.now();
+  const highs = await loadHighs();
+  const batch = await planBatch(input, (model) => {
+    const solution = highs.solve(model, { output_flag: false });
+    const values: Record<string, number> = {};
+    for (const [name, column] of Object.entries(solution.Columns))
+      values[name] = (column as { Primal: number }).Primal;
+    return { status: solution.Status, values };
+  });
+  const batchSeconds = (performance.now() - started) / 1000;
+  const ways: Array<
+    [string, PlanMetrics & { short: string[] }, Array<{ proposal: string; reviewers: string[] }>, number]
+  > = [
+    [
+      'before (online, expert first, last seat left to ops)',
+      before,
+      beforePlan,
+      beforeSeconds,
+    ],
+    [
+      'online (coverage first, load band)',
+      { ...online.metrics, short: online.short },
+      online.assignments,
+      onlineSeconds,
+    ],
+    ['batch plan (HiGHS)', { ...batch.metrics, short: batch.short }, batch.assignments, batchSeconds],
+  ];
+  for (const [label, m, assignments] of ways) {
+    const filled = assignments.reduce((s, a) => s + a.reviewers.length, 0);
+    let matched = 0;
+    let withoutExpert = 0;
+    for (const a of assignments) {
+      const category = byProposal.get(a.proposal)!.category;
+      const experts = a.reviewers.filter((id) => byReviewer.get(id)!.expertise.includes(category)).length;
+      matched += experts;
+      if (experts === 0) withoutExpert++;
+    }
+    if (m.conflicts > 0) throw new Error(`${label}: ${m.conflicts} conflicts in the simulated season`);
+    results.push(
+      {
+        name: `season, ${label}: coverage`,
+        value: Number((100 * m.coverage).toFixed(2)),
+        unit: '%',
+        note: `${m.short.length} proposals short; ${filled} of ${seats} seats filled, capacity ${capacity}`,
+      },
+      {
+        name: `season, ${label}: expert seats`,
+        value: Number((100 * m.expertShare).toFixed(1)),
+        unit: '%',
+        note: `${matched} of ${filled}; ${withoutExpert} proposals without an expert`,
+      },
+      {
+        name: `season, ${label}: load spread`,
+        value: Number(m.spread.toFixed(3)),
+        unit: 'ratio',
+        note: 'max - min of load/capacity',
+      },
+      {
+        name: `season, ${label}: worst-off proposal's match`,
+        value: Number(m.worstOff.toFixed(3)),
+        unit: 'ratio',
+        note: `mean ${m.meanMatch.toFixed(3)} (experts per seat, an empty seat counts 0)`,
+      },
+      {
+        name: `season, ${label}: match score / offline optimum`,
+        value: Number(((100 * matched) / lp.optimum).toFixed(2)),
+        unit: '%',
+        note: `${matched} of ${lp.optimum}`,
+      },
+    );
+  }
   results.push({
-    name: 'season: match score, online / offline optimum (HiGHS)',
-    value: Number(((100 * matched) / lp.optimum).toFixed(2)),
-    unit: '%',
+    name: 'season: offline optimum of the match score (HiGHS)',
+    value: lp.optimum,
+    unit: 'seats',
     note:
-      `online ${matched}, optimum ${lp.optimum} (LP over the top ${TOP_CANDIDATES} experts per proposal, ` +
-      `${lp.variables} pairs, ${lp.seconds.toFixed(1)} s); bound without conflicts ${bound}`,
+      `LP over the top ${TOP_CANDIDATES} experts per proposal, ${lp.variables} pairs, ${lp.seconds.toFixed(1)} s; ` +
+      `bound without conflicts ${bound}; no coverage or load constraint. Times: before ${beforeSeconds.toFixed(1)} s, ` +
+      `online ${onlineSeconds.toFixed(1)} s, batch ${batchSeconds.toFixed(1)} s`,
   });
   return results;
 }
