@@ -7,13 +7,20 @@
  * template environment and the AWS endpoints pointed at a closed 127.0.0.1 port with one attempt: the first
  * call runs the handler up to its first AWS call, which fails at once (connection refused), so credentials,
  * signing and the HTTP handler are loaded but no network is waited on. Variants are interleaved, medians kept.
+ *
+ * The floor of a function is a bare handler that only builds the same AWS SDK clients (plus unpdf for a function
+ * that parses PDFs), bundled with the same esbuild options; the clients are read from the esbuild metafile of the
+ * function's own entry. Its size and its import time are what the function's bundle is compared with: size against
+ * the floor with every library the function may load, import against the floor of what a Markdown/DOCX call loads
+ * (unpdf is loaded lazily by the Validate function, only for a PDF).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
+import { LAZY_MODULES } from '../infra/constructs/lambda';
 import { freePort } from '../local/emulators/ports';
 import { bundleFile } from '../local/lambdas';
 import type { TemplateResolver } from '../local/template';
@@ -33,6 +40,19 @@ export interface BundledFunction {
   environment: Record<string, string>;
   bytes: number;
   gzipBytes: number;
+  /** Every .mjs of the asset (the entry plus chunks or bundled modules loaded lazily). */
+  totalBytes: number;
+}
+
+/** Sum of the sizes of the .mjs files under dir (source maps not counted). */
+function moduleBytes(dir: string): number {
+  let total = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) total += moduleBytes(path);
+    else if (name.endsWith('.mjs')) total += statSync(path).size;
+  }
+  return total;
 }
 
 /** Every project Lambda (Node.js, from functions/) of the templates with its bundle (sizes measured on the synthesized index.mjs). */
@@ -67,33 +87,144 @@ export function bundledFunctions(assemblyDir: string, resolver: TemplateResolver
       environment,
       bytes: bytes.length,
       gzipBytes: gzipSync(bytes, { level: 9 }).length,
+      totalBytes: moduleBytes(join(assemblyDir, assetPath)),
     });
   }
   return out.sort((a, b) => a.entry.localeCompare(b.entry));
 }
+
+/** The esbuild options of infra/constructs/lambda.ts (ProjectFunction's bundling). */
+const LAMBDA_OPTIONS: BuildOptions = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
+  logLevel: 'error',
+};
 
 /** Builds functions/<entry>.ts like the project's bundling options, but with @aws-sdk/* external. */
 export async function buildExternalSdkVariant(entry: string): Promise<string> {
   const outfile = join(OUT, `${entry}-sdk-external`, 'index.mjs');
   mkdirSync(join(OUT, `${entry}-sdk-external`), { recursive: true });
   await build({
+    ...LAMBDA_OPTIONS,
     entryPoints: [join(ROOT, 'functions', `${entry}.ts`)],
     outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    minify: true,
-    sourcemap: true,
-    mainFields: ['module', 'main'],
-    external: ['@aws-sdk/*'],
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    logLevel: 'error',
+    external: ['@aws-sdk/*', ...LAZY_MODULES],
   });
   return outfile;
 }
+
+/** How a bare handler builds the client of each SDK package a function bundles. */
+const FLOOR_CLIENTS: Record<string, { imports: string; build: string }> = {
+  'client-dynamodb': {
+    imports: "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+    build: 'new DynamoDBClient({})',
+  },
+  'lib-dynamodb': {
+    imports: "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';",
+    build: 'DynamoDBDocumentClient.from(new DynamoDBClient({}))',
+  },
+  'client-s3': { imports: "import { S3Client } from '@aws-sdk/client-s3';", build: 'new S3Client({})' },
+  's3-request-presigner': {
+    imports: "import { getSignedUrl } from '@aws-sdk/s3-request-presigner';",
+    build: 'getSignedUrl',
+  },
+  'client-sesv2': {
+    imports: "import { SESv2Client } from '@aws-sdk/client-sesv2';",
+    build: 'new SESv2Client({})',
+  },
+  'client-sfn': { imports: "import { SFNClient } from '@aws-sdk/client-sfn';", build: 'new SFNClient({})' },
+  'client-sqs': { imports: "import { SQSClient } from '@aws-sdk/client-sqs';", build: 'new SQSClient({})' },
+  'client-secrets-manager': {
+    imports: "import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';",
+    build: 'new SecretsManagerClient({})',
+  },
+};
+const FLOOR_LIBRARIES: Record<string, { imports: string; build: string }> = {
+  unpdf: { imports: "import { getResolvedPDFJS } from 'unpdf';", build: 'getResolvedPDFJS' },
+};
+
+export interface Floor {
+  entry: string;
+  /** SDK packages (and libraries such as unpdf) the function bundles, from the metafile of its entry. */
+  packages: string[];
+  /** The floor with every package: what the function's whole asset is compared with. */
+  file: string;
+  bytes: number;
+  /** The floor without the lazily loaded libraries (unpdf): what a Markdown or DOCX cold start is compared with. */
+  coreFile: string;
+  coreBytes: number;
+}
+
+/** The packages of node_modules the entry's bundle holds that the floor builds (AWS SDK clients, unpdf). */
+async function floorPackages(entry: string): Promise<string[]> {
+  const result = await build({
+    ...LAMBDA_OPTIONS,
+    entryPoints: [join(ROOT, 'functions', `${entry}.ts`)],
+    outdir: join(OUT, `${entry}-metafile`),
+    write: false,
+    metafile: true,
+    sourcemap: false,
+  });
+  const found = new Set<string>();
+  for (const input of Object.keys(result.metafile?.inputs ?? {})) {
+    const sdk = /node_modules\/@aws-sdk\/([a-z0-9-]+)\//.exec(input)?.[1];
+    if (sdk && (sdk.startsWith('client-') || sdk === 'lib-dynamodb' || sdk === 's3-request-presigner')) {
+      if (!FLOOR_CLIENTS[sdk]) throw new Error(`The floor of ${entry} has no recipe for @aws-sdk/${sdk}`);
+      found.add(sdk);
+    }
+    const library = /node_modules\/([a-z0-9-]+)\//.exec(input)?.[1];
+    if (library && FLOOR_LIBRARIES[library]) found.add(library);
+  }
+  // lib-dynamodb wraps the DynamoDB client, so the floor builds both.
+  if (found.has('lib-dynamodb')) found.add('client-dynamodb');
+  return [...found].sort();
+}
+
+async function buildFloorFile(name: string, packages: string[]): Promise<{ file: string; bytes: number }> {
+  const dir = join(OUT, name);
+  mkdirSync(dir, { recursive: true });
+  const recipes = packages.map((p) => FLOOR_CLIENTS[p] ?? FLOOR_LIBRARIES[p]).filter((r) => r !== undefined);
+  // With lib-dynamodb the DynamoDB client is built once, inside the document client.
+  const builds = packages
+    .filter((p) => !(p === 'client-dynamodb' && packages.includes('lib-dynamodb')))
+    .map((p) => (FLOOR_CLIENTS[p] ?? FLOOR_LIBRARIES[p])?.build);
+  const source = [
+    ...recipes.map((r) => r.imports),
+    `const clients = [${builds.join(', ')}];`,
+    'export const handler = async () => ({ statusCode: 200, clients: clients.length });',
+    '',
+  ].join('\n');
+  // Written inside the project so the packages resolve from its node_modules.
+  const entryFile = join(dir, 'floor-entry.mjs');
+  writeFileSync(entryFile, source);
+  const file = join(dir, 'index.mjs');
+  await build({ ...LAMBDA_OPTIONS, entryPoints: [entryFile], outfile: file });
+  return { file, bytes: statSync(file).size };
+}
+
+/** Builds the floor of functions/<entry>.ts (see the top of this file). */
+export async function buildFloor(entry: string): Promise<Floor> {
+  const packages = await floorPackages(entry);
+  const full = await buildFloorFile(`${entry}-floor`, packages);
+  const corePackages = packages.filter((p) => !FLOOR_LIBRARIES[p]);
+  const core =
+    corePackages.length === packages.length
+      ? full
+      : await buildFloorFile(`${entry}-floor-core`, corePackages);
+  return { entry, packages, file: full.file, bytes: full.bytes, coreFile: core.file, coreBytes: core.bytes };
+}
+
+/** Where a bench file sits, relative to the project (for notes). */
+export const benchPath = (file: string) => relative(ROOT, file);
 
 /** A first event for each entry that takes the handler to its first AWS call. */
 export function firstEvent(entry: string): unknown {
@@ -208,19 +339,26 @@ export interface ColdStart {
   externalMs: number;
   bundledImportMs: number;
   externalImportMs: number;
+  /** Import of the floor without lazily loaded libraries (the Markdown/DOCX path). */
+  floorImportMs: number;
+  /** Import of the floor with them (same as floorImportMs for a function without any). */
+  floorFullImportMs: number;
   outcome: string;
 }
 
+type Variant = 'bundled' | 'external' | 'floor' | 'floorFull';
+
 export async function measureColdStarts(
   functions: BundledFunction[],
+  floors: Map<string, Floor>,
   repetitions = 7,
   progress: (line: string) => void = () => {},
 ): Promise<ColdStart[]> {
   const closedPort = await freePort();
   const endpoint = `http://127.0.0.1:${closedPort}`;
-  const variants = new Map<string, string>();
-  for (const fn of functions) variants.set(fn.entry, await buildExternalSdkVariant(fn.entry));
-  const samples = new Map<string, { bundled: ProbeResult[]; external: ProbeResult[] }>();
+  const external = new Map<string, string>();
+  for (const fn of functions) external.set(fn.entry, await buildExternalSdkVariant(fn.entry));
+  const samples = new Map<string, Record<Variant, ProbeResult[]>>();
   for (let rep = 0; rep < repetitions; rep++) {
     progress(`[cold start] round ${rep + 1}/${repetitions}`);
     for (const fn of functions) {
@@ -235,26 +373,34 @@ export async function measureColdStarts(
         AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
         POWERTOOLS_LOG_LEVEL: 'CRITICAL',
       };
-      const entrySamples = samples.get(fn.entry) ?? { bundled: [], external: [] };
+      const entrySamples = samples.get(fn.entry) ?? { bundled: [], external: [], floor: [], floorFull: [] };
       samples.set(fn.entry, entrySamples);
       const event = firstEvent(fn.entry);
-      const runBundled = async () =>
-        entrySamples.bundled.push(await probe(fn.file, fn.handlerName, event, env));
-      const runExternal = async () =>
-        entrySamples.external.push(await probe(variants.get(fn.entry) as string, fn.handlerName, event, env));
-      // Interleaved, the order alternating per round, so drift on the machine hits both variants alike.
-      if (rep % 2 === 0) {
-        await runBundled();
-        await runExternal();
-      } else {
-        await runExternal();
-        await runBundled();
-      }
+      const floor = floors.get(fn.entry);
+      if (!floor) throw new Error(`No floor built for ${fn.entry}`);
+      const files: [Variant, string][] = [
+        ['bundled', fn.file],
+        ['external', external.get(fn.entry) as string],
+        ['floor', floor.coreFile],
+      ];
+      if (floor.file !== floor.coreFile) files.push(['floorFull', floor.file]);
+      // Interleaved, the order reversed every other round, so drift on the machine hits every variant alike.
+      if (rep % 2 === 1) files.reverse();
+      for (const [variant, file] of files)
+        entrySamples[variant].push(
+          await probe(
+            file,
+            variant === 'bundled' || variant === 'external' ? fn.handlerName : 'handler',
+            event,
+            env,
+          ),
+        );
     }
   }
   return functions.map((fn) => {
-    const s = samples.get(fn.entry) ?? { bundled: [], external: [] };
+    const s = samples.get(fn.entry) ?? { bundled: [], external: [], floor: [], floorFull: [] };
     const total = (r: ProbeResult) => r.importMs + r.firstCallMs;
+    const floorImportMs = median(s.floor.map((r) => r.importMs));
     return {
       logicalId: fn.logicalId,
       entry: fn.entry,
@@ -262,6 +408,8 @@ export async function measureColdStarts(
       externalMs: median(s.external.map(total)),
       bundledImportMs: median(s.bundled.map((r) => r.importMs)),
       externalImportMs: median(s.external.map((r) => r.importMs)),
+      floorImportMs,
+      floorFullImportMs: s.floorFull.length ? median(s.floorFull.map((r) => r.importMs)) : floorImportMs,
       outcome: s.bundled[0]?.outcome ?? '',
     };
   });
@@ -278,6 +426,53 @@ export function bundleResults(functions: BundledFunction[]): BenchResult[] {
       note: `gzip -9 ${round(fn.gzipBytes / 1024, 1)} KiB; ${fn.memorySize} MB`,
     },
   ]);
+}
+
+/** Goals of the floor measure: bundle ≤ 1.25× its floor, import ≤ 1.3× the floor's. */
+export const FLOOR_GOALS = { size: 1.25, import: 1.3 };
+
+/** Per function: size / floor and import / floor's import, with the figures behind each. */
+export function floorResults(
+  functions: BundledFunction[],
+  floors: Map<string, Floor>,
+  starts: ColdStart[],
+): BenchResult[] {
+  const rows: BenchResult[] = [];
+  for (const fn of functions) {
+    const floor = floors.get(fn.entry);
+    const start = starts.find((s) => s.entry === fn.entry);
+    if (!floor || !start) continue;
+    const lazy = floor.file !== floor.coreFile;
+    const size = fn.totalBytes / floor.bytes;
+    const imported = start.bundledImportMs / start.floorImportMs;
+    rows.push({
+      name: `floor.${fn.entry}.size`,
+      value: round(size, 2),
+      unit: 'x',
+      note: `${round(fn.totalBytes / 1024)} KiB${lazy ? ` (entry ${round(fn.bytes / 1024)} KiB)` : ''} / floor ${round(floor.bytes / 1024)} KiB [${floor.packages.join(', ')}]${size > FLOOR_GOALS.size ? ` — above ${FLOOR_GOALS.size}x` : ''}`,
+    });
+    rows.push({
+      name: `floor.${fn.entry}.import`,
+      value: round(imported, 2),
+      unit: 'x',
+      note: `${round(start.bundledImportMs)} ms / floor ${round(start.floorImportMs)} ms${lazy ? ` (floor without unpdf; with it ${round(start.floorFullImportMs)} ms)` : ''}${imported > FLOOR_GOALS.import ? ` — above ${FLOOR_GOALS.import}x` : ''}`,
+    });
+  }
+  const worst = (suffix: string) =>
+    rows.filter((r) => r.name.endsWith(suffix)).reduce((max, r) => Math.max(max, r.value), 0);
+  rows.push({
+    name: 'floor.worst.size',
+    value: worst('.size'),
+    unit: 'x',
+    note: `goal ≤ ${FLOOR_GOALS.size}x`,
+  });
+  rows.push({
+    name: 'floor.worst.import',
+    value: worst('.import'),
+    unit: 'x',
+    note: `goal ≤ ${FLOOR_GOALS.import}x`,
+  });
+  return rows;
 }
 
 export function coldStartResults(starts: ColdStart[], repetitions: number): BenchResult[] {

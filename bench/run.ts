@@ -3,7 +3,8 @@
  * it ran on.
  *
  *   a. bundle size of each Lambda (synthesized index.mjs, raw and gzip)
- *   b. cold start: import + first call in fresh processes, SDK bundled vs SDK from node_modules
+ *   b. cold start: import + first call in fresh processes, SDK bundled vs SDK from node_modules; each function
+ *      against its floor (bench/bundles.ts); the CLI's start-up (bench/cli.ts)
  *   c. validation throughput (bench/validation.ts)
  *   d. assignment latency and season quality (bench/assignment.ts; skipped with BENCH_QUICK=1)
  *   e. a burst on the local runtime (BENCH_BURST_SIZE, default 200)
@@ -11,7 +12,8 @@
  *      burst, and the estimated cost per 1,000 proposals
  *
  * Environment: BENCH_QUICK=1 (skip the assignment season), BENCH_BURST_SIZE (default 200), BENCH_COLD_REPS
- * (default 7), BENCH_OUT (default BENCHMARKS.md at the root).
+ * (default 7), BENCH_OUT (default BENCHMARKS.md at the root), BENCH_ONLY=startup (only a, b, the floors and the
+ * CLI start-up; the file is written only when BENCH_OUT names one).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, freemem, totalmem, type } from 'node:os';
@@ -22,8 +24,17 @@ import { synthesize } from '../local/synth';
 import { loadAssembly, TemplateResolver } from '../local/template';
 import { type AslDefinition, taskFunction, taskStates, walkPath } from './asl';
 import { benchAssignment } from './assignment';
-import { bundledFunctions, bundleResults, coldStartResults, measureColdStarts } from './bundles';
+import {
+  buildFloor,
+  bundledFunctions,
+  bundleResults,
+  coldStartResults,
+  type Floor,
+  floorResults,
+  measureColdStarts,
+} from './bundles';
 import { type BurstReport, burstResults, runBurst } from './burst';
+import { benchCliStartup } from './cli';
 import { type CostInput, costResults, PRICE_NOTE, pathCost, pathScenarios } from './cost';
 import { type BenchResult, benchValidation } from './validation';
 
@@ -205,7 +216,18 @@ function markdown(sections: Section[], host: string[], command: string): string 
   return `${out.join('\n')}\n`;
 }
 
+/** BENCH_ONLY=startup: print the sections measured so far; write them only where BENCH_OUT says. */
+function finish(sections: Section[], host: string[]): void {
+  process.stdout.write(`${host.join('\n')}\n${table(sections)}\n`);
+  if (process.env.BENCH_OUT) {
+    writeFileSync(process.env.BENCH_OUT, markdown(sections, host, 'BENCH_ONLY=startup npm run bench'));
+    progress(`[bench] written to ${process.env.BENCH_OUT}`);
+  }
+}
+
 async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY;
+  if (only && only !== 'startup') throw new Error(`BENCH_ONLY=${only}: only "startup" is known`);
   const quick = process.env.BENCH_QUICK === '1';
   const burstSize = Number(process.env.BENCH_BURST_SIZE ?? 200);
   const coldReps = Number(process.env.BENCH_COLD_REPS ?? 7);
@@ -224,8 +246,11 @@ async function main(): Promise<void> {
     ],
   });
 
+  progress('[bench] floors ...');
+  const floors = new Map<string, Floor>();
+  for (const fn of functions) floors.set(fn.entry, await buildFloor(fn.entry));
   progress('[bench] cold starts ...');
-  const starts = await measureColdStarts(functions, coldReps, progress);
+  const starts = await measureColdStarts(functions, floors, coldReps, progress);
   sections.push({
     title: 'Cold start: import + first call in a fresh Node process',
     rows: coldStartResults(starts, coldReps),
@@ -235,6 +260,26 @@ async function main(): Promise<void> {
       'Lambda\u2019s own start-up (sandbox, runtime bootstrap, code download) comes on top and is not measured here.',
     ],
   });
+  sections.push({
+    title: 'Lambdas against their floor (bare handler building the same SDK clients)',
+    rows: floorResults(functions, floors, starts),
+    notes: [
+      'Floor: a bare handler that only builds the SDK clients the function bundles (read from the esbuild metafile of its entry; plus unpdf where it parses PDFs), built with the same esbuild options (ESM, minified, node22, mainFields module,main, source map).',
+      'Size: every .mjs of the asset (entry and lazily loaded modules) / the floor with unpdf. Import: median import time of the bundle over fresh processes / the floor\u2019s, with the template environment (NODE_OPTIONS=--enable-source-maps); for Validate the floor without unpdf, since a Markdown or DOCX call never loads it.',
+    ],
+  });
+  progress('[bench] CLI start-up ...');
+  sections.push({
+    title: 'CLI start-up (fresh processes, medians)',
+    rows: benchCliStartup(coldReps),
+    notes: [
+      'Goal: `proposals --help` and `proposals validate FILE` within 300 ms; `node -e 0` is the floor.',
+    ],
+  });
+  if (only === 'startup') {
+    finish(sections, host);
+    return;
+  }
 
   progress('[bench] validation ...');
   sections.push({ title: 'Validation', rows: await benchValidation() });
