@@ -12,6 +12,7 @@ import { printError } from './output';
  */
 const load = {
   agencies: () => import('./commands/agencies'),
+  finalists: () => import('./commands/finalists'),
   ops: () => import('./commands/ops'),
   plan: () => import('./commands/plan'),
   proposals: () => import('./commands/proposals'),
@@ -244,6 +245,21 @@ program
   .action(
     run(async (opts: { group?: string; category?: string; format?: string }) =>
       (await load.proposals()).reportCommand(opts),
+    ),
+  );
+
+program
+  .command('finalists')
+  .description(
+    "finalists by calibrated score under the profile's quotas (integer program), with what each quota costs",
+  )
+  .option('--top <n>', "how many (default: the profile's finalists.top, else 99)")
+  .addOption(new Option('--format <format>').choices(['table', 'csv', 'md', 'json']).default('table'))
+  .option('--record', "write each finalist's place into its history")
+  .option('--profile <name|path>', "competition profile (default: the deployment's)")
+  .action(
+    run(async (opts: { top?: string; format?: string; record?: boolean; profile?: string }) =>
+      (await load.finalists()).finalistsCommand(opts),
     ),
   );
 

@@ -71,6 +71,11 @@ const MESSAGES: Record<string, LocalizedText> = {
   },
   duplicate_id: { en: 'duplicate id', id: 'id ganda' },
   localized: { en: 'expected { "id": text, "en": text }', id: 'harus { "id": teks, "en": teks }' },
+  quota_field: {
+    en: 'expected "category", "group", "agencyKind" or "region3T"',
+    id: 'harus "category", "group", "agencyKind" atau "region3T"',
+  },
+  share: { en: 'expected a share from 0 to 1', id: 'harus bagian dari 0 sampai 1' },
 };
 
 const m = (key: keyof typeof MESSAGES & string) => ({ error: key });
@@ -221,6 +226,37 @@ export const profileSchema = z
           disagreementThreshold: z.number(m('non_negative')).check(z.gte(0, m('non_negative'))),
         },
         m('object'),
+      ),
+      /** Finalists under quotas (`proposals finalists`): how many, the quotas, and the 3T regions. */
+      finalists: z.optional(
+        z.strictObject(
+          {
+            top: positiveInt,
+            quotas: z.array(
+              z.strictObject(
+                {
+                  id: slug,
+                  /** category, group, agencyKind, or region3T (the proposal's regency is in `regions3T`). */
+                  field: z.enum(['category', 'group', 'agencyKind', 'region3T'], m('quota_field')),
+                  /** One value; absent: the bounds apply to each value. */
+                  value: z.optional(text),
+                  min: z.optional(nonNegativeInt),
+                  max: z.optional(nonNegativeInt),
+                  minShare: z.optional(
+                    z.number(m('share')).check(z.gte(0, m('share')), z.lte(1, m('share'))),
+                  ),
+                  maxShare: z.optional(
+                    z.number(m('share')).check(z.gte(0, m('share')), z.lte(1, m('share'))),
+                  ),
+                },
+                m('object'),
+              ),
+              m('non_empty_list'),
+            ),
+            regions3T: textList,
+          },
+          m('object'),
+        ),
       ),
       scoring: z.strictObject(
         {

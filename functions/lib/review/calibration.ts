@@ -222,3 +222,26 @@ export function spearman(a: readonly number[], b: readonly number[]): number {
   }
   return da > 0 && db > 0 ? num / Math.sqrt(da * db) : 0;
 }
+
+/** A review task as the round holds it (only submitted tasks with a score count). */
+export interface RoundTask {
+  proposalId: string;
+  reviewerId: string;
+  status: string;
+  score?: number;
+}
+
+/**
+ * Calibrates a round from its tasks: the submitted, scored reviews of the given proposals. Undefined when no
+ * review counts (nothing to calibrate).
+ */
+export function calibrateRound(
+  proposalIds: Iterable<string>,
+  tasks: readonly RoundTask[],
+): Calibration | undefined {
+  const ids = new Set(proposalIds);
+  const reviews = tasks
+    .filter((t) => ids.has(t.proposalId) && t.status === 'SUBMITTED' && typeof t.score === 'number')
+    .map((t) => ({ proposalId: t.proposalId, reviewerId: t.reviewerId, score: t.score! }));
+  return reviews.length > 0 ? calibrate(reviews) : undefined;
+}
