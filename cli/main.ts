@@ -242,8 +242,9 @@ program
   .option('--group <group>')
   .option('--category <category>')
   .addOption(new Option('--format <format>').choices(['table', 'csv', 'md']).default('table'))
+  .option('--top <n>', 'flag the proposals calibration moves into or out of the top n (default 99)')
   .action(
-    run(async (opts: { group?: string; category?: string; format?: string }) =>
+    run(async (opts: { group?: string; category?: string; format?: string; top?: string }) =>
       (await load.proposals()).reportCommand(opts),
     ),
   );

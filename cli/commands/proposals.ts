@@ -11,6 +11,7 @@ import { putUpload } from '../../functions/lib/adapters/storage';
 import { assignmentSubject, ReviewerUnavailableError, reserveReviewer } from '../../functions/lib/assignment';
 import { PROPOSAL_STATUSES, type ProposalStatus } from '../../functions/lib/model';
 import { extendDueDate } from '../../functions/lib/review';
+import { topChanges } from '../../functions/lib/review/calibration';
 import { parseUploadKey, proposalIdFor } from '../../functions/lib/uploads';
 import { awsClients, CliError, deployment } from '../context';
 import { csvText, field, jsonText, markdownCell, print, printError } from '../output';
@@ -274,13 +275,28 @@ export async function reportCommand(opts: {
   group?: string;
   category?: string;
   format?: string;
+  top?: string;
 }): Promise<number> {
   const format = opts.format ?? 'table';
   if (!['table', 'csv', 'md'].includes(format)) throw new CliError('--format must be csv, md or table', 1);
-  const proposals = (await (await store()).list('REVIEWED'))
+  if (opts.top !== undefined && !/^[1-9]\d*$/.test(opts.top)) {
+    throw new CliError('--top must be a positive whole number', 1);
+  }
+  const top = Number(opts.top ?? 99);
+  const s = await store();
+  const reviewed = await s.list('REVIEWED');
+  // Calibrated over the whole round (reviewer leniency), then filtered: ranked by the calibrated score.
+  const { roundCalibration, storeSource } = await import('./finalists');
+  const calibration = await roundCalibration(storeSource(s), reviewed);
+  const calibrated = new Map(calibration?.proposals.map((c) => [c.proposalId, c]));
+  const moved: { entering: string[]; leaving: string[] } = calibration
+    ? topChanges(calibration, top)
+    : { entering: [], leaving: [] };
+  const value = (id: string, fallback?: number) => calibrated.get(id)?.calibrated ?? fallback ?? 0;
+  const proposals = reviewed
     .filter((p) => !opts.group || p.group === opts.group)
     .filter((p) => !opts.category || p.category === opts.category)
-    .sort((a, b) => (b.result?.score ?? 0) - (a.result?.score ?? 0));
+    .sort((a, b) => value(b.id, b.result?.score) - value(a.id, a.result?.score));
   const header = [
     'rank',
     'id',
@@ -289,22 +305,36 @@ export async function reportCommand(opts: {
     'group',
     'category',
     'score',
+    'calibrated',
+    'interval',
+    'rank by score',
     'spread',
     'reviews',
     'flag',
   ];
-  const rows = proposals.map((p, i) => [
-    i + 1,
-    p.id,
-    p.title ?? '',
-    p.institution ?? '',
-    p.group ?? '',
-    p.category ?? '',
-    p.result?.score ?? '',
-    p.result?.spread ?? '',
-    p.result?.reviews ?? '',
-    p.result?.disagreement ? 'DISAGREEMENT' : '',
-  ]);
+  const rows = proposals.map((p, i) => {
+    const c = calibrated.get(p.id);
+    const flags = [
+      p.result?.disagreement ? 'DISAGREEMENT' : '',
+      moved.entering.includes(p.id) ? `INTO TOP ${top}` : '',
+      moved.leaving.includes(p.id) ? `OUT OF TOP ${top}` : '',
+    ].filter(Boolean);
+    return [
+      i + 1,
+      p.id,
+      p.title ?? '',
+      p.institution ?? '',
+      p.group ?? '',
+      p.category ?? '',
+      p.result?.score ?? '',
+      c?.calibrated ?? '',
+      c ? `${c.low}-${c.high}` : '',
+      c?.rankMean ?? '',
+      p.result?.spread ?? '',
+      p.result?.reviews ?? '',
+      flags.join(' '),
+    ];
+  });
   if (format === 'csv') {
     print(csvText([header, ...rows]));
   } else if (format === 'md') {
