@@ -72,12 +72,19 @@ export function postPolicyMiddleware(options: PostPolicyOptions) {
       const rebuilt = checkForm(form, bucket, options);
       const body = new Response(rebuilt);
       const bytes = Buffer.from(await body.arrayBuffer());
-      const stream = Readable.from([bytes]) as unknown as PostContext['req'];
-      stream.headers = {
-        ...ctx.req.headers,
-        'content-type': body.headers.get('content-type') ?? '',
-        'content-length': String(bytes.length),
-      };
+      // The request s3rver reads: the same message (url, method, socket), with the rebuilt body and its headers.
+      const original = ctx.req as unknown as Record<string, unknown>;
+      const stream = Object.assign(Readable.from([bytes]), {
+        url: original.url,
+        method: original.method,
+        httpVersion: original.httpVersion,
+        socket: original.socket,
+        headers: {
+          ...ctx.req.headers,
+          'content-type': body.headers.get('content-type') ?? '',
+          'content-length': String(bytes.length),
+        },
+      }) as unknown as PostContext['req'];
       ctx.req = stream;
       ctx.request.req = stream;
     } catch (error) {
