@@ -4,7 +4,7 @@
  * back to the portal. Used by the e2e tests, the screenshots and the demo.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { agenciesInviteCommand } from '../cli/commands/invitations';
 import type { Driver } from './driver';
 import { LOCAL_CREDENTIALS } from './runtime';
@@ -26,7 +26,9 @@ export interface UploadForm {
 
 /** The first multipart form of a page: where it posts and its hidden fields, as the browser would send them. */
 export function uploadFormOf(page: string): UploadForm {
-  const form = /<form method="post" action="([^"]+)" enctype="multipart\/form-data">([\s\S]*?)<\/form>/.exec(page);
+  const form = /<form method="post" action="([^"]+)" enctype="multipart\/form-data">([\s\S]*?)<\/form>/.exec(
+    page,
+  );
   if (!form?.[1] || form[2] === undefined) throw new Error('The page has no upload form');
   const fields: Record<string, string> = {};
   for (const input of form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
@@ -60,8 +62,8 @@ export class PortalJourney {
     return out.SecretString ?? '';
   }
 
-  /** Runs `agencies invite` for the agencies and returns the link each one's invitation email carries. */
-  async invite(codes: readonly string[]): Promise<Map<string, string>> {
+  /** Runs `agencies invite` for the agencies (or all) and returns the link each one's invitation email carries. */
+  async invite(codes: readonly string[] | 'all'): Promise<Map<string, string>> {
     const runtime = this.runtime;
     const ses = new SESv2Client({
       endpoint: runtime.endpoints.ses,
@@ -70,8 +72,8 @@ export class PortalJourney {
     });
     const before = (await this.driver.emails()).length;
     const code = await agenciesInviteCommand(
-      codes,
-      { lang: 'en' },
+      codes === 'all' ? [] : codes,
+      { lang: 'en', all: codes === 'all' },
       {
         doc: this.driver.doc,
         table: runtime.names.table,
@@ -150,7 +152,8 @@ export class PortalJourney {
     const page = await this.page(pageUrl);
     if (page.status !== 200) throw new Error(`${pageUrl} answered ${page.status}`);
     const posted = await this.postForm(uploadFormOf(page.body), file);
-    if (posted.status !== 303 || !posted.location) throw new Error(`S3 answered ${posted.status}: ${posted.body}`);
+    if (posted.status !== 303 || !posted.location)
+      throw new Error(`S3 answered ${posted.status}: ${posted.body}`);
     const next = await this.page(posted.location);
     return { url: posted.location, ...next };
   }

@@ -7,7 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanText, oneLine } from '../functions/lib/clean-text';
 import { Driver } from './driver';
-import { systemReviewLinks } from './mail-links';
+import { systemPortalLinks, systemReviewLinks } from './mail-links';
+import { PortalJourney } from './portal-journey';
 import { type LocalRuntime, startLocalRuntime } from './runtime';
 
 const ENV_FILE = join(new URL('..', import.meta.url).pathname, '.local', 'runtime.env');
@@ -40,6 +41,9 @@ try {
   });
   const driver = new Driver(runtime);
   const roster = await driver.importRoster();
+  // The example agencies are registered and invited: their portal links appear in the mail log below.
+  const agencies = await driver.importAgencies();
+  const agencyCount = agencies.created + agencies.updated + agencies.unchanged;
   mkdirSync(join(ENV_FILE, '..'), { recursive: true });
   writeFileSync(
     ENV_FILE,
@@ -54,9 +58,11 @@ The proposal review pipeline runs locally.
   S3 (uploads)     ${endpoints.s3}   bucket ${names.bucket}, prefix incoming/<agency>/
   Mail viewer      ${endpoints.ses}
   Review API       ${names.reviewBaseUrl}
+  Portal           ${names.portalUrl}   (agencies open it from their invitation link)
   DynamoDB Local   ${endpoints.dynamodb}   table ${names.table}
   Step Functions   ${endpoints.sfn}
   Roster           ${roster.created + roster.updated + roster.unchanged} reviewers from examples/reviewers.csv
+  Agencies         ${agencyCount} from examples/agencies.csv, each invited to the portal (links below)
 
 In another terminal:
   source .local/runtime.env
@@ -64,7 +70,7 @@ In another terminal:
   npx proposals list
   aws s3 cp FILE s3://${names.bucket}/incoming/<agency>/FILE --endpoint-url ${endpoints.s3}   (AWS CLI works too)
 
-Review links appear below as the emails go out. Ctrl-C stops everything.
+Portal and review links appear below as the emails go out. Ctrl-C stops everything.
 `);
   const seen = new Set<string>();
   const poll = setInterval(async () => {
@@ -74,9 +80,11 @@ Review links appear below as the emails go out. Ctrl-C stops everything.
         seen.add(email.messageId);
         // Only a link the system built (the review API's base URL with the signed query) is printed as a review
         // link; subject and recipients are printed cleaned (they carry the document's title).
-        const [link] = systemReviewLinks(email.body.text ?? '', names.reviewBaseUrl);
+        const text = email.body.text ?? '';
+        const [link] = systemReviewLinks(text, names.reviewBaseUrl);
+        const [portal] = systemPortalLinks(text, names.portalUrl);
         say(
-          `[mail] to ${oneLine(email.destination.to.join(', '))}: ${oneLine(email.subject)}${link ? `\n       review link: ${link}` : ''}`,
+          `[mail] to ${oneLine(email.destination.to.join(', '))}: ${oneLine(email.subject)}${link ? `\n       review link: ${link}` : ''}${portal ? `\n       portal link: ${portal}` : ''}`,
         );
       }
     } catch {
@@ -84,6 +92,7 @@ Review links appear below as the emails go out. Ctrl-C stops everything.
     }
   }, 1000);
   poll.unref();
+  await new PortalJourney(driver).invite('all');
   const hourly = setInterval(
     () => void runtime?.runSchedules().catch((error) => say(`[reminders] ${error.message}`)),
     3_600_000,

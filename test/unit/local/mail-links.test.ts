@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReviewUrl } from '../../../functions/lib/review/signing';
-import { isSystemReviewLink, systemReviewLinks } from '../../../local/mail-links';
+import { isSystemReviewLink, systemPortalLinks, systemReviewLinks } from '../../../local/mail-links';
 
 const BASE = 'http://127.0.0.1:4010/review';
 const SECRET = 'a-local-signing-secret-of-enough-length-0123456789';
@@ -28,5 +28,23 @@ describe('the review links npm start prints', () => {
   ])('ignores a link with %s', (_, link) => {
     expect(isSystemReviewLink(link, BASE)).toBe(false);
     expect(systemReviewLinks(`Judul: ${link}\n${LINK}`, BASE)).toEqual([LINK]);
+  });
+});
+
+describe('portal links in the mail log', () => {
+  const portal = 'http://127.0.0.1:4000/portal';
+  const signed = `${portal}?a=pemkot-depok&g=0&e=1790000000&s=${'A'.repeat(43)}`;
+
+  it('finds the invitation link the system signed', () => {
+    expect(systemPortalLinks(`Buka portal: ${signed}\n`, portal)).toEqual([signed]);
+  });
+
+  it('takes no other link for a portal link', () => {
+    const text = [
+      `${signed}&next=https://evil.example`,
+      `https://evil.example/portal?a=pemkot-depok&g=0&e=1790000000&s=${'A'.repeat(43)}`,
+      `${portal}?a=Pemkot&g=0&e=1&s=${'A'.repeat(43)}`,
+    ].join('\n');
+    expect(systemPortalLinks(text, portal)).toEqual([]);
   });
 });
