@@ -8,10 +8,17 @@
  * its top 99, how many proposals calibration moves in or out of the top 99, and how often the 95 % interval
  * holds the true score (true quality + the round's mean bias, which no model can see).
  *
+ * Finalists: on one such round, with attributes drawn as a KIPP season might have them (categories skewed as
+ * in bench/assignment.ts, groups Umum 70 % / Replikasi 20 % / Khusus 10 %, kinds of agency, 8 % from a 3T
+ * regency), the top 99 by calibrated score under the KIPP quotas, and what each quota costs in score.
+ *
  * Run alone: `npx tsx bench/calibration.ts`.
  */
 import { pathToFileURL } from 'node:url';
+import loadHighs from 'highs';
+import { loadProfile } from '../functions/lib/adapters/profile-file';
 import { calibrate, type ScoredReview, spearman, topChanges } from '../functions/lib/review/calibration';
+import { type FinalistCandidate, selectFinalists } from '../functions/lib/review/finalists';
 import { seededRandom } from './random';
 
 export interface Measurement {
@@ -128,8 +135,78 @@ export function benchCalibration(rounds = 20, top = 99): Measurement[] {
   ];
 }
 
+/** The top 99 of a simulated round under the KIPP quotas (see the header), and the cost of each quota. */
+export async function benchFinalists(seed = 1, top = 99): Promise<Measurement[]> {
+  const profile = loadProfile('kipp');
+  const rules = profile.finalists;
+  if (!rules) throw new Error('The KIPP profile has no finalists quotas');
+  const random = seededRandom(seed * 7919);
+  const round = simulateRound(seed);
+  const cal = calibrate(round.reviews);
+  const categories = profile.categories.map((c) => c.id);
+  const weights = [9, 12, 16, 5, 10, 12, 4, 7, 22, 3];
+  const pick = <T>(items: readonly T[], w: readonly number[]) => {
+    let x = random() * w.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < items.length; i++) {
+      x -= w[i]!;
+      if (x < 0) return items[i]!;
+    }
+    return items[items.length - 1]!;
+  };
+  const kinds = ['regency', 'city', 'province', 'ministry', 'institution'];
+  const candidates: FinalistCandidate[] = cal.proposals.map((p) => {
+    const kind = pick(kinds, [45, 25, 15, 10, 5]);
+    const in3T = kind === 'regency' && random() < 0.18;
+    return {
+      id: p.proposalId,
+      score: p.calibrated,
+      category: pick(categories, weights),
+      group: pick(['Umum', 'Replikasi', 'Khusus'], [70, 20, 10]),
+      agencyKind: kind,
+      ...(kind === 'regency' || kind === 'city'
+        ? {
+            regency: in3T
+              ? rules.regions3T[Math.floor(random() * rules.regions3T.length)]!
+              : `Kota ${p.proposalId}`,
+          }
+        : {}),
+    };
+  });
+  const highs = await loadHighs();
+  const started = performance.now();
+  const selection = await selectFinalists(
+    candidates,
+    { top, quotas: rules.quotas, regions3T: rules.regions3T },
+    (lp) => {
+      const solution = highs.solve(lp, { output_flag: false });
+      const values: Record<string, number> = {};
+      for (const [name, column] of Object.entries(solution.Columns))
+        values[name] = (column as { Primal: number }).Primal;
+      return { status: solution.Status, values };
+    },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const byQuota = selection.finalists.filter((f) => !f.inTopByScore).length;
+  return [
+    {
+      name: `finalists: top ${top} under the KIPP quotas, score`,
+      value: selection.total,
+      unit: 'points',
+      note: `plain top ${top} ${selection.unconstrained}; ${byQuota} finalists brought in by quotas; ${candidates.length} candidates; ${1 + selection.costs.length} integer programs in ${seconds.toFixed(1)} s`,
+    },
+    ...selection.costs.map((c) => ({
+      name: `finalists: cost of quota ${c.quota}`,
+      value: c.cost,
+      unit: 'points',
+      note: c.brings.length
+        ? `brings in ${c.brings.length}, keeps out ${c.keepsOut.length}`
+        : 'does not bind',
+    })),
+  ];
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const r of benchCalibration()) {
+  for (const r of [...benchCalibration(), ...(await benchFinalists())]) {
     console.log(
       `${r.name.padEnd(60)} ${String(r.value).padStart(8)} ${r.unit}${r.note ? `  (${r.note})` : ''}`,
     );

@@ -6,7 +6,8 @@
  *   b. cold start: import + first call in fresh processes, SDK bundled vs SDK from node_modules; each function
  *      against its floor (bench/bundles.ts); the CLI's start-up (bench/cli.ts)
  *   c. validation throughput (bench/validation.ts)
- *   d. assignment latency and season quality (bench/assignment.ts; skipped with BENCH_QUICK=1)
+ *   d. assignment latency and season quality (bench/assignment.ts; skipped with BENCH_QUICK=1); calibrated
+ *      scores and finalists under quotas on simulated rounds (bench/calibration.ts)
  *   e. a burst on the local runtime (BENCH_BURST_SIZE, default 200)
  *   f. Step Functions transitions per path, walked in the synthesized definition and checked against the
  *      burst, and the estimated cost per 1,000 proposals
@@ -24,6 +25,7 @@ import { synthesize } from '../local/synth';
 import { loadAssembly, TemplateResolver } from '../local/template';
 import { type AslDefinition, taskFunction, taskStates, walkPath } from './asl';
 import { benchAssignment } from './assignment';
+import { benchCalibration, benchFinalists } from './calibration';
 import {
   buildFloor,
   bundledFunctions,
@@ -294,6 +296,12 @@ async function main(): Promise<void> {
     progress('[bench] assignment (latency, then the simulated season; BENCH_QUICK=1 skips it) ...');
     sections.push({ title: 'Assignment', rows: await benchAssignment() });
   }
+
+  progress('[bench] calibrated scores and finalists on simulated rounds ...');
+  sections.push({
+    title: 'Calibrated scores and finalists (simulated rounds, bench/calibration.ts)',
+    rows: [...benchCalibration(), ...(await benchFinalists())],
+  });
 
   progress(`[bench] burst of ${burstSize} on the local runtime ...`);
   const burst = await runBurst({ size: burstSize, completeReviews: 5, calibrate: 6, progress });

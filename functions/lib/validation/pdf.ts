@@ -1,9 +1,7 @@
-/**
- * PDF text extraction with unpdf (PDF.js), bounded by a time budget and a page limit. unpdf is imported when the
- * first PDF arrives, not with the module: it is most of the Validate bundle, and a Markdown or DOCX proposal never
- * needs it (the Lambda bundle keeps it as a module of its own, see infra/constructs/lambda.ts).
- */
+/** PDF text extraction with unpdf (PDF.js), bounded by a time budget and a page limit. */
+import { getResolvedPDFJS } from 'unpdf';
 import { DocumentRejected } from './errors';
+import { DEFAULT_PDF_LIMITS, type PdfLimits, scanPdf } from './pdf-scan';
 import type { Block } from './types';
 
 export const MAX_PDF_PAGES = 300;
@@ -78,8 +76,49 @@ function toBlocks(lines: Line[]): Block[] {
   });
 }
 
-export async function parsePdf(bytes: Uint8Array, timeoutMs: number): Promise<Block[]> {
-  const { getResolvedPDFJS } = await import('unpdf');
+interface TextContentReader {
+  read(): Promise<{ done: boolean; value?: { items: TextItemLike[] } }>;
+  cancel(reason?: unknown): Promise<void>;
+}
+interface PageLike {
+  streamTextContent(): { getReader(): TextContentReader };
+  cleanup(): void;
+}
+
+/**
+ * The text items of a page, read chunk by chunk so that the deadline is checked inside the page too (one page
+ * can hold millions of operators).
+ */
+async function pageItems(
+  page: PageLike,
+  expired: () => boolean,
+  onTimeout: () => Error,
+): Promise<TextItemLike[]> {
+  const reader = page.streamTextContent().getReader();
+  const items: TextItemLike[] = [];
+  for (;;) {
+    if (expired()) {
+      await reader.cancel().catch(() => undefined);
+      throw onTimeout();
+    }
+    const { done, value } = await reader.read();
+    if (done) return items;
+    for (const item of value?.items ?? []) items.push(item);
+  }
+}
+
+/**
+ * Reads the text of a PDF. The raw file is scanned first (active content refused, decoded bytes and operators
+ * capped); PDF.js then reads page by page, and the time budget is checked between pages and inside each page.
+ */
+export async function parsePdf(
+  bytes: Uint8Array,
+  timeoutMs: number,
+  limits: PdfLimits = DEFAULT_PDF_LIMITS,
+  clock: () => number = () => performance.now(),
+): Promise<Block[]> {
+  const started = clock();
+  scanPdf(bytes, limits);
   const pdfjs = await getResolvedPDFJS();
   // PDF.js takes ownership of (detaches) the buffer it is given: pass a copy.
   const task = pdfjs.getDocument({
@@ -90,12 +129,11 @@ export async function parsePdf(bytes: Uint8Array, timeoutMs: number): Promise<Bl
     stopAtErrors: false,
     verbosity: 0,
   });
+  const timedOut = () => new DocumentRejected('PDF_TIMEOUT', { seconds: Math.round(timeoutMs / 100) / 10 });
+  const expired = () => clock() - started > timeoutMs;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new DocumentRejected('PDF_TIMEOUT', { seconds: Math.round(timeoutMs / 100) / 10 })),
-      timeoutMs,
-    );
+    timer = setTimeout(() => reject(timedOut()), Math.max(0, timeoutMs - (clock() - started)));
   });
   const work = async (): Promise<Block[]> => {
     let pdf: Awaited<typeof task.promise>;
@@ -115,12 +153,14 @@ export async function parsePdf(bytes: Uint8Array, timeoutMs: number): Promise<Bl
     }
     const lines: Line[] = [];
     for (let n = 1; n <= pdf.numPages; n++) {
+      if (expired()) throw timedOut();
       try {
-        const page = await pdf.getPage(n);
-        const content = await page.getTextContent();
-        lines.push(...linesOfPage(content.items as TextItemLike[]));
+        const page = (await pdf.getPage(n)) as unknown as PageLike;
+        const items = await pageItems(page, expired, timedOut);
+        for (const line of linesOfPage(items)) lines.push(line);
         page.cleanup();
       } catch (error) {
+        if (error instanceof DocumentRejected) throw error;
         const message = error instanceof Error ? error.message : String(error);
         throw new DocumentRejected('FILE_CORRUPT', { detail: `PDF page ${n}: ${message.slice(0, 80)}` });
       }
