@@ -7,8 +7,9 @@ import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { activeProfile } from './lib/profile-config';
+import { validateBounded } from './lib/sandbox/validation';
 import { parseUploadKey } from './lib/uploads';
-import { reportSummary, validateDocument } from './lib/validation';
+import { reportSummary } from './lib/validation';
 import { checkEligibility, type Submitter } from './lib/validation/claims';
 import * as z from './lib/zod';
 
@@ -54,7 +55,8 @@ export const handler = lambda(async (event: unknown): Promise<ValidateResult> =>
   });
   const started = performance.now();
   const file = await readBounded(bucket, key, versionId, profile.files.maxBytes);
-  let report = await validateDocument(file.bytes, profile, {
+  // Within 5 s and 512 MB whatever the file holds: past either bound it is REJECTED as too complex to check.
+  let report = await validateBounded(file.bytes, profile, {
     fileName: key.split('/').pop(),
     declaredSize: file.size,
   });

@@ -1,6 +1,8 @@
 /** From document blocks to identity, sections and issues, following the profile. Pure. */
 import type { IdentityFieldId, Profile, ProfileGroup } from '../profile';
+import { IDENTITY_MAX_LENGTH, quotedName, singleLine } from './clean';
 import { issue } from './messages';
+import { checkBudget } from './plain';
 import {
   addMonths,
   cleanEmail,
@@ -14,7 +16,7 @@ import {
   splitLabelLine,
   stripInlineMarkup,
 } from './text';
-import type { Block, Identity, Issue, ParsedDocument, SectionReport } from './types';
+import type { Block, Budget, Identity, Issue, ParsedDocument, SectionReport } from './types';
 
 /** English names of the identity fields, for messages (profiles hold the labels users write). */
 export const IDENTITY_NAMES_EN: Record<IdentityFieldId, string> = {
@@ -118,7 +120,10 @@ function inferGroup(profile: Profile, found: Map<string, Found>): ProfileGroup |
   return tie ? undefined : best;
 }
 
-export function analyze(doc: ParsedDocument, profile: Profile, now: Date): Analysis {
+/** How many blocks are read between two looks at the clock. */
+const CLOCK_EVERY = 512;
+
+export function analyze(doc: ParsedDocument, profile: Profile, now: Date, budget?: Budget): Analysis {
   const look = lookups(profile);
   const issues: Issue[] = [];
   const found = new Map<string, Found>();
@@ -138,23 +143,25 @@ export function analyze(doc: ParsedDocument, profile: Profile, now: Date): Analy
     if (!entry) return;
     entry.words += countWords(text);
     if (entry.excerpt.length < EXCERPT_CHARS) {
-      entry.excerpt = `${entry.excerpt}${entry.excerpt ? ' ' : ''}${text.trim()}`.slice(0, EXCERPT_CHARS);
+      const clean = singleLine(text.slice(0, EXCERPT_CHARS));
+      entry.excerpt = `${entry.excerpt}${entry.excerpt ? ' ' : ''}${clean}`.slice(0, EXCERPT_CHARS);
     }
   };
   const setIdentity = (label: string, value: string, links: string[] = []): boolean => {
     const field = look.identity.get(headingKey(label));
     if (!field) return false;
-    const clean = value.trim();
+    const clean = singleLine(value);
     if (clean && raw[field] === undefined) raw[field] = { value: clean, links };
     return true;
   };
   const unrecognizedIdentity = (label: string) => {
     if (!doc.strict) return;
     const options = profile.identityFields.map((f) => f.labels[0] ?? f.id).join(', ');
-    issues.push(issue('IDENTITY_UNRECOGNIZED', { name: label, options }));
+    issues.push(issue('IDENTITY_UNRECOGNIZED', { name: quotedName(label), options }));
   };
 
-  for (const block of doc.blocks) {
+  for (const [index, block] of doc.blocks.entries()) {
+    if (budget && index % CLOCK_EVERY === 0) checkBudget(budget);
     if (block.kind === 'heading') {
       const id = look.sections.get(headingKey(block.text));
       if (id) {
@@ -163,7 +170,7 @@ export function analyze(doc: ParsedDocument, profile: Profile, now: Date): Analy
       }
       if (doc.strict) {
         const options = [...look.sectionNames.values()].join(', ');
-        issues.push(issue('SECTION_UNRECOGNIZED', { name: block.text, options }));
+        issues.push(issue('SECTION_UNRECOGNIZED', { name: quotedName(block.text), options }));
         current = undefined;
         continue;
       }
@@ -226,10 +233,24 @@ export function analyze(doc: ParsedDocument, profile: Profile, now: Date): Analy
       }
       continue;
     }
-    const value = stripInlineMarkup(entry.value);
+    // One line of visible text, at most the field's length: the value travels into emails, pages and terminals.
+    let line = singleLine(entry.value);
+    const max = IDENTITY_MAX_LENGTH[field.id];
+    if (line.length > max) {
+      issues.push(
+        issue('IDENTITY_TOO_LONG', {
+          label: fieldLabel(field.id),
+          labelEn: `${IDENTITY_NAMES_EN[field.id]} (${fieldLabel(field.id)})`,
+          length: line.length,
+          max,
+        }),
+      );
+      line = line.slice(0, max);
+    }
+    const value = stripInlineMarkup(line);
     switch (field.id) {
       case 'email': {
-        const email = cleanEmail(entry.value);
+        const email = cleanEmail(line);
         identity.email = email;
         if (!isValidEmail(email)) issues.push(issue('EMAIL_INVALID', { value: email }));
         break;
@@ -239,7 +260,7 @@ export function analyze(doc: ParsedDocument, profile: Profile, now: Date): Analy
         if (!isValidPhone(value)) issues.push(issue('PHONE_INVALID', { value }));
         break;
       case 'video': {
-        const candidates = [entry.value, ...entry.links];
+        const candidates = [line, ...entry.links.slice(0, 20).map((link) => singleLine(link).slice(0, max))];
         const url = candidates.map((c) => findUrl(c)).find((u) => u !== undefined);
         identity.video = url ?? value;
         if (!candidates.some((c) => isYouTubeVideo(c)))

@@ -15,6 +15,13 @@ const RELS = 'word/_rels/document.xml.rels';
 const TYPES = '[Content_Types].xml';
 /** Deepest XML nesting accepted (a real DOCX stays far below; nested tables add about 5 levels each). */
 const MAX_XML_DEPTH = 120;
+/**
+ * Most XML elements read from one part. A proposal has a few thousand words (a 100-page document.xml holds about
+ * 150,000 elements); the parser builds an object per element, so this bounds its time and memory.
+ */
+export const MAX_XML_ELEMENTS = 250_000;
+/** Relationship parts (`.rels`) are small lists: all of them together above this are not a document's. */
+const MAX_RELS_BYTES = 4 * 1024 * 1024;
 
 function makeParser() {
   return new XMLParser({
@@ -35,9 +42,25 @@ function makeParser() {
 
 const decoder = new TextDecoder('utf-8');
 
+/** Number of element start tags (`<name`, not `</`, `<!` or `<?`), counted up to `max + 1`. */
+export function countElements(xml: string, max: number): number {
+  let count = 0;
+  for (let at = xml.indexOf('<'); at >= 0 && count <= max; at = xml.indexOf('<', at + 1)) {
+    const next = xml[at + 1];
+    if (next !== '/' && next !== '!' && next !== '?') count++;
+  }
+  return count;
+}
+
 function parseXml(bytes: Uint8Array, part: string): XNode[] {
   const xml = decoder.decode(bytes);
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new DocumentRejected('XML_UNSAFE', { part });
+  if (countElements(xml, MAX_XML_ELEMENTS) > MAX_XML_ELEMENTS) {
+    throw new DocumentRejected('DOCUMENT_TOO_COMPLEX', {
+      detailId: `${part}: lebih dari ${MAX_XML_ELEMENTS} elemen XML`,
+      detailEn: `${part}: more than ${MAX_XML_ELEMENTS} XML elements`,
+    });
+  }
   try {
     return makeParser().parse(xml) as XNode[];
   } catch (error) {
@@ -259,6 +282,55 @@ const OTHER_PACKAGES: Array<{ test: (names: Set<string>) => boolean; whatId: str
   },
 ];
 
+/** What an external relationship of each type fetches, for the message (the last part of the type URI). */
+const EXTERNAL_KINDS: Record<string, { id: string; en: string }> = {
+  attachedTemplate: { id: 'templat (bisa berisi makro)', en: 'a template (which can hold macros)' },
+  oleObject: { id: 'objek OLE', en: 'an OLE object' },
+  image: { id: 'gambar', en: 'a picture' },
+  frame: { id: 'bingkai halaman', en: 'a frame' },
+  subDocument: { id: 'subdokumen', en: 'a subdocument' },
+  package: { id: 'paket tersemat', en: 'an embedded package' },
+  hyperlink: { id: 'tautan ke berkas atau jaringan', en: 'a link to a file or network share' },
+};
+const DEFAULT_KIND = { id: 'konten', en: 'content' };
+
+/** Web and mail links are ordinary proposal content (the video link is one): they stay allowed. */
+const SAFE_LINK = /^(?:https?:\/\/|mailto:)/i;
+
+/**
+ * Refuses relationships that make Word fetch something when the file is opened (TargetMode="External" in any
+ * part's .rels: a remote template, OLE object, linked picture, frame...). Hyperlinks to web pages or mail
+ * addresses are allowed: they act only when a reader clicks them, and proposals must carry a video link; a
+ * hyperlink to a file or a network share (file:, \\server) is refused like the rest.
+ */
+function checkExternalRelationships(part: string, nodes: XNode[]): void {
+  const root = find(nodes, 'Relationships');
+  for (const rel of root ? childrenOf(root) : []) {
+    if ((attr(rel, 'TargetMode') ?? '').toLowerCase() !== 'external') continue;
+    const type = attr(rel, 'Type') ?? '';
+    const kind = type.slice(type.lastIndexOf('/') + 1);
+    const target = (attr(rel, 'Target') ?? '').trim();
+    if (kind === 'hyperlink' && SAFE_LINK.test(target)) continue;
+    const what = EXTERNAL_KINDS[kind] ?? DEFAULT_KIND;
+    throw new DocumentRejected('DOCX_EXTERNAL_CONTENT', {
+      whatId: what.id,
+      whatEn: what.en,
+      target: `${part}: ${target.slice(0, 80)}`,
+    });
+  }
+}
+
+/** Parts that hold programs: ActiveX controls and OLE objects stored as binaries (packages can carry programs). */
+function activeContent(names: Set<string>): { id: string; en: string } | undefined {
+  for (const name of names) {
+    const lower = name.toLowerCase();
+    if (lower.startsWith('word/activex/')) return { id: 'kontrol ActiveX', en: 'ActiveX controls' };
+    if (lower.startsWith('word/embeddings/') && lower.endsWith('.bin'))
+      return { id: 'objek OLE tersemat (oleObject)', en: 'an embedded OLE object (oleObject)' };
+  }
+  return undefined;
+}
+
 /** Reads a DOCX (bytes start with a ZIP signature) into blocks; throws DocumentRejected. */
 export function parseDocx(bytes: Uint8Array, limits?: ZipLimits): Block[] {
   const entries = listZip(bytes, limits);
@@ -274,14 +346,32 @@ export function parseDocx(bytes: Uint8Array, limits?: ZipLimits): Block[] {
       fixEn: 'Send the proposal as one Word document (.docx) or PDF, not inside an archive.',
     });
   }
-  const parts = readZipEntries(bytes, entries, [MAIN, STYLES, RELS, TYPES], limits);
+  const rels = entries.filter((e) => e.name.toLowerCase().endsWith('.rels'));
+  if (rels.reduce((sum, e) => sum + e.originalSize, 0) > MAX_RELS_BYTES) {
+    throw new DocumentRejected('DOCUMENT_TOO_COMPLEX', {
+      detailId: `daftar relasi (.rels) lebih dari ${MAX_RELS_BYTES / (1024 * 1024)} MB`,
+      detailEn: `relationship lists (.rels) larger than ${MAX_RELS_BYTES / (1024 * 1024)} MB`,
+    });
+  }
+  const relsParts = rels.map((e) => e.name);
+  const parts = readZipEntries(bytes, entries, [MAIN, STYLES, TYPES, ...relsParts], limits);
   const types = parts[TYPES];
   if (types && /macroEnabled/i.test(decoder.decode(types))) throw new DocumentRejected('DOCX_MACROS');
+  const active = activeContent(names);
+  if (active) throw new DocumentRejected('DOCX_ACTIVE_CONTENT', { whatId: active.id, whatEn: active.en });
+  let documentRels: XNode[] = [];
+  for (const name of relsParts) {
+    const data = parts[name];
+    if (!data) continue;
+    const nodes = parseXml(data, name);
+    checkExternalRelationships(name, nodes);
+    if (name === RELS) documentRels = nodes;
+  }
   const main = parts[MAIN];
   if (!main) throw new DocumentRejected('FILE_CORRUPT', { detail: MAIN });
   const ctx: Context = {
     styles: parts[STYLES] ? readStyles(parseXml(parts[STYLES], STYLES)) : new Map(),
-    rels: parts[RELS] ? readRels(parseXml(parts[RELS], RELS)) : new Map(),
+    rels: readRels(documentRels),
     blocks: [],
   };
   const doc = find(parseXml(main, MAIN), 'w:document');

@@ -9,10 +9,18 @@ import { sniff } from './detect';
 import { parseDocx } from './docx';
 import { DocumentRejected } from './errors';
 import { parseForm } from './form';
-import { formatBytes, issue } from './messages';
+import { formatBytes, issue, type Params } from './messages';
 import { parsePdf } from './pdf';
-import { looksLikeMarkdown, parsePlain } from './plain';
-import type { DocumentFormat, Issue, ParsedDocument, ValidateOptions, ValidationReport } from './types';
+import { checkBudget, looksLikeMarkdown, parsePlain } from './plain';
+import type {
+  Budget,
+  DocumentFormat,
+  Issue,
+  IssueCode,
+  ParsedDocument,
+  ValidateOptions,
+  ValidationReport,
+} from './types';
 
 export { eligibilityIssues } from './eligibility';
 export { ISSUE_CODES } from './messages';
@@ -20,6 +28,8 @@ export { formatReport, reportSummary } from './report';
 export type * from './types';
 
 export const DEFAULT_PDF_TIMEOUT_MS = 15_000;
+/** Time budget for reading a text file and for the checks of any format (see ValidateOptions.timeBudgetMs). */
+export const DEFAULT_TIME_BUDGET_MS = 15_000;
 
 const EXTENSIONS: Record<string, Exclude<DocumentFormat, 'unknown'>> = {
   docx: 'docx',
@@ -64,7 +74,15 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return at < 0 ? 0 : new TextEncoder().encode(text.slice(0, at)).length;
 }
 
-async function read(bytes: Uint8Array, profile: Profile, options: ValidateOptions): Promise<ParsedDocument> {
+/** Text that is a web page or an XML document (a browser would run or render it), not a proposal text. */
+const MARKUP_START = /^(?:<!doctype\s+html|<html|<head|<body|<script|<svg|<\?xml|<iframe|<object|<embed)/i;
+
+async function read(
+  bytes: Uint8Array,
+  profile: Profile,
+  options: ValidateOptions,
+  budget: Budget,
+): Promise<ParsedDocument> {
   const sniffed = sniff(bytes);
   const allow = (format: Exclude<DocumentFormat, 'unknown'>) => {
     if (!profile.files.formats.includes(format)) {
@@ -79,7 +97,15 @@ async function read(bytes: Uint8Array, profile: Profile, options: ValidateOption
   switch (sniffed.kind) {
     case 'pdf':
       allow('pdf');
-      return { format: 'pdf', blocks: await parsePdf(bytes, options.pdfTimeoutMs ?? DEFAULT_PDF_TIMEOUT_MS) };
+      return {
+        format: 'pdf',
+        blocks: await parsePdf(
+          bytes,
+          options.pdfTimeoutMs ?? DEFAULT_PDF_TIMEOUT_MS,
+          undefined,
+          budget.clock,
+        ),
+      };
     case 'zip':
       allow('docx');
       return { format: 'docx', blocks: parseDocx(bytes) };
@@ -125,6 +151,13 @@ async function read(bytes: Uint8Array, profile: Profile, options: ValidateOption
     });
   }
   const trimmed = text.trimStart();
+  if (MARKUP_START.test(trimmed.slice(0, 64))) {
+    throw new DocumentRejected('FORMAT_UNSUPPORTED', {
+      whatId: 'halaman web (HTML/XML)',
+      whatEn: 'a web page (HTML/XML)',
+      ...ACCEPTED,
+    });
+  }
   const ext = extensionOf(options.fileName);
   if (trimmed.startsWith('{') || ext === 'json') {
     let json: unknown;
@@ -140,12 +173,13 @@ async function read(bytes: Uint8Array, profile: Profile, options: ValidateOption
   }
   const format = looksLikeMarkdown(text) || ext === 'md' || ext === 'markdown' ? 'markdown' : 'text';
   allow(format);
-  return { format, blocks: parsePlain(text) };
+  return { format, blocks: parsePlain(text, budget) };
 }
 
 function extensionOf(fileName: string | undefined): string | undefined {
-  const m = fileName ? /\.([A-Za-z0-9]+)$/.exec(fileName) : null;
-  return m?.[1]?.toLowerCase();
+  if (!fileName) return undefined;
+  const dot = fileName.lastIndexOf('.');
+  return dot < 0 ? '' : fileName.slice(dot + 1).toLowerCase();
 }
 
 function formatOfRejection(bytes: Uint8Array): DocumentFormat {
@@ -168,9 +202,16 @@ async function validate(
       issue('FILE_TOO_LARGE', { size: formatBytes(size), max: formatBytes(profile.files.maxBytes) }),
     ]);
   }
+  const ext = extensionOf(options.fileName);
+  const clock = options.clock ?? (() => performance.now());
+  const limitMs = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
+  const budget: Budget = { clock, limitMs, deadline: clock() + limitMs };
   let parsed: ParsedDocument;
+  let analysis: ReturnType<typeof analyze>;
   try {
-    parsed = await read(bytes, profile, options);
+    parsed = await read(bytes, profile, options, budget);
+    checkBudget(budget);
+    analysis = analyze(parsed, profile, options.now ?? new Date(), budget);
   } catch (error) {
     if (!(error instanceof DocumentRejected)) throw error;
     let format = formatOfRejection(bytes);
@@ -178,7 +219,11 @@ async function validate(
     return report(format, [issue(error.code, error.params)]);
   }
   const issues: Issue[] = [];
-  const ext = extensionOf(options.fileName);
+  // The file is stored and downloaded under its name: a name no reader is meant to open (.html, .hta, .exe, none)
+  // is refused, and so is a name that says another format than the content (see FORMAT_EXTENSION_MISMATCH).
+  if (ext !== undefined && !EXTENSIONS[ext]) {
+    issues.push(issue('FORMAT_EXTENSION_UNKNOWN', { ext: ext.replace(/[^A-Za-z0-9]/g, '').slice(0, 16) }));
+  }
   const expected = ext ? EXTENSIONS[ext] : undefined;
   const sameFamily = (a: string, b: string) =>
     a === b || (a !== 'docx' && a !== 'pdf' && b !== 'docx' && b !== 'pdf' && b !== 'json' && a !== 'json');
@@ -191,7 +236,6 @@ async function validate(
       }),
     );
   }
-  const analysis = analyze(parsed, profile, options.now ?? new Date());
   issues.push(...analysis.issues);
   const result = report(parsed.format, issues);
   result.identity = analysis.identity;
@@ -205,6 +249,11 @@ async function validate(
     result.categoryName = analysis.category.name;
   }
   return result;
+}
+
+/** A report refusing the file with one issue (for callers that stop a validation from outside, e.g. at a deadline). */
+export function rejectionReport(bytes: Uint8Array, code: IssueCode, params: Params = {}): ValidationReport {
+  return report(formatOfRejection(bytes), [issue(code, params)]);
 }
 
 /** Validates one proposal file against a profile. Never throws: every problem is an issue of the report. */

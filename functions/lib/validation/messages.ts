@@ -49,14 +49,27 @@ const CATALOG: Record<IssueCode, Entry> = {
     hint: (p) => ({ id: String(p.fixId), en: String(p.fixEn) }),
   },
   FORMAT_EXTENSION_MISMATCH: {
-    severity: 'warning',
+    // Refused, not warned: reviewers download the file under its name, and a name that lies about the content
+    // makes their computer open it with the wrong program.
+    severity: 'error',
     message: (p) => ({
       id: `nama berkas berakhiran .${p.ext} tetapi isinya ${p.format}`,
       en: `the file name ends in .${p.ext} but the content is ${p.format}`,
     }),
     hint: (p) => ({
-      id: `Ganti ekstensi nama berkas menjadi .${p.expected} agar mudah dibuka pengulas.`,
-      en: `Rename the file to end in .${p.expected} so that reviewers can open it easily.`,
+      id: `Ganti ekstensi nama berkas menjadi .${p.expected} (sesuai isinya), lalu unggah lagi.`,
+      en: `Rename the file to end in .${p.expected} (what its content is), then upload it again.`,
+    }),
+  },
+  FORMAT_EXTENSION_UNKNOWN: {
+    severity: 'error',
+    message: (p) => ({
+      id: p.ext ? `ekstensi nama berkas .${p.ext} tidak diterima` : 'nama berkas tidak berekstensi',
+      en: p.ext ? `the file name extension .${p.ext} is not accepted` : 'the file name has no extension',
+    }),
+    hint: () => ({
+      id: 'Beri nama berkas dengan ekstensi sesuai isinya: .docx, .pdf, .md, .txt atau .json, lalu unggah lagi.',
+      en: 'Name the file with the extension of its content: .docx, .pdf, .md, .txt or .json, then upload it again.',
     }),
   },
   ENCODING_INVALID: {
@@ -97,6 +110,14 @@ const CATALOG: Record<IssueCode, Entry> = {
     }),
     hint: () => REMAKE,
   },
+  PDF_ACTIVE_CONTENT: {
+    severity: 'error',
+    message: (p) => ({ id: `PDF berisi ${p.whatId}`, en: `the PDF contains ${p.whatEn}` }),
+    hint: () => ({
+      id: 'Ekspor ulang PDF dari Word/LibreOffice (atau cetak ke PDF baru) tanpa lampiran, skrip, formulir isian atau tindakan otomatis; lampiran diunggah terpisah.',
+      en: 'Export the PDF again from Word/LibreOffice (or print it to a new PDF) without attachments, scripts, fillable forms or automatic actions; attachments are uploaded separately.',
+    }),
+  },
   DOCX_MACROS: {
     severity: 'error',
     message: () => ({
@@ -117,6 +138,25 @@ const CATALOG: Record<IssueCode, Entry> = {
     hint: () => ({
       id: 'Hapus kata sandi (Word: File > Info > Lindungi Dokumen > Enkripsi dengan Kata Sandi, kosongkan), simpan, lalu unggah lagi.',
       en: 'Remove the password (Word: File > Info > Protect Document > Encrypt with Password, clear it), save and upload again.',
+    }),
+  },
+  DOCX_EXTERNAL_CONTENT: {
+    severity: 'error',
+    message: (p) => ({
+      id: `dokumen Word memuat ${p.whatId} dari luar berkas (${p.target})`,
+      en: `the Word document loads ${p.whatEn} from outside the file (${p.target})`,
+    }),
+    hint: () => ({
+      id: 'Lepaskan tautan keluar: Word > Pengembang > Templat Dokumen (kosongkan templat), File > Info > Edit Tautan ke Berkas (putuskan tautan), sisipkan gambar/objek sebagai bagian dokumen; lalu simpan sebagai .docx baru.',
+      en: 'Remove the outside links: Word > Developer > Document Template (clear the template), File > Info > Edit Links to Files (break the links), insert pictures/objects into the document; then save as a new .docx.',
+    }),
+  },
+  DOCX_ACTIVE_CONTENT: {
+    severity: 'error',
+    message: (p) => ({ id: `dokumen Word berisi ${p.whatId}`, en: `the Word document contains ${p.whatEn}` }),
+    hint: () => ({
+      id: 'Hapus objek tersemat dan kontrol ActiveX (ganti dengan gambar atau teks biasa), lalu simpan sebagai .docx baru; lampiran diunggah terpisah.',
+      en: 'Remove embedded objects and ActiveX controls (use a picture or plain text instead), then save as a new .docx; attachments are uploaded separately.',
     }),
   },
   ARCHIVE_TOO_LARGE: {
@@ -153,8 +193,8 @@ const CATALOG: Record<IssueCode, Entry> = {
       en: `the document structure is too complex (${p.detailEn})`,
     }),
     hint: () => ({
-      id: 'Sederhanakan dokumen (hindari tabel di dalam tabel berlapis-lapis), simpan ulang, lalu unggah lagi.',
-      en: 'Simplify the document (avoid tables nested many levels deep), save it again and upload it again.',
+      id: 'Sederhanakan dokumen (hindari tabel di dalam tabel berlapis-lapis dan gambar vektor yang sangat rumit), simpan ulang atau ekspor ulang dari Word/LibreOffice, lalu unggah lagi.',
+      en: 'Simplify the document (avoid tables nested many levels deep and very complex vector drawings), save or export it again from Word/LibreOffice, and upload it again.',
     }),
   },
   FORM_INVALID: {
@@ -185,6 +225,17 @@ const CATALOG: Record<IssueCode, Entry> = {
     hint: (p) => ({
       id: `Gunakan salah satu kolom: ${p.options}.`,
       en: `Use one of the fields: ${p.options}.`,
+    }),
+  },
+  IDENTITY_TOO_LONG: {
+    severity: 'error',
+    message: (p) => ({
+      id: `${p.label} terlalu panjang (${p.length} karakter; maksimal ${p.max})`,
+      en: `${p.labelEn} is too long (${p.length} characters; at most ${p.max})`,
+    }),
+    hint: (p) => ({
+      id: `Tulis ${p.label} dalam satu baris, paling banyak ${p.max} karakter.`,
+      en: `Write the ${p.labelEn} on one line, at most ${p.max} characters.`,
     }),
   },
   EMAIL_INVALID: {

@@ -1,15 +1,88 @@
 /** Pure text helpers: heading keys, word counts, dates, contact checks. */
 import { normalizeName } from '../model';
 
-/** Removes inline Markdown marks (emphasis, code, links) keeping the visible text. */
+/**
+ * Replaces Markdown links and images (`[label](url)`, `![alt](src)`) by their label (a link without a label by
+ * its URL) in one left-to-right pass. A `[` without its `](...)` is skipped together with every `[` before
+ * the same `]`, so the cost stays linear (a pattern retried at each `[` is quadratic on `[[[[...`).
+ */
+function replaceLinks(value: string): string {
+  let out = '';
+  let from = 0;
+  let at = value.indexOf('[');
+  while (at >= 0) {
+    const close = value.indexOf(']', at + 1);
+    if (close < 0) break;
+    if (value[close + 1] !== '(') {
+      at = value.indexOf('[', close + 1);
+      continue;
+    }
+    const end = value.indexOf(')', close + 2);
+    if (end < 0) break;
+    const image = at > from && value[at - 1] === '!';
+    const label = value.slice(at + 1, close);
+    const url = value.slice(close + 2, end);
+    out += value.slice(from, image ? at - 1 : at);
+    out += image || label.trim() ? label : url;
+    from = end + 1;
+    at = value.indexOf('[', from);
+  }
+  return out + value.slice(from);
+}
+
+/** `<https://...>` autolinks become the bare URL (one pass, linear). */
+function replaceAutolinks(value: string): string {
+  let out = '';
+  let from = 0;
+  let at = value.indexOf('<');
+  while (at >= 0) {
+    const scheme = value.startsWith('http://', at + 1) ? 8 : value.startsWith('https://', at + 1) ? 9 : 0;
+    if (!scheme) {
+      at = value.indexOf('<', at + 1);
+      continue;
+    }
+    let end = at + scheme;
+    while (end < value.length && value[end] !== '>' && !/\s/.test(value[end] ?? '')) end++;
+    if (value[end] === '>' && end > at + scheme) {
+      out += value.slice(from, at) + value.slice(at + 1, end);
+      from = end + 1;
+      at = value.indexOf('<', from);
+    } else at = value.indexOf('<', end);
+  }
+  return out + value.slice(from);
+}
+
+const isMark = (c: string | undefined) => c === '*' || c === '_' || c === '`';
+
+/** Removes inline Markdown marks (emphasis, code, links) keeping the visible text. Linear in the length. */
 export function stripInlineMarkup(value: string): string {
-  return value
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]*)\]\(([^)]*)\)/g, (_m, label: string, url: string) => (label.trim() ? label : url))
-    .replace(/<(https?:\/\/[^>\s]+)>/g, '$1')
-    .replace(/(\*\*|__|\*|_|`|~~)(?=\S)([^*_`~]*?\S)\1/g, '$2')
-    .replace(/^[*_`]+|[*_`]+$/g, '')
-    .trim();
+  // Emphasis: an opening mark, text without marks ending in a non-space, the same mark. The text cannot
+  // cross another mark, so each attempt stops at the next mark: linear.
+  const text = replaceAutolinks(replaceLinks(value)).replace(
+    /(\*\*|__|\*|_|`|~~)(?=\S)([^*_`~]*?\S)\1/g,
+    '$2',
+  );
+  let start = 0;
+  let end = text.length;
+  while (start < end && isMark(text[start])) start++;
+  while (end > start && isMark(text[end - 1])) end--;
+  return text.slice(start, end).trim();
+}
+
+/** The text without a trailing parenthetical such as " (maks. 200 kata)" (no parentheses inside). */
+function dropTrailingParenthetical(text: string): string {
+  const trimmed = text.trimEnd();
+  if (!trimmed.endsWith(')')) return text;
+  const open = trimmed.lastIndexOf('(');
+  if (open < 0 || trimmed.lastIndexOf(')', trimmed.length - 2) > open) return text;
+  return trimmed.slice(0, open).trimEnd();
+}
+
+/** The text without trailing whitespace, colons, dots and dashes. */
+function dropTrailingPunctuation(text: string): string {
+  let end = text.length;
+  while (end > 0 && /[\s:.\-–—]/.test(text[end - 1] ?? '')) end--;
+  return text.slice(0, end);
 }
 
 /**
@@ -22,8 +95,8 @@ export function headingKey(value: string): string {
     .trim();
   text = text.replace(/^(?:bab|bagian|section|part)\s+(?=[0-9ivxlcdm]+\b)/i, '');
   text = text.replace(/^(?:\d+(?:\.\d+)*[.)]?|[A-Za-z][.)]|[IVXLCDM]+[.)])\s+/, '');
-  text = text.replace(/\s*\([^()]*\)\s*$/, '');
-  text = text.replace(/[\s:.\-–—]+$/, '');
+  text = dropTrailingParenthetical(text);
+  text = dropTrailingPunctuation(text);
   return normalizeName(text);
 }
 
@@ -128,7 +201,7 @@ export function isValidEmail(value: string): boolean {
  * parentheses are allowed. When several numbers are written ("0812... / (031) ..."), the first one counts.
  */
 export function isValidPhone(value: string): boolean {
-  const first = value.split(/\s*(?:[/,;]|\batau\b|\bor\b)\s*/i)[0] ?? '';
+  const first = (value.split(/[/,;]|\batau\b|\bor\b/i)[0] ?? '').trim();
   if (!/^[+\d\s().-]+$/.test(first)) return false;
   const digits = first.replace(/[\s().-]/g, '');
   return /^(?:\+62|62|0)\d{7,13}$/.test(digits);

@@ -9,12 +9,16 @@ export type IssueCode =
   | 'FILE_CORRUPT'
   | 'FORMAT_UNSUPPORTED'
   | 'FORMAT_EXTENSION_MISMATCH'
+  | 'FORMAT_EXTENSION_UNKNOWN'
   | 'ENCODING_INVALID'
   | 'PDF_NO_TEXT'
   | 'PDF_ENCRYPTED'
   | 'PDF_TIMEOUT'
+  | 'PDF_ACTIVE_CONTENT'
   | 'DOCX_MACROS'
   | 'DOCX_ENCRYPTED'
+  | 'DOCX_EXTERNAL_CONTENT'
+  | 'DOCX_ACTIVE_CONTENT'
   | 'ARCHIVE_TOO_LARGE'
   | 'ARCHIVE_UNSAFE_PATH'
   | 'XML_UNSAFE'
@@ -22,6 +26,7 @@ export type IssueCode =
   | 'FORM_INVALID'
   | 'IDENTITY_MISSING'
   | 'IDENTITY_UNRECOGNIZED'
+  | 'IDENTITY_TOO_LONG'
   | 'EMAIL_INVALID'
   | 'PHONE_INVALID'
   | 'VIDEO_NOT_YOUTUBE'
@@ -100,6 +105,20 @@ export interface ValidateOptions {
   declaredSize?: number;
   /** Time budget for reading a PDF, in milliseconds (default 15000). */
   pdfTimeoutMs?: number;
+  /**
+   * Time budget for the whole reading of a text, Markdown or JSON file and for the checks of any format, in
+   * milliseconds (default 15000), measured with `clock`.
+   */
+  timeBudgetMs?: number;
+  /** Milliseconds from any fixed origin (default performance.now): the clock the time budgets are measured on. */
+  clock?: () => number;
+}
+
+/** A time budget: `clock()` (milliseconds) must not pass `deadline`; `limitMs` is the whole budget, for messages. */
+export interface Budget {
+  clock: () => number;
+  deadline: number;
+  limitMs: number;
 }
 
 /** A document reduced to what validation needs: headings, paragraphs (one per line) and table rows. */

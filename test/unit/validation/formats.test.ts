@@ -66,10 +66,10 @@ describe('valid proposals in every format', () => {
     });
   });
 
-  it('detects the format from the content, not the extension, and warns about the wrong extension', async () => {
+  it('detects the format from the content, not the extension, and refuses a name that says another format', async () => {
     const report = await validateFixture('docx-named.pdf');
     expect(report.format).toBe('docx');
-    expect(report.valid).toBe(true);
+    expect(report.valid).toBe(false);
     expect(codes(report)).toEqual(['FORMAT_EXTENSION_MISMATCH']);
     expect(report.issues[0]?.message.en).toContain('.pdf');
     expect(report.issues[0]?.hint.id).toContain('.docx');

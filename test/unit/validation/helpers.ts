@@ -5,6 +5,8 @@ import { type ValidateOptions, validateDocument } from '../../../functions/lib/v
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const DOCUMENTS = join(ROOT, 'test/fixtures/documents');
+/** Hostile uploads written by scripts/make-fixtures.ts. */
+export const ATTACKS = join(ROOT, 'test/fixtures/attacks');
 /** Validation runs before the 2025-06-30 deadline in these tests. */
 export const NOW = new Date('2025-06-01T00:00:00Z');
 export const profile = loadProfile('kipp');
@@ -18,6 +20,14 @@ export function fixtureText(name: string): string {
 
 export function validateFixture(name: string, options: ValidateOptions = {}) {
   return validateDocument(fixture(name), profile, { now: NOW, fileName: name, ...options });
+}
+
+export function attack(name: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(ATTACKS, name)));
+}
+
+export function validateAttack(name: string, options: ValidateOptions = {}) {
+  return validateDocument(attack(name), profile, { now: NOW, fileName: name, ...options });
 }
 
 export function validateText(text: string, options: ValidateOptions = {}) {

@@ -8,7 +8,16 @@ import {
   validateDocument,
 } from '../../../functions/lib/validation';
 import { agencyIssues } from '../../../functions/lib/validation/eligibility';
-import { fixture, fixtureText, profile, umumWith, validateFixture, validateText } from './helpers';
+import { documentXml, rawDocx } from '../../../scripts/make-fixtures';
+import {
+  fixture,
+  fixtureText,
+  profile,
+  umumWith,
+  validateAttack,
+  validateFixture,
+  validateText,
+} from './helpers';
 
 const longSummary = () =>
   umumWith((t) => t.replace('## 1. Ringkasan\n', `## 1. Ringkasan\n\n${'kata '.repeat(134)}\n`));
@@ -57,7 +66,7 @@ describe('the one-line summary', () => {
     expect(reportSummary(await validateFixture('khusus.pdf'), 'id')).toBe(
       'Lolos validasi: kelompok Khusus, 5 bagian lengkap',
     );
-    const warned = await validateFixture('docx-named.pdf');
+    const warned = await validateText(`${fixtureText('umum.md')}\n## Ringkasan\n\nLagi.\n`);
     expect(reportSummary(warned, 'en')).toMatch(
       /^Passed validation: group Umum, all 7 sections present, with 1 warning: /,
     );
@@ -77,6 +86,22 @@ const SCENARIOS: Record<(typeof ISSUE_CODES)[number], () => Promise<Issue[]>> = 
   FILE_CORRUPT: async () => (await validateFixture('truncated.docx')).issues,
   FORMAT_UNSUPPORTED: async () => (await validateFixture('legacy.doc')).issues,
   FORMAT_EXTENSION_MISMATCH: async () => (await validateFixture('docx-named.pdf')).issues,
+  FORMAT_EXTENSION_UNKNOWN: async () => (await validateAttack('proposal.hta')).issues,
+  PDF_ACTIVE_CONTENT: async () => (await validateAttack('pdf-javascript.pdf')).issues,
+  DOCX_EXTERNAL_CONTENT: async () => (await validateAttack('docx-external-template.docx')).issues,
+  DOCX_ACTIVE_CONTENT: async () =>
+    (
+      await validateDocument(
+        rawDocx(documentXml(['x']), { 'word/embeddings/oleObject1.bin': new Uint8Array(8) }),
+        profile,
+      )
+    ).issues,
+  IDENTITY_TOO_LONG: async () =>
+    (
+      await validateText(
+        umumWith((t) => t.replace('| Judul | SEHATI', `| Judul | ${'Panjang '.repeat(60)}SEHATI`)),
+      )
+    ).issues,
   ENCODING_INVALID: async () => (await validateFixture('windows-1252.txt')).issues,
   PDF_NO_TEXT: async () => (await validateFixture('scanned.pdf')).issues,
   PDF_ENCRYPTED: async () => (await validateFixture('encrypted.pdf')).issues,
