@@ -6,7 +6,6 @@
  */
 import type { Text } from '../i18n';
 import type { FileFormat, IdentityFieldId } from '../profile';
-import type { IssueCode } from '../validation';
 
 export const GUIDE_TEXT = {
   title: { id: 'Panduan format proposal', en: 'Proposal format guide' },
@@ -38,6 +37,10 @@ export const GUIDE_TEXT = {
   filesDetected: {
     id: 'Format dikenali dari isi berkas, bukan dari namanya: DOCX yang diberi nama `.pdf` tetap dibaca sebagai DOCX, dengan peringatan agar namanya diganti.',
     en: "The format is recognised from the file's content, not its name: a DOCX named `.pdf` is still read as DOCX, with a warning to rename it.",
+  },
+  filesNamed: {
+    id: 'Format dikenali dari isi berkas, dan nama berkas harus berakhiran sesuai isinya ({extensions}): DOCX yang diberi nama `.pdf` ditolak dengan permintaan mengganti namanya, karena penilai membuka berkas menurut namanya.',
+    en: "The format is recognised from the file's content, and the file name must end as its content is ({extensions}): a DOCX named `.pdf` is refused with a request to rename it, since reviewers open the file by its name.",
   },
   filesRefused: {
     id: 'Tidak diterima: dokumen Word lama (`.doc`), Word dengan makro (`.docm`), foto atau gambar, PDF hasil pindaian tanpa teks, berkas yang dilindungi kata sandi, arsip ZIP, lembar kerja dan presentasi. Apa yang harus dilakukan untuk masing-masing ada pada daftar kode di nomor 5.',
@@ -255,17 +258,26 @@ export const PLACEHOLDERS: Record<string, Text> = {
   whatEn: { id: '[jenis berkas]', en: '[kind of file]' },
   agency: { id: '[kode instansi]', en: '[agency code]' },
   known: { id: '[nama terdaftar]', en: '[registered names]' },
+  max: { id: '[batas]', en: '[limit]' },
+  length: { id: '[jumlah karakter]', en: '[characters]' },
+  target: { id: '[alamat di luar berkas]', en: '[outside address]' },
 };
 
 /** What stands for a message parameter this table does not name yet. */
 export const GENERIC_PLACEHOLDER: Text = { id: '[…]', en: '[…]' };
 
-/** Placeholders that differ by code (the same parameter name meaning another thing). */
-export const CODE_PLACEHOLDERS: Partial<Record<IssueCode, Record<string, Text>>> = {
+/**
+ * Placeholders that differ by code (the same parameter name meaning another thing). Keyed by code as a string:
+ * an entry may name a code the catalogue does not hold yet.
+ */
+export const CODE_PLACEHOLDERS: Record<string, Record<string, Text>> = {
   IDENTITY_UNRECOGNIZED: { name: { id: '[label yang ditulis]', en: '[label written]' } },
   SECTION_UNRECOGNIZED: { name: { id: '[judul yang ditulis]', en: '[heading written]' } },
   ARCHIVE_UNSAFE_PATH: { name: { id: '[nama berkas]', en: '[file name]' } },
   INSTITUTION_NOT_OF_AGENCY: { name: { id: '[nama instansi]', en: '[agency name]' } },
+  PDF_ACTIVE_CONTENT: { whatId: { id: '[jenis isi]', en: '[kind of content]' } },
+  DOCX_ACTIVE_CONTENT: { whatId: { id: '[jenis isi]', en: '[kind of content]' } },
+  DOCX_EXTERNAL_CONTENT: { whatId: { id: '[jenis isi]', en: '[kind of content]' } },
 };
 
 /** The fix of FORMAT_UNSUPPORTED, which the check words by the kind of file it met. */

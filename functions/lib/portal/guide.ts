@@ -150,9 +150,22 @@ const FORMAT_NAMES: Record<FileFormat, Text> = {
   json: { id: 'JSON', en: 'JSON' },
 };
 
-/** Codes the check can only report for one format: left out when the profile does not accept it. */
-const CODE_FORMAT: Partial<Record<IssueCode, FileFormat>> = {
+/** The extension a file of each format is named with. */
+const EXTENSIONS: Record<FileFormat, string> = {
+  docx: 'docx',
+  pdf: 'pdf',
+  markdown: 'md',
+  text: 'txt',
+  json: 'json',
+};
+
+/**
+ * Codes the check can only report for one format: left out when the profile does not accept it. Keyed by code
+ * as a string: an entry may name a code the catalogue does not hold yet.
+ */
+const CODE_FORMAT: Record<string, FileFormat> = {
   PDF_NO_TEXT: 'pdf',
+  PDF_ACTIVE_CONTENT: 'pdf',
   PDF_ENCRYPTED: 'pdf',
   PDF_TIMEOUT: 'pdf',
   FORM_INVALID: 'json',
@@ -173,6 +186,8 @@ function describeCode(profile: Profile, code: IssueCode, lang: Lang) {
   });
   for (const [key, text] of Object.entries(PLACEHOLDERS)) params[key] = text[lang];
   for (const [key, text] of Object.entries(CODE_PLACEHOLDERS[code] ?? {})) params[key] = text[lang];
+  // whatId/whatEn are one parameter per language: the English message reads whatEn.
+  if (CODE_PLACEHOLDERS[code]?.whatId) params.whatEn = params.whatId ?? GENERIC_PLACEHOLDER[lang];
   const formats = profile.files.formats.map((f) => FORMAT_NAMES[f][lang]).join(', ');
   const sectionNames = unique(profile.groups.flatMap((g) => g.sections.map((s) => s.name)));
   const options: Partial<Record<IssueCode, string>> = {
@@ -182,7 +197,7 @@ function describeCode(profile: Profile, code: IssueCode, lang: Lang) {
     IDENTITY_UNRECOGNIZED: profile.identityFields.map((f) => f.labels[0] ?? f.id).join(', '),
   };
   params.options = options[code] ?? '';
-  params.max = formatBytes(profile.files.maxBytes);
+  if (code === 'FILE_TOO_LARGE') params.max = formatBytes(profile.files.maxBytes);
   const fix = FORMAT_UNSUPPORTED_FIX[lang].replace('{formats}', formats);
   params.fixId = fix;
   params.fixEn = fix;
@@ -269,7 +284,10 @@ function buildGuide(profile: Profile, lang: Lang, forDocs: boolean): Guide {
       p(t('filesAccepted')),
       { kind: 'list', items: profile.files.formats.map((f) => fillRuns(FORMAT_TEXT[f][lang])) },
       p(t('filesSize'), { max: formatBytes(profile.files.maxBytes) }),
-      p(t('filesDetected')),
+      // The catalogue says whether a name that contradicts the content is refused or only warned about.
+      issue('FORMAT_EXTENSION_MISMATCH').severity === 'error'
+        ? p(t('filesNamed'), { extensions: profile.files.formats.map((f) => `.${EXTENSIONS[f]}`).join(', ') })
+        : p(t('filesDetected')),
       p(t('filesRefused')),
     ],
   };
@@ -571,7 +589,7 @@ function blockMd(block: Block): string {
     }
     case 'table':
       return [
-        `| ${block.head.map(mdText).join(' | ')} |`,
+        `| ${block.head.map((h) => mdText(h, true)).join(' | ')} |`,
         `|${block.head.map(() => '---|').join('')}`,
         ...block.rows.map((row) => `| ${row.map((cell) => inlineMd(cell, true)).join(' | ')} |`),
       ].join('\n');
