@@ -53,7 +53,10 @@ describe('the pipeline on the local runtime', () => {
     );
     const mail = await driver.emails();
     expect(
-      mail.some((m) => m.destination.to.includes(view?.contactEmail ?? '-') && /SEHATI/.test(m.subject)),
+      // The receipt goes to the agency's registered contact (examples/agencies.csv), not the document's Email.
+      mail.some(
+        (m) => m.destination.to.includes('inovasi.surabaya@example.go.id') && /SEHATI/.test(m.subject),
+      ),
     ).toBe(true);
   });
 
@@ -63,7 +66,9 @@ describe('the pipeline on the local runtime', () => {
     const view = await driver.store.view(id);
     expect(view?.status).toBe('REJECTED');
     expect(view?.reason).toMatch(/Ringkasan melebihi 200 kata/);
-    const email = (await driver.emails()).find((m) => m.destination.to.includes(view?.contactEmail ?? '-'));
+    const email = (await driver.emails()).find((m) =>
+      m.destination.to.includes('inovasi.bandung@example.go.id'),
+    );
     expect(email?.subject).toMatch(/perlu diperbaiki/);
     expect(email?.body.text).toMatch(/Ringkasan/);
     expect(view?.reviews).toHaveLength(0);
