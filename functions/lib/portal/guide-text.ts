@@ -22,6 +22,10 @@ export const GUIDE_TEXT = {
     id: 'Sebelum mengirim, periksa draf Anda di portal pengusul: buka portal dari tautan undangan di email instansi Anda, pilih **Periksa draf**, lalu pilih berkasnya. Laporan muncul seketika (setiap masalah beserta cara memperbaikinya, dan jumlah kata setiap bagian terhadap batasnya); tidak ada yang terkirim. Pemeriksaan yang sama dijalankan lagi ketika Anda mengirim proposal.',
     en: "Before you submit, check your draft on the submitters' portal: open the portal from the invitation link in your agency's email, choose **Check a draft** (Periksa draf), then choose the file. The report appears at once (every problem with how to fix it, and the words of each section against its limit); nothing is submitted. The very same check runs again when you submit the proposal.",
   },
+  portalLimits: {
+    id: 'Setiap instansi dapat memeriksa paling banyak **{drafts} draf** dan mengirim paling banyak **{submissions} proposal** per jam. Formulir unggah berlaku {minutes} menit sejak halamannya dibuka; setelah itu muat ulang halaman.',
+    en: 'Each agency can check at most **{drafts} drafts** and submit at most **{submissions} proposals** an hour. An upload form works for {minutes} minutes after its page opens; after that, reload the page.',
+  },
   templates: {
     id: 'Templat yang lolos pemeriksaan, satu untuk setiap kelompok, dapat diunduh di beranda portal. Mulailah dari templat kelompok Anda.',
     en: "Templates that pass the check, one for each group, can be downloaded from the portal's home page. Start from the one of your group.",

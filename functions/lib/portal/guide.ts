@@ -274,6 +274,11 @@ function buildGuide(profile: Profile, lang: Lang, forDocs: boolean): Guide {
     p(t('intro'), { competition: profile.name }),
     p(t('deadline'), { deadline }),
     p(t('checkDraft')),
+    p(t('portalLimits'), {
+      drafts: profile.portal.draftsPerHour,
+      submissions: profile.portal.submissionsPerHour,
+      minutes: profile.portal.formMinutes,
+    }),
     p(t('templates')),
   ];
 

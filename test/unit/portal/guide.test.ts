@@ -273,18 +273,23 @@ describe('the guide follows the profile', () => {
     );
   });
 
-  it('shows a changed deadline, time zone, quota and minimum age', () => {
+  it('shows a changed deadline, time zone, quota, minimum age and upload limits', () => {
     const changed = variant((json) => {
       json.submissionDeadline = '2026-03-31';
       json.timeZone = 'Asia/Makassar';
       const umum = json.groups[0] as { quotaPerInstitution: number; minAgeYears: number };
       umum.quotaPerInstitution = 7;
       umum.minAgeYears = 1.5;
+      json.portal = { linkMarginDays: 30, formMinutes: 20, draftsPerHour: 12, submissionsPerHour: 3 };
     });
     const page = renderGuide(changed, 'id');
     expect(page).toContain('<strong>Selasa, 31 Maret 2026 pukul 23.59 WITA</strong>');
     expect(page).toContain('paling banyak <strong>7 proposal</strong>');
     expect(page).toMatch(/minimal <strong>1,5 tahun<\/strong>[\s\S]*?<strong>30 September 2024<\/strong>/);
+    expect(page).toContain(
+      'paling banyak <strong>12 draf</strong> dan mengirim paling banyak <strong>3 proposal</strong> per jam',
+    );
+    expect(page).toContain('Formulir unggah berlaku 20 menit');
   });
 });
 
