@@ -43,7 +43,6 @@ const TAGS = new Set([
   'span',
   'strong',
   'code',
-  'pre',
   'br',
 ]);
 const ATTRIBUTES = new Set(['class', 'lang', 'id', 'href', 'hreflang', 'aria-label']);
