@@ -12,10 +12,10 @@ import { INDEXES, type IndexName, UPLOAD_PREFIX } from '../functions/lib/contrac
 import { longestReviewDays, PROFILE_METADATA_KEY, type Profile } from '../functions/lib/profile';
 import type { StageConfig } from './config';
 import { ProjectFunction } from './constructs/lambda';
-import { SubmittersPortal } from './constructs/portal';
-import { API_THROTTLE, INTAKE_TIMEOUT } from './limits';
 import { Observability } from './constructs/observability';
 import { ReviewPipeline } from './constructs/pipeline';
+import { SubmittersPortal } from './constructs/portal';
+import { API_THROTTLE, INTAKE_TIMEOUT } from './limits';
 import type { StatefulStack } from './stateful-stack';
 
 /**
@@ -56,6 +56,10 @@ export class StatelessStack extends Stack {
       // The bundles carry the profile itself; the id names it in logs and errors.
       PROFILE: profile.id,
     };
+    // When submissions close, where the deployment says so (else the profile's deadline): intake and the portal.
+    const season: Record<string, string> = config.submissionsCloseAt
+      ? { SUBMISSIONS_CLOSE_AT: config.submissionsCloseAt }
+      : {};
     // What the mail adapter reads; OPS_EMAIL only for the functions that write to ops.
     const sender = {
       SENDER_EMAIL: config.senderEmail,
@@ -90,7 +94,9 @@ export class StatelessStack extends Stack {
     const tableAccess = (fn: IFunction, access: TableAccess) => {
       const statement = new PolicyStatement({
         effect: Effect.ALLOW,
-        actions: [...access.items, ...(access.queryTable ? ['Query' as const] : [])].map((a) => `dynamodb:${a}`),
+        actions: [...access.items, ...(access.queryTable ? ['Query' as const] : [])].map(
+          (a) => `dynamodb:${a}`,
+        ),
         resources: [data.table.tableArn],
       });
       fn.addToRolePolicy(statement);
@@ -147,7 +153,11 @@ export class StatelessStack extends Stack {
     const assign = make('Assign', 'assign', 'Reserves conflict-free reviewers for a proposal', common, {
       timeout: Duration.minutes(1),
     });
-    tableAccess(assign, { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queryTable: true, queryIndexes: [INDEXES.listings] });
+    tableAccess(assign, {
+      items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
+      queryTable: true,
+      queryIndexes: [INDEXES.listings],
+    });
 
     const waitForOps = make(
       'WaitForOps',
@@ -227,6 +237,7 @@ export class StatelessStack extends Stack {
       'Registers each uploaded proposal and starts its review pipeline',
       {
         ...common,
+        ...season,
         STATE_MACHINE_ARN: stateMachine.stateMachineArn,
       },
       { timeout: INTAKE_TIMEOUT },
@@ -253,7 +264,10 @@ export class StatelessStack extends Stack {
       },
       { internetFacing: true },
     );
-    tableAccess(review, { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queryIndexes: [INDEXES.byReviewId] });
+    tableAccess(review, {
+      items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
+      queryIndexes: [INDEXES.byReviewId],
+    });
     readUploads(review);
     data.signingSecret.grantRead(review);
     stateMachine.grantTaskResponse(review);
@@ -301,7 +315,7 @@ export class StatelessStack extends Stack {
       api: this.api,
       data,
       profile,
-      environment: common,
+      environment: { ...common, ...season },
       baseUrl: portalBaseUrl,
       logRetention,
       removalPolicy,
@@ -321,7 +335,10 @@ export class StatelessStack extends Stack {
         SIGNING_SECRET_ARN: data.signingSecret.secretArn,
       },
     );
-    tableAccess(reminders, { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], queryIndexes: [INDEXES.listings] });
+    tableAccess(reminders, {
+      items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
+      queryIndexes: [INDEXES.listings],
+    });
     data.signingSecret.grantRead(reminders);
     stateMachine.grantTaskResponse(reminders);
     reminders.addToRolePolicy(sesSend);

@@ -6,6 +6,12 @@
  *   review-invite-phone.png    the invitation page on a phone (390x844, device scale 2)
  *   review-form-phone.png      the score form on a phone, criteria filled in
  *   review-receipt-phone.png   the receipt after submitting, on a phone
+ *   portal-email.png           an agency's invitation to the submitters' portal
+ *   portal-home-phone.png      the portal's home on a phone
+ *   portal-check-phone.png     "check a draft": the file chooser form
+ *   portal-report-phone.png    the report of a draft with errors, each with its fix
+ *   portal-receipt-phone.png   the receipt of a submission, following its status
+ *   portal-guide-desktop.png   the submitters' guide, generated from the profile
  * The runtime is started and stopped by the script; nothing outside 127.0.0.1 is opened.
  */
 import { mkdirSync } from 'node:fs';
@@ -13,6 +19,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chooseScore, launchChromium, loopbackContext } from '../local/browser';
+import { EXAMPLES_DIR } from '../local/driver';
+import { PortalJourney } from '../local/portal-journey';
 import type { Journey } from '../local/review-journey';
 import { startJourney, taskEmails } from '../local/review-journey';
 
@@ -86,6 +94,46 @@ try {
   await page.locator('form:has(input[name="action"][value="submit"]) button[type="submit"]').click();
   await page.locator('[role="status"]').waitFor();
   await shoot(page, 'review-receipt-phone.png', true);
+
+  say("Inviting two example agencies to the submitters' portal ...");
+  await driver.importAgencies();
+  const portal = new PortalJourney(driver);
+  const links = await portal.invite(['pemkot-bandung', 'pemkab-sleman']);
+  const invitation = (await driver.emails()).find((e) =>
+    e.body.text?.includes(links.get('pemkab-sleman') ?? '-'),
+  );
+  if (!invitation?.body.html) throw new Error('The invitation email has no HTML part');
+  await mailPage.setContent(invitation.body.html, { waitUntil: 'load' });
+  await shoot(mailPage, 'portal-email.png', true);
+
+  const agency = await phone.newPage();
+  await agency.goto(links.get('pemkab-sleman') ?? '');
+  await shoot(agency, 'portal-home-phone.png', true);
+  await agency.goto(portal.url(links.get('pemkab-sleman') ?? '', '/check'));
+  await shoot(agency, 'portal-check-phone.png', true);
+  // A draft with errors: the report with each fix (the example whose summary is over its limit).
+  const bandung = await phone.newPage();
+  await bandung.goto(portal.url(links.get('pemkot-bandung') ?? '', '/check'));
+  await bandung
+    .locator('input[type="file"]')
+    .setInputFiles(join(EXAMPLES_DIR, 'proposals', '06-dp3a-bandung-ringkasan-panjang.md'));
+  await bandung.locator('button[type="submit"]').click();
+  await bandung.waitForURL(/\/portal\/draft\?/);
+  await shoot(bandung, 'portal-report-phone.png', true);
+  // A valid DOCX submitted from its report, then the receipt once the pipeline has it in review.
+  await agency
+    .locator('input[type="file"]')
+    .setInputFiles(join(EXAMPLES_DIR, 'proposals', '02-disdik-sleman-replikasi.docx'));
+  await agency.locator('button[type="submit"]').click();
+  await agency.waitForURL(/\/portal\/draft\?/);
+  await agency.locator('form[method="post"] button[type="submit"]').click();
+  await agency.waitForURL(/\/portal\/receipt\?/);
+  await journey.runtime.settle();
+  await agency.reload();
+  await shoot(agency, 'portal-receipt-phone.png', true);
+  const guide = await desktop.newPage();
+  await guide.goto(portal.url(links.get('pemkab-sleman') ?? '', '/guide'));
+  await shoot(guide, 'portal-guide-desktop.png', false);
   say('Done.');
 } catch (error) {
   process.exitCode = 1;

@@ -53,12 +53,10 @@ export interface SubmittersPortalProps {
   api: HttpApi;
   data: StatefulStack;
   profile: Profile;
-  /** Environment every function gets (table, profile id). */
+  /** Environment of the function: what every function gets (table, profile id), and the season's close. */
   environment: Record<string, string>;
   /** Absolute URL of the portal's home: the upload forms send the browser back below it. */
   baseUrl: string;
-  /** When submissions close, if the deployment states it (else the profile's deadline). */
-  submissionsCloseAt?: string;
   logRetention: RetentionDays;
   removalPolicy: RemovalPolicy;
   tableAccess: (fn: IFunction, access: TableAccess) => void;
@@ -84,7 +82,6 @@ export class SubmittersPortal extends Construct {
         BUCKET_NAME: data.bucket.bucketName,
         SIGNING_SECRET_ARN: data.signingSecret.secretArn,
         PORTAL_BASE_URL: props.baseUrl,
-        ...(props.submissionsCloseAt ? { SUBMISSIONS_CLOSE_AT: props.submissionsCloseAt } : {}),
       },
       profile: props.profile,
       // A draft check parses the file (PDF text extraction is the heaviest), as Validate does.
