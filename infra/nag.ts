@@ -80,12 +80,6 @@ export const WILDCARD_ALLOWANCES: readonly WildcardAllowance[] = [
       'Step Functions execution logging uses CloudWatch Logs vended log delivery, whose APIs support no resource-level permissions.',
   },
   {
-    finding: /^Resource::.+\/index\/\*$/,
-    statement: (s) => s.actions.every((action) => action.startsWith('dynamodb:')),
-    reason:
-      "Table.grantReadWriteData covers the table's own global secondary indexes (GSI1-3 are queried); no other table.",
-  },
-  {
     finding: /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/,
     statement: only(['lambda:InvokeFunction']),
     reason:

@@ -1,7 +1,8 @@
 /**
  * Reads the synthesized CloudFormation templates and resolves intrinsic functions (Ref, Fn::GetAtt, Fn::Join,
- * Fn::Sub, Fn::Select, Fn::Split, Fn::ImportValue) to local names and ARNs, so the local runtime can create what
- * the templates declare and give each Lambda the environment the template gives it.
+ * Fn::Sub, Fn::Select, Fn::Split, Fn::ImportValue, Fn::GetStackOutput) to local names and ARNs, so the local runtime
+ * can create what the templates declare and give each Lambda the environment the template gives it. The Logic
+ * stack reads the Data stack's values with Fn::GetStackOutput (CDK's weak cross-stack references).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -185,6 +186,18 @@ export class TemplateResolver {
     throw new Error(`Fn::ImportValue: no stack exports ${exportName}`);
   }
 
+  /**
+   * The value of output `outputName` of the stack named `stackName` (Fn::GetStackOutput, which CDK writes for a
+   * weak cross-stack reference). Only the stacks of this assembly are known: another region or account is not.
+   */
+  stackOutput(stackName: string, outputName: string): unknown {
+    const producer = this.stacks.find((candidate) => candidate.stackName === stackName);
+    if (!producer) throw new Error(`Fn::GetStackOutput: no stack named ${stackName} in this assembly`);
+    const output = producer.outputs[outputName];
+    if (!output) throw new Error(`Fn::GetStackOutput: stack ${stackName} has no output ${outputName}`);
+    return this.resolve(producer, output.Value);
+  }
+
   /** Resolves intrinsic functions in a template value. */
   resolve(stack: StackTemplate, value: unknown): unknown {
     if (Array.isArray(value)) return value.map((item) => this.resolve(stack, item));
@@ -213,6 +226,13 @@ export class TemplateResolver {
         }
         case 'Fn::ImportValue':
           return this.importValue(String(this.resolve(stack, arg)));
+        case 'Fn::GetStackOutput': {
+          const { StackName, OutputName } = (arg ?? {}) as { StackName?: unknown; OutputName?: unknown };
+          return this.stackOutput(
+            String(this.resolve(stack, StackName)),
+            String(this.resolve(stack, OutputName)),
+          );
+        }
         case 'Fn::Sub': {
           const [text, vars] = Array.isArray(arg)
             ? (arg as [string, Record<string, unknown>])

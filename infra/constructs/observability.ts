@@ -41,7 +41,18 @@ export const BUSINESS_METRICS = [
   { name: 'ReviewTasksDeclined', emittedBy: ['review-api', 'reassign'], title: 'Review tasks declined' },
   { name: 'ReviewTasksTimedOut', emittedBy: ['reminders', 'reassign'], title: 'Review tasks timed out' },
   { name: 'RemindersSent', emittedBy: ['reminders'], title: 'Reminders sent' },
+  {
+    name: 'EmailsUndelivered',
+    emittedBy: ['notify', 'send-review-task', 'reminders'],
+    title: 'Emails SES would not take',
+  },
 ] as const;
+
+/**
+ * Emails SES refused (sandbox, rejected, quota) or kept failing: each one is recorded on its proposal, and ops hear
+ * of it through this alarm (SNS, so it reaches them even when SES is what fails).
+ */
+export const UNDELIVERED_EMAILS = BUSINESS_METRICS.find((m) => m.name === 'EmailsUndelivered');
 
 export const VALIDATION_DURATION = { name: 'ValidationDuration', emittedBy: 'validate' } as const;
 
@@ -216,6 +227,16 @@ export class Observability extends Construct {
       'SES complaint rate above 0.1 %: AWS may pause sending; check what was sent.',
       SES_COMPLAINT_RATE_THRESHOLD,
     );
+
+    for (const entry of UNDELIVERED_EMAILS?.emittedBy ?? []) {
+      if (!known.has(serviceOf(entry))) continue;
+      alarm(
+        `EmailsUndelivered${entry.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}Alarm`,
+        business('EmailsUndelivered', serviceOf(entry), `EmailsUndelivered (${entry})`),
+        `SES would not take an email sent by ${entry} (sandbox recipient, rejected message, daily quota spent, ` +
+          'or failing through every retry): the proposal history says which; fix SES, then resend or tell the person.',
+      );
+    }
 
     const duration = (statistic: string) =>
       business(VALIDATION_DURATION.name, serviceOf(VALIDATION_DURATION.emittedBy), statistic, statistic);

@@ -37,13 +37,31 @@ export interface PipelineProps {
   functions: PipelineFunctions;
   logRetention: RetentionDays;
   removalPolicy: RemovalPolicy;
+  /**
+   * Name of the execution log group: under `/aws/vendedlogs/`, so Step Functions' log delivery does not add each
+   * group to the account's CloudWatch Logs resource policy (5,120 characters, shared by every stage).
+   */
+  logGroupName: string;
   /** Safety net on a reviewer's task, beyond the longest extended deadline (reminders end overdue tasks first). */
   reviewTaskTimeout: Duration;
   /** How long a proposal may wait for ops to find reviewers before it is failed. */
   opsWaitTimeout: Duration;
 }
 
-/** Errors a Lambda may throw for a passing cause (throttling, a lost race): retried with full jitter. */
+/**
+ * Lambda refused the invocation for want of concurrency (a flood on the public API, a deadline-day burst): retried
+ * for over half an hour with full jitter, longer than such a throttle realistically lasts, before the proposal
+ * fails. The sum of the capped intervals is what `test/infra/state-machine.test.ts` holds against.
+ */
+export const THROTTLE_RETRY = {
+  errors: ['Lambda.TooManyRequestsException'],
+  interval: Duration.seconds(5),
+  backoffRate: 2,
+  maxAttempts: 12,
+  maxDelay: Duration.minutes(5),
+} as const;
+
+/** Errors a Lambda may throw for a passing cause (a service fault, a lost race, throttling inside the handler). */
 export const TRANSIENT_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
@@ -53,6 +71,11 @@ export const TRANSIENT_ERRORS = [
   'Lambda.Unknown',
   ROUTED_ERRORS.transient,
 ];
+
+/** The transient errors the short retrier takes (Lambda's throttling has THROTTLE_RETRY). */
+const SHORT_RETRY_ERRORS = TRANSIENT_ERRORS.filter(
+  (error) => !THROTTLE_RETRY.errors.includes(error as never),
+);
 
 /**
  * The proposal's journey: Validate -> (Rejected | AssignReviewers -> [WaitForOps] -> review tasks -> Aggregate ->
@@ -65,6 +88,16 @@ export class ReviewPipeline extends Construct {
     super(scope, id);
     const fns = props.functions;
     const quickTask = Timeout.duration(Duration.minutes(2));
+
+    const retryThrottles = (task: LambdaInvoke) =>
+      task.addRetry({
+        errors: [...THROTTLE_RETRY.errors],
+        interval: THROTTLE_RETRY.interval,
+        backoffRate: THROTTLE_RETRY.backoffRate,
+        maxAttempts: THROTTLE_RETRY.maxAttempts,
+        maxDelay: THROTTLE_RETRY.maxDelay,
+        jitterStrategy: JitterType.FULL,
+      });
 
     const invoke = (
       name: string,
@@ -80,8 +113,10 @@ export class ReviewPipeline extends Construct {
         taskTimeout: quickTask,
         retryOnServiceExceptions: false,
       });
+      // The first retrier that names an error applies: Lambda's own throttling gets the long one.
+      retryThrottles(task);
       task.addRetry({
-        errors: TRANSIENT_ERRORS,
+        errors: SHORT_RETRY_ERRORS,
         interval: Duration.seconds(2),
         maxAttempts: 5,
         backoffRate: 2,
@@ -112,13 +147,30 @@ export class ReviewPipeline extends Construct {
         '$.validation',
       ),
     );
-    const notifyRejected = catchAll(
-      invoke('NotifyRejected', fns.notify, { kind: 'rejected', ...proposalId }, JsonPath.DISCARD),
-    ).next(new Succeed(this, 'Rejected'));
+    // A submitter's notice never fails the proposal: a refusal SES will not lift soon is recorded by Notify
+    // itself; a passing fault that outlasts the retries goes to `<notice>Undelivered`, which records it on the
+    // proposal, reports it to ops and goes on where the notice would have.
+    const notice = (name: string, kind: 'received' | 'rejected' | 'result') => {
+      const task = invoke(name, fns.notify, { kind, ...proposalId }, JsonPath.DISCARD);
+      const undelivered = catchAll(
+        invoke(
+          `${name}Undelivered`,
+          fns.notify,
+          { kind: 'undelivered', notice: kind, ...proposalId, 'error.$': '$.noticeError' },
+          JsonPath.DISCARD,
+        ),
+      );
+      task.addCatch(undelivered, { errors: TRANSIENT_ERRORS, resultPath: '$.noticeError' });
+      catchAll(task);
+      return { task, undelivered };
+    };
+    const rejectedEnd = new Succeed(this, 'Rejected');
+    const rejectedNotice = notice('NotifyRejected', 'rejected');
+    rejectedNotice.undelivered.next(rejectedEnd);
+    const notifyRejected = rejectedNotice.task.next(rejectedEnd);
 
-    const notifyReceived = catchAll(
-      invoke('NotifyReceived', fns.notify, { kind: 'received', ...proposalId }, JsonPath.DISCARD),
-    );
+    const receivedNotice = notice('NotifyReceived', 'received');
+    const notifyReceived = receivedNotice.task;
     const assign = catchAll(invoke('AssignReviewers', fns.assign, proposalId, '$.assignment'));
 
     const waitForOps = new LambdaInvoke(this, 'WaitForOps', {
@@ -133,8 +185,9 @@ export class ReviewPipeline extends Construct {
       taskTimeout: Timeout.duration(props.opsWaitTimeout),
       retryOnServiceExceptions: false,
     });
+    retryThrottles(waitForOps);
     waitForOps.addRetry({
-      errors: TRANSIENT_ERRORS,
+      errors: SHORT_RETRY_ERRORS,
       interval: Duration.seconds(2),
       maxAttempts: 5,
       backoffRate: 2,
@@ -154,8 +207,9 @@ export class ReviewPipeline extends Construct {
       taskTimeout: Timeout.duration(props.reviewTaskTimeout),
       retryOnServiceExceptions: false,
     });
+    retryThrottles(sendReviewTask);
     sendReviewTask.addRetry({
-      errors: TRANSIENT_ERRORS,
+      errors: SHORT_RETRY_ERRORS,
       interval: Duration.seconds(2),
       maxAttempts: 5,
       backoffRate: 2,
@@ -190,15 +244,17 @@ export class ReviewPipeline extends Construct {
     reviewTasks.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
 
     const aggregate = catchAll(invoke('Aggregate', fns.aggregate, proposalId, '$.result'));
-    const notifyResult = catchAll(
-      invoke('NotifyResult', fns.notify, { kind: 'result', ...proposalId }, JsonPath.DISCARD),
-    ).next(new Succeed(this, 'Reviewed'));
+    const reviewedEnd = new Succeed(this, 'Reviewed');
+    const resultNotice = notice('NotifyResult', 'result');
+    resultNotice.undelivered.next(reviewedEnd);
+    const notifyResult = resultNotice.task.next(reviewedEnd);
 
     const definition = validate.next(
       new Choice(this, 'IsValid')
         .when(Condition.booleanEquals('$.validation.valid', true), notifyReceived.next(assign))
         .otherwise(notifyRejected),
     );
+    receivedNotice.undelivered.next(assign);
     assign.next(
       new Choice(this, 'HasReviewers')
         .when(Condition.booleanEquals('$.assignment.complete', true), reviewTasks)
@@ -213,6 +269,7 @@ export class ReviewPipeline extends Construct {
     );
 
     const logGroup = new LogGroup(this, 'Logs', {
+      logGroupName: props.logGroupName,
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });

@@ -22,8 +22,6 @@ const DEPARTURES: Record<string, { value: unknown; reason: string }> = {
       'the project opts out of CDK telemetry (cli-telemetry: false); this flag widens the usage data sent',
   },
 };
-/** Flags whose value another change decides (cross-stack references between the data and logic stacks). */
-const DECIDED_ELSEWHERE = new Set(['@aws-cdk/core:defaultCrossStackReferences']);
 
 let built: BuiltApp;
 beforeAll(() => {
@@ -34,7 +32,6 @@ describe('feature flags', () => {
   it('sets every flag aws-cdk-lib recommends, departing from it only where a reason is written down', () => {
     const context = cdkContext as Record<string, unknown>;
     for (const [flag, value] of Object.entries(recommended)) {
-      if (DECIDED_ELSEWHERE.has(flag)) continue;
       expect(context, `cdk.json sets ${flag}`).toHaveProperty([flag]);
       expect(context[flag], flag).toEqual(DEPARTURES[flag]?.value ?? value);
     }

@@ -68,7 +68,9 @@ describe('cdk-nag AwsSolutions checks', () => {
     ]) {
       expect(ids, expected).toContain(expected);
     }
-    expect([...ids].some((id) => /^AwsSolutions-IAM5\[Resource::.+\/index\/\*\]$/.test(id))).toBe(true);
+    // Roles name the indexes they query: no index wildcard is left to accept.
+    expect([...ids].some((id) => /^AwsSolutions-IAM5\[Resource::.+\/index\/\*\]$/.test(id))).toBe(false);
+    expect([...ids].some((id) => /identity\/\*\]$/.test(id))).toBe(true);
     // The project's own Lambda roles no longer use the AWS managed basic execution policy.
     const managed = nag.filter((a) => a.id.startsWith('AwsSolutions-IAM4'));
     expect(managed.map((a) => a.path)).toEqual([
@@ -149,11 +151,18 @@ describe('wildcard allowances', () => {
     expect(allowanceFor('Resource::*', [statement('dynamodb:Query', '*')])).toBeUndefined();
   });
 
-  it('accept table indexes for DynamoDB actions only', () => {
-    expect(allowanceFor('Resource::T/index/*', [statement('dynamodb:Query', 'T/index/*')])).toMatch(
-      /secondary/,
+  it('accept no index wildcard: a role names the indexes it queries', () => {
+    expect(allowanceFor('Resource::T/index/*', [statement('dynamodb:Query', 'T/index/*')])).toBeUndefined();
+  });
+
+  it('accept any SES identity only for sending, and only with the sender condition', () => {
+    const finding = 'Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*';
+    const condition = { StringEquals: { 'ses:FromAddress': 'a@b.id' } };
+    expect(allowanceFor(finding, [statement(['ses:SendEmail', 'ses:SendRawEmail'], 'x', condition)])).toMatch(
+      /sandbox/,
     );
-    expect(allowanceFor('Resource::T/index/*', [statement('s3:GetObject', 'T/index/*')])).toBeUndefined();
+    expect(allowanceFor(finding, [statement('ses:SendEmail', 'x')])).toBeUndefined();
+    expect(allowanceFor(finding, [statement('ses:DeleteIdentity', 'x', condition)])).toBeUndefined();
   });
 
   it('accept SES configuration sets only with the sender condition', () => {

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BUSINESS_METRICS,
   METRICS_NAMESPACE,
+  UNDELIVERED_EMAILS,
   VALIDATION_DURATION,
 } from '../../infra/constructs/observability';
 import {
@@ -73,7 +74,9 @@ describe('alarm topic', () => {
 
 describe('alarms', () => {
   it('all notify ops on the topic, when they fire and when they clear', () => {
-    expect(alarms.length).toBe(16);
+    // Five pipeline-wide alarms, one per function on its errors, one per sender of undeliverable emails.
+    const functionCount = resourcesOfType(built.logicTemplate, 'AWS::Lambda::Function').length;
+    expect(alarms.length).toBe(5 + functionCount + (UNDELIVERED_EMAILS?.emittedBy.length ?? 0));
     for (const alarm of alarms) {
       expect(alarm.AlarmActions, String(alarm.MetricName)).toEqual([{ Ref: topicId }]);
       expect(alarm.OKActions, String(alarm.MetricName)).toEqual([{ Ref: topicId }]);
@@ -96,6 +99,16 @@ describe('alarms', () => {
           ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         }),
       ]);
+    }
+  });
+
+  it('tell ops of every email SES would not take, per sending function', () => {
+    const undelivered = alarmsOn('EmailsUndelivered');
+    expect(undelivered.map((a) => (a.Dimensions as { Value: string }[])[0]?.Value).sort()).toEqual(
+      ['proposals-notify', 'proposals-reminders', 'proposals-send-review-task'].sort(),
+    );
+    for (const alarm of undelivered) {
+      expect(alarm).toMatchObject({ Namespace: METRICS_NAMESPACE, Threshold: 1, Statistic: 'Sum' });
     }
   });
 
@@ -181,7 +194,8 @@ describe('dashboard', () => {
       ['ExecutionsFailed', 'ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsTimedOut'].sort(),
     );
     expect(names('AWS/SQS')).toEqual(['ApproximateNumberOfMessagesVisible']);
-    expect(names('AWS/Lambda')).toEqual(Array(11).fill('Errors'));
+    const functionCount = resourcesOfType(built.logicTemplate, 'AWS::Lambda::Function').length;
+    expect(names('AWS/Lambda')).toEqual(Array(functionCount).fill('Errors'));
     expect(names('AWS/SES').sort()).toEqual(['Reputation.BounceRate', 'Reputation.ComplaintRate']);
     const titles = widgets.map((w) => w.properties.title).filter(Boolean);
     expect(titles).toContain('Validation duration (ms)');

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TRANSIENT_ERRORS } from '../../infra/constructs/pipeline';
+import { THROTTLE_RETRY, TRANSIENT_ERRORS } from '../../infra/constructs/pipeline';
 import { type BuiltApp, buildApp, type Json, properties, render, resourcesOfType } from './support';
 
 interface State extends Json {
@@ -75,8 +75,10 @@ describe('review pipeline state machine', () => {
         'Validate',
         'IsValid',
         'NotifyRejected',
+        'NotifyRejectedUndelivered',
         'Rejected',
         'NotifyReceived',
+        'NotifyReceivedUndelivered',
         'AssignReviewers',
         'HasReviewers',
         'WaitForOps',
@@ -88,6 +90,7 @@ describe('review pipeline state machine', () => {
         'Aggregate',
         'EnoughReviews',
         'NotifyResult',
+        'NotifyResultUndelivered',
         'Reviewed',
         'RecordFailure',
         'Failed',
@@ -105,15 +108,74 @@ describe('review pipeline state machine', () => {
 
   it('retries every task on transient errors with full jitter', () => {
     for (const { name, state } of tasks()) {
-      const retry = (state.Retry ?? []).find((r) => TRANSIENT_ERRORS.every((e) => r.ErrorEquals.includes(e)));
-      expect(retry, `${name} retries ${TRANSIENT_ERRORS.join(', ')}`).toBeDefined();
-      expect(retry?.JitterStrategy, name).toBe('FULL');
-      expect(retry?.MaxAttempts, name).toBeGreaterThan(1);
+      const retried = (state.Retry ?? []).flatMap((r) => r.ErrorEquals);
+      for (const error of TRANSIENT_ERRORS) expect(retried, `${name} retries ${error}`).toContain(error);
+      for (const retry of state.Retry ?? []) {
+        expect(retry.JitterStrategy, name).toBe('FULL');
+        expect(retry.MaxAttempts, name).toBeGreaterThan(1);
+      }
       // A retried States.ALL would repeat a reviewer's decline or a rejection; only transient errors are retried.
       expect(
         (state.Retry ?? []).some((r) => r.ErrorEquals.includes('States.ALL')),
         name,
       ).toBe(false);
+    }
+  });
+
+  it('outlasts a realistic Lambda throttle (a flood on the public API) before a proposal fails: over 30 minutes', () => {
+    // With full jitter each wait is drawn below its cap: the caps add up to the longest a task keeps trying.
+    const caps = (retry: {
+      IntervalSeconds?: number;
+      BackoffRate?: number;
+      MaxAttempts?: number;
+      MaxDelaySeconds?: number;
+    }) =>
+      Array.from({ length: retry.MaxAttempts ?? 0 }, (_, i) =>
+        Math.min(
+          (retry.IntervalSeconds ?? 1) * (retry.BackoffRate ?? 2) ** i,
+          retry.MaxDelaySeconds ?? Infinity,
+        ),
+      ).reduce((a, b) => a + b, 0);
+    for (const { name, state } of tasks()) {
+      const [first] = (state.Retry ?? []) as Array<{
+        ErrorEquals: string[];
+        IntervalSeconds?: number;
+        BackoffRate?: number;
+        MaxAttempts?: number;
+        MaxDelaySeconds?: number;
+      }>;
+      expect(first?.ErrorEquals, name).toEqual([...THROTTLE_RETRY.errors]);
+      expect(caps(first ?? { ErrorEquals: [] }), name).toBeGreaterThanOrEqual(30 * 60);
+      // Lambda's throttling is not also in a later, shorter retrier (the first match wins, but say it once).
+      const later = (state.Retry ?? []).slice(1).flatMap((r) => r.ErrorEquals);
+      expect(later, name).not.toContain('Lambda.TooManyRequestsException');
+    }
+  });
+
+  it("never fails a proposal over a submitter's notice: a fault that outlasts the retries is recorded, and the journey goes on", () => {
+    const after: Record<string, string> = {
+      NotifyReceived: 'AssignReviewers',
+      NotifyRejected: 'Rejected',
+      NotifyResult: 'Reviewed',
+    };
+    for (const [notice, next] of Object.entries(after)) {
+      const state = named(notice);
+      const [first, last] = state.Catch ?? [];
+      expect(first, notice).toEqual({
+        ErrorEquals: TRANSIENT_ERRORS,
+        Next: `${notice}Undelivered`,
+        ResultPath: '$.noticeError',
+      });
+      expect(last?.ErrorEquals, notice).toEqual(['States.ALL']);
+      expect(state.Next ?? (state.End ? 'end' : undefined), notice).toBe(next);
+      const undelivered = named(`${notice}Undelivered`);
+      expect(undelivered.Parameters).toEqual({
+        kind: 'undelivered',
+        notice: notice.replace('Notify', '').toLowerCase(),
+        'proposalId.$': '$.proposalId',
+        'error.$': '$.noticeError',
+      });
+      expect(undelivered.Next, notice).toBe(next);
     }
   });
 

@@ -59,6 +59,13 @@ export function render(value: unknown): string {
         : `<${logicalId}.${attribute}>`;
     }
     if ('Fn::ImportValue' in node) return `<import:${render(node['Fn::ImportValue'])}>`;
+    if ('Fn::GetStackOutput' in node) {
+      const { StackName, OutputName } = node['Fn::GetStackOutput'] as {
+        StackName: unknown;
+        OutputName: unknown;
+      };
+      return `<output:${render(StackName)}.${render(OutputName)}>`;
+    }
   }
   throw new Error(`Cannot render ${JSON.stringify(value)}`);
 }
@@ -74,7 +81,10 @@ export function properties(resource: Json): Json {
 export const asArray = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-/** Symbolic form of a value for IAM assertions: `<Logical.Attr>`, `<Ref>`, `import:<export name>`. */
+/**
+ * Symbolic form of a value for IAM assertions: `<Logical.Attr>`, `<Ref>`, `import:<export name>`,
+ * `output:<output name>` (a weak cross-stack reference, Fn::GetStackOutput).
+ */
 export function flatten(value: unknown): string {
   if (typeof value === 'string') return value;
   const node = (value ?? {}) as Json;
@@ -85,6 +95,9 @@ export function flatten(value: unknown): string {
   if ('Ref' in node) return `<${String(node.Ref)}>`;
   if ('Fn::GetAtt' in node) return `<${(node['Fn::GetAtt'] as string[]).join('.')}>`;
   if ('Fn::ImportValue' in node) return `import:${flatten(node['Fn::ImportValue'])}`;
+  if ('Fn::GetStackOutput' in node) {
+    return `output:${flatten((node['Fn::GetStackOutput'] as { OutputName: unknown }).OutputName)}`;
+  }
   throw new Error(`Cannot flatten ${JSON.stringify(value)}`);
 }
 
@@ -99,4 +112,15 @@ export function exportNameOf(template: Template, value: unknown): string {
   );
   if (!found?.Export) throw new Error(`No export of ${JSON.stringify(value)}`);
   return found.Export.Name;
+}
+
+/** The output by which a stack publishes `value` for a weak cross-stack reference (read with Fn::GetStackOutput). */
+export function outputNameOf(template: Template, value: unknown): string {
+  const outputs = (template.toJSON().Outputs ?? {}) as Record<string, { Value: unknown }>;
+  const found = Object.entries(outputs).find(
+    ([name, output]) =>
+      name.startsWith('PublishOutput') && JSON.stringify(output.Value) === JSON.stringify(value),
+  );
+  if (!found) throw new Error(`No published output of ${JSON.stringify(value)}`);
+  return found[0];
 }
