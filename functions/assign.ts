@@ -1,7 +1,7 @@
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { ProposalStore } from './lib/adapters/proposals';
 import { assignmentPorts } from './lib/adapters/review-tasks';
-import { assignmentSubject, assignReviewers } from './lib/assignment';
+import { assignmentSubject, assignReviewers, describeExplanation } from './lib/assignment';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
@@ -43,8 +43,12 @@ export const handler = lambda(async (event: unknown): Promise<AssignOutput> => {
     missing: result.missing,
     ...result.stats,
   });
+  // Why each reviewer was chosen (expertise, load, conflicts checked, who was passed over): in the history
+  // (`proposals status`) and, when seats stay empty, in the gap ops are emailed.
+  const why = describeExplanation(result.explanation);
   if (result.missing > 0) {
-    const gap = result.gap ?? { id: 'Penelaah tidak cukup', en: 'Not enough reviewers' };
+    const missingGap = result.gap ?? { id: 'Penelaah tidak cukup', en: 'Not enough reviewers' };
+    const gap = { id: `${missingGap.id} ${why.id}`, en: `${missingGap.en} ${why.en}` };
     await store.transition(proposalId, 'NEEDS_REVIEWERS', gap.en, {
       from: ['ASSIGNING'],
       fields: { alternates: result.alternates, reviewersNeeded: profile.review.reviewersPerProposal },
@@ -54,7 +58,9 @@ export const handler = lambda(async (event: unknown): Promise<AssignOutput> => {
   await store.transition(
     proposalId,
     'IN_REVIEW',
-    `${result.tasks.length} reviewer(s) assigned: ${result.tasks.map((t) => t.reviewerId).join(', ')}`,
+    `${result.tasks.length} reviewer(s) assigned: ${result.tasks.map((t) => t.reviewerId).join(', ')}` +
+      (result.expertiseMissing ? ' (no reviewer with the expertise was free; seats filled anyway)' : '') +
+      `. ${why.en}`,
     {
       from: ['ASSIGNING'],
       fields: { alternates: result.alternates, reviewersNeeded: profile.review.reviewersPerProposal },

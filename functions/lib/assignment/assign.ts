@@ -11,12 +11,15 @@ import { newReviewId } from '../review/signing';
 import { AssignmentContentionError, ReviewerUnavailableError } from './errors';
 import type { AssignmentProfile } from './profile';
 import {
+  type AssignmentExplanation,
   describeGap,
   exclusionOf,
+  explainSelection,
   nextCandidate,
   type ProposalForAssignment,
   type RankedReviewer,
   rankReviewers,
+  rosterPace,
 } from './rules';
 
 /** Statuses in which a task holds one of the proposal's reviewer seats. */
@@ -90,6 +93,10 @@ export interface AssignResult {
   unsent: string[];
   /** What the reservations cost. */
   stats: ReservationStats;
+  /** True when no expert of the category was free: the seats were filled anyway (coverage first). */
+  expertiseMissing: boolean;
+  /** Why the reviewers reserved by this call were chosen, and who was passed over (see `explainSelection`). */
+  explanation: AssignmentExplanation;
 }
 
 /**
@@ -113,7 +120,12 @@ export async function assignReviewers(
   const expertiseOf = (id: string) => roster.find((r) => r.id === id)?.expertise ?? [];
   let matched = seats.some((t) => expertiseOf(t.reviewerId).includes(proposal.category));
 
-  let queue: RankedReviewer[] = rankReviewers(proposal, roster, profile, { skip }).ranked;
+  const firstRoster = roster;
+  const firstRanking = rankReviewers(proposal, roster, profile, { skip });
+  const pace = rosterPace(roster);
+  const firstExpertSeat = requireMatch && !matched;
+  const picked: RankedReviewer[] = [];
+  let queue: RankedReviewer[] = [...firstRanking.ranked];
   const failed = new Set<string>();
   let failuresSinceRefresh = 0;
   // Bounded: each loop either fills a seat or drops a candidate, and the roster is re-read at most this often.
@@ -139,6 +151,7 @@ export async function assignReviewers(
     if (outcome === 'reserved') {
       seats.push(task);
       skip.add(task.reviewerId);
+      picked.push(candidate);
       matched ||= candidate.expertiseMatch;
     } else if (outcome === 'task-exists') {
       // A concurrent run of this same proposal reserved this reviewer first: count its task.
@@ -177,7 +190,17 @@ export async function assignReviewers(
   const unsent = seats
     .filter((t) => t.status === 'PENDING' && !handedOut.has(t.reviewerId))
     .map((t) => t.reviewerId);
-  return { tasks: seats, alternates, missing, ...(gap ? { gap } : {}), unsent, stats };
+  const explanation = explainSelection(firstRanking, picked, firstRoster, pace, { firstExpertSeat });
+  return {
+    tasks: seats,
+    alternates,
+    missing,
+    ...(gap ? { gap } : {}),
+    unsent,
+    stats,
+    expertiseMissing: requireMatch && !matched,
+    explanation,
+  };
 }
 
 const REASON_TEXT: Record<string, (r: Reviewer) => Text> = {

@@ -390,3 +390,116 @@ export function describeGap(
     en: `${facts.missing} of ${facts.needed} reviewers missing for category ${category}: only ${available} other reviewers available without a conflict with institution ${institution}${tail.en}.`,
   };
 }
+
+/** Why one reviewer was chosen, at the time of the choice. */
+export interface ChoiceReason {
+  reviewerId: string;
+  expertiseMatch: boolean;
+  /** Load and capacity before this assignment. */
+  load: number;
+  capacity: number;
+  /** 'expert-seat': the first expert; 'expert': an expert within the load band; 'behind-pace': preferred for
+   * being behind the round; 'least-loaded': the next by load (no expert free within the band). */
+  why: 'expert-seat' | 'expert' | 'behind-pace' | 'least-loaded';
+}
+
+/** Why an eligible reviewer ranked below the chosen ones. */
+export interface PassedOver {
+  reviewerId: string;
+  why: 'no-expertise' | 'ahead-of-pace' | 'higher-load' | 'tie-break';
+  load: number;
+  capacity: number;
+}
+
+export interface AssignmentExplanation {
+  chosen: ChoiceReason[];
+  /** The best few alternates not chosen, and why. */
+  passedOver: PassedOver[];
+  /** Reviewers checked for conflicts, and the exclusions by reason. */
+  checked: number;
+  excluded: Partial<Record<ExclusionReason, number>>;
+  /** The round's pace when the proposal was assigned. */
+  pace: number;
+}
+
+/**
+ * Explains a selection: for each chosen reviewer why (expertise, load at the time), the conflicts checked, and
+ * the best alternates passed over with the reason they ranked lower.
+ */
+export function explainSelection(
+  ranking: Ranking,
+  chosen: readonly RankedReviewer[],
+  roster: readonly Reviewer[],
+  pace: number,
+  options: { band?: number; firstExpertSeat?: boolean; passedOver?: number } = {},
+): AssignmentExplanation {
+  const band = options.band ?? LOAD_BAND;
+  const byId = new Map(roster.map((r) => [r.id, r]));
+  const numbers = (id: string) => ({ load: byId.get(id)?.load ?? 0, capacity: byId.get(id)?.capacity ?? 0 });
+  let expertSeatTaken = !options.firstExpertSeat;
+  const reasons: ChoiceReason[] = chosen.map((c) => {
+    let why: ChoiceReason['why'];
+    if (c.expertiseMatch && !expertSeatTaken) {
+      why = 'expert-seat';
+      expertSeatTaken = true;
+    } else if (c.expertiseMatch && c.loadRatio <= pace + band) why = 'expert';
+    else if (c.loadRatio < pace - band) why = 'behind-pace';
+    else why = 'least-loaded';
+    return { reviewerId: c.reviewerId, expertiseMatch: c.expertiseMatch, ...numbers(c.reviewerId), why };
+  });
+  const taken = new Set(chosen.map((c) => c.reviewerId));
+  const anyExpertChosen = chosen.some((c) => c.expertiseMatch);
+  const minChosenLoad = Math.min(...chosen.map((c) => c.loadRatio));
+  const passedOver: PassedOver[] = ranking.ranked
+    .filter((c) => !taken.has(c.reviewerId))
+    .slice(0, options.passedOver ?? 3)
+    .map((c) => {
+      let why: PassedOver['why'];
+      if (c.expertiseMatch && c.loadRatio > pace + band) why = 'ahead-of-pace';
+      else if (!c.expertiseMatch && anyExpertChosen) why = 'no-expertise';
+      else if (c.loadRatio > minChosenLoad) why = 'higher-load';
+      else why = 'tie-break';
+      return { reviewerId: c.reviewerId, why, ...numbers(c.reviewerId) };
+    });
+  const excluded: Partial<Record<ExclusionReason, number>> = {};
+  for (const e of ranking.excluded) excluded[e.reason] = (excluded[e.reason] ?? 0) + 1;
+  return {
+    chosen: reasons,
+    passedOver,
+    checked: ranking.ranked.length + ranking.excluded.length,
+    excluded,
+    pace: Math.round(pace * 1000) / 1000,
+  };
+}
+
+const CHOICE_TEXT: Record<ChoiceReason['why'], Text> = {
+  'expert-seat': { id: 'kursi ahli', en: 'expert seat' },
+  expert: { id: 'ahli', en: 'expert' },
+  'behind-pace': { id: 'tertinggal dari laju putaran', en: 'behind the round' },
+  'least-loaded': { id: 'beban terendah, bukan ahli', en: 'least loaded, not an expert' },
+};
+const PASSED_TEXT: Record<PassedOver['why'], Text> = {
+  'no-expertise': { id: 'bukan ahli', en: 'not an expert' },
+  'ahead-of-pace': { id: 'di depan laju putaran', en: 'ahead of the round' },
+  'higher-load': { id: 'beban lebih tinggi', en: 'higher load' },
+  'tie-break': { id: 'undian', en: 'tie-break' },
+};
+
+/** One line, in both languages, for the history and the ops email. */
+export function describeExplanation(explanation: AssignmentExplanation): Text {
+  const line = (lang: 'id' | 'en') => {
+    const chosen = explanation.chosen
+      .map((c) => `${c.reviewerId} (${CHOICE_TEXT[c.why][lang]}, ${c.load}/${c.capacity})`)
+      .join(', ');
+    const excluded = EXCLUSION_REASONS.filter((r) => explanation.excluded[r])
+      .map((r) => `${explanation.excluded[r]} ${REASON_LABELS[r][lang]}`)
+      .join(', ');
+    const passed = explanation.passedOver
+      .map((p) => `${p.reviewerId} (${PASSED_TEXT[p.why][lang]}, ${p.load}/${p.capacity})`)
+      .join(', ');
+    return lang === 'id'
+      ? `Dipilih: ${chosen || '-'}; konflik diperiksa pada ${explanation.checked} penilai${excluded ? ` (${excluded})` : ''}; laju putaran ${explanation.pace}${passed ? `; dilewati: ${passed}` : ''}.`
+      : `Chosen: ${chosen || '-'}; conflicts checked on ${explanation.checked} reviewers${excluded ? ` (${excluded})` : ''}; round pace ${explanation.pace}${passed ? `; passed over: ${passed}` : ''}.`;
+  };
+  return { id: line('id'), en: line('en') };
+}
