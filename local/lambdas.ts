@@ -80,6 +80,30 @@ const INIT_TIMEOUT_MS = 60_000;
 
 const WORKER_FILE = fileURLToPath(new URL('./lambda-worker.mjs', import.meta.url));
 
+/** Node options that load code into every thread before its entry module: preloads and module loaders. */
+const PRELOAD_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
+
+/**
+ * The Node options a sandbox runs with: the host's, minus its preloads and module loaders. A bundle is plain
+ * JavaScript with its dependencies inside, as on Lambda; a loader the host itself runs under (tsx for the
+ * TypeScript sources of the runtime) would otherwise load again in every sandbox and hook each of its imports,
+ * which costs about a second of CPU per sandbox start. Other options (source maps, profiling, conditions) stay.
+ */
+export function sandboxExecArgv(hostExecArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < hostExecArgv.length; i++) {
+    const arg = hostExecArgv[i] as string;
+    if (PRELOAD_FLAGS.has(arg)) {
+      i += 1; // the flag's value is the next argument
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    if (eq > 0 && PRELOAD_FLAGS.has(arg.slice(0, eq))) continue;
+    kept.push(arg);
+  }
+  return kept;
+}
+
 interface Invocation {
   id: string;
   resolve: (value: unknown) => void;
@@ -312,6 +336,7 @@ export class LambdaHost {
         logStreamName: `local/[$LATEST]${String(this.started).padStart(4, '0')}`,
       },
       env: { ...fn.environment, ...this.sharedEnv, AWS_LAMBDA_FUNCTION_NAME: fn.name },
+      execArgv: sandboxExecArgv(process.execArgv),
       stdout: true,
       stderr: true,
       resourceLimits: { maxOldGenerationSizeMb: Math.max(256, fn.memorySize) },

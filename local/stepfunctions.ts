@@ -58,7 +58,15 @@ interface Waiter {
 }
 
 export class LocalStepFunctions {
-  private readonly machines = new Map<string, { definition: AslDefinition; clamped: string[] }>();
+  /**
+   * Each registered definition with its interpreter, built (and its definition validated) once: constructing a
+   * StateMachine runs asl-validator's JSON-schema checks, which cost more main-thread time per execution than
+   * everything else the interpreter does for it; the interpreter keeps no state between runs.
+   */
+  private readonly machines = new Map<
+    string,
+    { definition: AslDefinition; machine: StateMachine; clamped: string[] }
+  >();
   readonly executions = new Map<string, LocalExecution>();
   /** Tokens issued through the Context Object and not yet spent. */
   private readonly issued = new Set<string>();
@@ -82,7 +90,10 @@ export class LocalStepFunctions {
         clamped.push(`${name}: TimeoutSeconds ${timeout} -> ${MAX_TIMEOUT_SECONDS} (local timer limit)`);
       }
     });
-    this.machines.set(stateMachineArn, { definition: copy, clamped });
+    const machine = new StateMachine(copy as never, {
+      validationOptions: { checkArn: false, checkPaths: false },
+    });
+    this.machines.set(stateMachineArn, { definition: copy, machine, clamped });
     return clamped;
   }
 
@@ -182,10 +193,7 @@ export class LocalStepFunctions {
         },
       },
     };
-    const sm = new StateMachine(machine.definition as never, {
-      validationOptions: { checkArn: false, checkPaths: false },
-    });
-    const run = sm.run(parsed as never, {
+    const run = machine.machine.run(parsed as never, {
       overrides: { taskResourceLocalHandlers: this.overrides(machine.definition, executionArn) as never },
       context,
     });

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LambdaError, LambdaHost, type LocalFunction } from '../../../local/lambdas';
+import { LambdaError, LambdaHost, type LocalFunction, sandboxExecArgv } from '../../../local/lambdas';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/lambda/${name}`, import.meta.url));
 
@@ -190,4 +190,35 @@ describe('the local Lambda sandboxes', () => {
     expect(lambdas.sandboxes('local-Sandbox')).toMatchObject({ total: 0, waiting: 0 });
     await expect(lambdas.invoke('local-Sandbox', {})).rejects.toThrow('The local runtime stopped');
   }, 20_000);
+});
+
+describe("a sandbox's Node options", () => {
+  it("leave out the host's preloads and module loaders (a TypeScript loader) and keep the rest", () => {
+    const host = [
+      '--require',
+      '/repo/node_modules/tsx/dist/preflight.cjs',
+      '--import',
+      'file:///repo/node_modules/tsx/dist/loader.mjs',
+      '--enable-source-maps',
+      '-r',
+      './setup.cjs',
+      '--loader=ts-node/esm',
+      '--experimental-loader',
+      'other.mjs',
+      '--import=./hooks.mjs',
+      '--conditions',
+      'development',
+      '--cpu-prof',
+    ];
+    expect(sandboxExecArgv(host)).toEqual([
+      '--enable-source-maps',
+      '--conditions',
+      'development',
+      '--cpu-prof',
+    ]);
+  });
+
+  it('are empty when the host has none', () => {
+    expect(sandboxExecArgv([])).toEqual([]);
+  });
 });

@@ -69,3 +69,40 @@ describe('a review task longer than a Node timer, locally', () => {
     expect(JSON.parse(execution.output ?? 'null')).toEqual({ status: 'SUBMITTED' });
   });
 });
+
+describe('one registered state machine, many executions', () => {
+  it('refuses an invalid definition when it is registered, not at its first execution', () => {
+    sfn = new LocalStepFunctions({ invokeLambda: async () => ({}) });
+    const broken = { StartAt: 'Missing', States: { Done: { Type: 'Succeed' } } };
+    expect(() => sfn?.register(MACHINE, broken)).toThrow(/definition is invalid/);
+    expect(sfn.has(MACHINE)).toBe(false);
+  });
+
+  it('keeps each execution apart: its own input, execution id and task token', async () => {
+    const sent = new Map<string, string>();
+    sfn = new LocalStepFunctions({
+      invokeLambda: async (_arn, payload) => {
+        const { proposalId, taskToken } = payload as { proposalId: string; taskToken: string };
+        sent.set(proposalId, taskToken);
+        return {};
+      },
+    });
+    sfn.register(MACHINE, reviewMachine(7 * DAY_SECONDS));
+    const names = ['p1', 'p2', 'p3'];
+    const executions = names.map((name) =>
+      sfn?.startExecution(MACHINE, name, JSON.stringify({ proposalId: name })),
+    );
+    for (let i = 0; i < 100 && sent.size < names.length; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(new Set(sent.values()).size).toBe(names.length);
+    // Answer in reverse order: each token completes its own execution only.
+    for (const name of [...names].reverse()) {
+      sfn.sendTaskSuccess(sent.get(name) ?? '', JSON.stringify({ answered: name }));
+    }
+    await Promise.all(executions.map((e) => e?.done));
+    expect(executions.map((e) => [e?.name, e?.status, JSON.parse(e?.output ?? 'null')])).toEqual(
+      names.map((name) => [name, 'SUCCEEDED', { answered: name }]),
+    );
+  });
+});
