@@ -192,19 +192,32 @@ agencies
 program
   .command('plan')
   .description(
-    'plan reviewer assignment on given data, without AWS (online in file order, or batch over the round)',
+    'plan reviewer assignment on given data, without AWS (online in file order, or batch over the round); ' +
+      '--live: the batch re-plan of the deployed round as a dry run',
   )
-  .requiredOption('--roster <file>', 'roster, as `reviewers import` accepts (CSV or JSON)')
-  .requiredOption(
-    '--proposals <file>',
-    'proposals, one JSON object a line (id, institution, agency, category, ...)',
-  )
+  .option('--roster <file>', 'roster, as `reviewers import` accepts (CSV or JSON)')
+  .option('--proposals <file>', 'proposals, one JSON object a line (id, institution, agency, category, ...)')
   .addOption(new Option('--mode <mode>', 'online or batch').choices(['online', 'batch']).default('online'))
-  .option('--profile <name|path>', 'competition profile (default: kipp)')
+  .option(
+    '--live',
+    'plan the deployed round (accepted and submitted tasks kept) and print the moves; writes nothing',
+  )
+  .option('--profile <name|path>', "competition profile (default: kipp; with --live, the deployment's)")
   .option('--json', 'print JSON')
   .action(
-    run(async (opts: { roster: string; proposals: string; mode: string; profile?: string; json?: boolean }) =>
-      (await load.plan()).planCommand(opts),
+    run(
+      async (opts: {
+        roster?: string;
+        proposals?: string;
+        mode: string;
+        live?: boolean;
+        profile?: string;
+        json?: boolean;
+      }) => {
+        const plan = await load.plan();
+        if (opts.live) return plan.planLiveCommand(opts, await plan.deployedLiveSource(opts.profile));
+        return plan.planCommand(opts);
+      },
     ),
   );
 

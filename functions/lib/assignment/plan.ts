@@ -32,6 +32,8 @@ export interface PlanInput {
   profile: AssignmentProfile;
   /** Reviewers already holding a seat on a proposal, kept as they are (a live round's accepted tasks). */
   kept?: ReadonlyMap<string, readonly string[]>;
+  /** Reviewers never to be put on a proposal (they held a task on it before: declined, timed out). */
+  avoid?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface PlanMetrics {
@@ -109,7 +111,8 @@ export function planOnline(input: PlanInput): PlanResult {
   const assignments: PlanResult['assignments'] = [];
   for (const proposal of input.proposals) {
     const { need, matched, kept } = wanted.get(proposal.id)!;
-    const { ranked } = rankReviewers(proposal, roster, input.profile, { skip: kept });
+    const avoid = input.avoid?.get(proposal.id) ?? [];
+    const { ranked } = rankReviewers(proposal, roster, input.profile, { skip: [...kept, ...avoid] });
     const pick = pickReviewers(ranked, need, input.profile.review.requireExpertiseMatch, matched);
     for (const c of pick.chosen) byId.get(c.reviewerId)!.load++;
     assignments.push({
@@ -182,7 +185,7 @@ export function batchModel(
   for (const proposal of input.proposals) {
     const { need, matched, kept } = wanted.get(proposal.id)!;
     if (need === 0) continue;
-    const skip = new Set(kept);
+    const skip = new Set([...kept, ...(input.avoid?.get(proposal.id) ?? [])]);
     const eligible = active.filter(
       (r) => !skip.has(r.id) && r.load < r.capacity && !conflictOf(proposal, r, profile),
     );
@@ -360,4 +363,56 @@ export function categoryId(
     if ([c.id, c.name, ...(c.aliases ?? [])].some((v) => normalizeName(v) === wanted)) return c.id;
   }
   return undefined;
+}
+
+/** A live round's proposal: the reviewers holding seats, split into kept (accepted or submitted) and movable. */
+export interface LiveProposal {
+  proposal: ProposalForAssignment;
+  /** Reviewers who accepted or submitted: their seats stay. */
+  kept: readonly string[];
+  /** Reviewers whose task is still PENDING (nobody accepted yet): the plan may move them. */
+  movable: readonly string[];
+  /** Reviewers who held a task on it that no longer holds a seat (declined, timed out): never asked again. */
+  avoid: readonly string[];
+}
+
+export interface LiveMove {
+  proposal: string;
+  /** PENDING tasks the plan takes away, and the reviewers it adds. */
+  release: string[];
+  add: string[];
+}
+
+/**
+ * The batch plan's input for a live round: kept seats stay (their load stays with the reviewer); movable seats
+ * are freed from the loads, so the plan can place them again (often on the same reviewer).
+ */
+export function liveInput(
+  round: readonly LiveProposal[],
+  roster: readonly Reviewer[],
+  profile: AssignmentProfile,
+): PlanInput {
+  const freed = new Map<string, number>();
+  for (const p of round) for (const id of p.movable) freed.set(id, (freed.get(id) ?? 0) + 1);
+  return {
+    proposals: round.map((p) => p.proposal),
+    roster: roster.map((r) => ({ ...r, load: Math.max(0, r.load - (freed.get(r.id) ?? 0)) })),
+    profile,
+    kept: new Map(round.map((p) => [p.proposal.id, p.kept])),
+    avoid: new Map(round.map((p) => [p.proposal.id, p.avoid])),
+  };
+}
+
+/** What applying the plan would change: per proposal, the PENDING tasks released and the reviewers added. */
+export function liveMoves(round: readonly LiveProposal[], plan: PlanResult): LiveMove[] {
+  const planned = new Map(plan.assignments.map((a) => [a.proposal, new Set(a.reviewers)]));
+  const moves: LiveMove[] = [];
+  for (const p of round) {
+    const next = planned.get(p.proposal.id) ?? new Set<string>();
+    const held = new Set([...p.kept, ...p.movable]);
+    const release = p.movable.filter((id) => !next.has(id));
+    const add = [...next].filter((id) => !held.has(id));
+    if (release.length > 0 || add.length > 0) moves.push({ proposal: p.proposal.id, release, add });
+  }
+  return moves;
 }

@@ -252,3 +252,60 @@ describe('the proposals file', () => {
     expect(parseProposalLines('\n\n', profile).problems[0]!.message).toMatch(/no proposal/);
   });
 });
+
+describe('a live re-plan (dry run)', () => {
+  it('keeps accepted seats, moves only pending ones, never re-asks a reviewer who declined, and writes nothing', async () => {
+    const { liveRound, planLiveCommand } = await import('../../../cli/commands/plan');
+    // p1 got no expert as uploads arrived: x1 accepted, x2 is still PENDING, h2 declined it. h1 is free now.
+    const roster = [
+      reviewer('h1', ['kesehatan'], 3, { load: 0 }),
+      reviewer('h2', ['kesehatan'], 3, { load: 1 }),
+      reviewer('x1', ['tata-kelola'], 3, { load: 1 }),
+      reviewer('x2', ['tata-kelola'], 3, { load: 2 }),
+    ];
+    const stored = (id: string) => ({
+      id,
+      institution: `Dinas ${id}`,
+      agency: `agency-${id}`,
+      category: 'kesehatan',
+      status: 'IN_REVIEW',
+    });
+    const task = (proposalId: string, reviewerId: string, status: string) => ({
+      proposalId,
+      reviewerId,
+      status,
+    });
+    const tasks: Record<string, ReturnType<typeof task>[]> = {
+      p1: [task('p1', 'x1', 'ACCEPTED'), task('p1', 'x2', 'PENDING'), task('p1', 'h2', 'DECLINED')],
+      p2: [task('p2', 'h2', 'ACCEPTED'), task('p2', 'x2', 'SUBMITTED')],
+    };
+    const round = liveRound(
+      // biome-ignore lint/suspicious/noExplicitAny: stored items reduced to what the round reads
+      [stored('p1'), stored('p2')] as any,
+      // biome-ignore lint/suspicious/noExplicitAny: idem
+      new Map(Object.entries(tasks)) as any,
+    );
+    expect(round[0]).toMatchObject({ kept: ['x1'], movable: ['x2'], avoid: ['h2'] });
+    expect(round[1]).toMatchObject({ kept: ['h2', 'x2'], movable: [], avoid: [] });
+    let printed = '';
+    const code = await planLiveCommand(
+      { json: true },
+      {
+        // biome-ignore lint/suspicious/noExplicitAny: idem
+        proposals: async () => [stored('p1'), stored('p2')] as any,
+        // biome-ignore lint/suspicious/noExplicitAny: idem
+        tasks: async (id) => tasks[id] as any,
+        roster: async () => roster,
+        profile: async () => profile as never,
+      },
+      { out: (t) => void (printed += t), progress: () => {}, solve: solver },
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(printed);
+    expect(report.dryRun).toBe(true);
+    // The pending non-expert seat goes to the free expert h1 (h2 declined p1: never asked again).
+    expect(report.moves).toEqual([{ proposal: 'p1', release: ['x2'], add: ['h1'] }]);
+    expect(report.short).toEqual([]);
+    expect(report.metrics.conflicts).toBe(0);
+  });
+});
