@@ -172,12 +172,15 @@ describe('wildcard allowances', () => {
     expect(allowanceFor(finding, [statement('ses:SendEmail', 'x')])).toBeUndefined();
   });
 
-  it('refuse write actions on the upload prefix', () => {
+  it('accept writes under the upload prefixes only as plain PutObject (the portal signs upload forms)', () => {
     expect(
       allowanceFor('Resource::B/incoming/*', [statement('s3:GetObject*', 'B/incoming/*')]),
     ).toBeDefined();
+    expect(allowanceFor('Resource::B/incoming/*', [statement('s3:PutObject', 'B/incoming/*')])).toMatch(
+      /portal/,
+    );
     expect(
-      allowanceFor('Resource::B/incoming/*', [statement('s3:PutObject', 'B/incoming/*')]),
+      allowanceFor('Resource::B/incoming/*', [statement('s3:DeleteObject', 'B/incoming/*')]),
     ).toBeUndefined();
     expect(allowanceFor('Action::s3:Put*', [statement('s3:Put*', 'B/incoming/*')])).toBeUndefined();
   });

@@ -111,6 +111,7 @@ const EXPECTED_SERVICES: Record<string, string[]> = {
   Intake: ['dynamodb', 'logs', 'sqs', 'states', 'xray'],
   Review: ['dynamodb', 'logs', 's3', 'secretsmanager', 'states', 'xray'],
   Reminders: ['dynamodb', 'logs', 'secretsmanager', 'ses', 'states', 'xray'],
+  Portal: ['dynamodb', 'logs', 's3', 'secretsmanager', 'xray'],
 };
 
 interface FunctionView {
@@ -148,7 +149,7 @@ function functionsOfLogic(): FunctionView[] {
 const functionName = (logicalId: string) => logicalId.replace(/Function[0-9A-F]{8}$/, '');
 
 describe('Lambda functions', () => {
-  it('are the eleven pipeline functions, each on Node 22, arm64, with active tracing and source maps', () => {
+  it('are the eleven pipeline functions and the portal, each on Node 22, arm64, with active tracing and source maps', () => {
     const fns = functionsOfLogic();
     expect(fns.map((f) => functionName(f.id)).sort()).toEqual(Object.keys(EXPECTED_SERVICES).sort());
     for (const { id, props } of fns) {
@@ -172,7 +173,7 @@ describe('Lambda functions', () => {
       expect(properties(group as Json).RetentionInDays, id).toBe(30);
       seen.add(logging.LogGroup.Ref);
     }
-    expect(seen.size).toBe(11);
+    expect(seen.size).toBe(Object.keys(EXPECTED_SERVICES).length);
   });
 
   it('run under roles without AWS managed policies, granted only the services they use', () => {
@@ -199,7 +200,12 @@ describe('Lambda functions', () => {
     const allowed: Record<string, (fn: FunctionView) => string[]> = {
       // Named indexes only (test/infra/roles.test.ts: which function queries which).
       dynamodb: () => [table, ...['GSI1', 'GSI2', 'GSI3'].map((index) => `${table}/index/${index}`)],
-      s3: () => [`${bucket}/incoming/*`],
+      // Objects under the two prefixes; the bucket itself only for the portal's ListBucket (prefix-conditioned).
+      s3: (fn) => [
+        `${bucket}/incoming/*`,
+        `${bucket}/drafts/*`,
+        ...(functionName(fn.id) === 'Portal' ? [bucket] : []),
+      ],
       secretsmanager: () => [secret],
       sqs: () => [queue],
       states: () => [stateMachine],
