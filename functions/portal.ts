@@ -5,7 +5,7 @@
  * page, not a bare 500.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { getAgencyForPortal } from './lib/adapters/agencies';
+import { getAgency, getAgencyForPortal } from './lib/adapters/agencies';
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { getSecretVersions } from './lib/adapters/aws/secrets';
 import { newestObject, submitDraftOnce, takeUpload, uploadForm } from './lib/adapters/portal';
@@ -25,7 +25,8 @@ import { parseSubmissionName } from './lib/portal/keys';
 import { renderPortalError } from './lib/portal/pages';
 import { submissionsClose } from './lib/profile';
 import { activeProfile } from './lib/profile-config';
-import { validateDocument } from './lib/validation';
+import { validateBounded } from './lib/sandbox/validation';
+import { withAgencyCheck } from './lib/validation/claims';
 import type { ValidationReport } from './lib/validation/types';
 
 const table = requireEnv('TABLE_NAME');
@@ -63,10 +64,15 @@ const ports: PortalPorts = {
   uploadForm: (form) => uploadForm(bucket, form),
   takeUpload: (agency, kind, limit, now) => takeUpload(dynamo, table, agency, kind, limit, now),
   findObject: (prefix) => newestObject(bucket, prefix),
-  async checkDraft(key, fileName) {
+  async checkDraft(key, fileName, agency) {
     const profile = activeProfile();
-    const file = await readBounded(bucket, key, undefined, profile.files.maxBytes);
-    return validateDocument(file.bytes, profile, { fileName, declaredSize: file.size });
+    const [file, registered] = await Promise.all([
+      readBounded(bucket, key, undefined, profile.files.maxBytes),
+      getAgency(dynamo, table, agency),
+    ]);
+    // The same bounded check as the Validate step (a worker stopped at its deadline), then the agency rule.
+    const report = await validateBounded(file.bytes, profile, { fileName, declaredSize: file.size });
+    return withAgencyCheck(report, agency, registered);
   },
   submitDraft: (agency, draftId, from, to) =>
     submitDraftOnce(dynamo, table, bucket, { agency, draftId, from, to }),

@@ -41,7 +41,10 @@ describe('an agency uses the portal on a phone', () => {
     expect(home?.status()).toBe(200);
     expect(await page.getAttribute('html', 'lang')).toBe('id');
     // Usable on a phone: nothing wider than the screen.
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    // Evaluated in the page (a string: this project's TypeScript has no DOM library).
+    const overflow = (await page.evaluate(
+      'document.documentElement.scrollWidth - window.innerWidth',
+    )) as number;
     expect(overflow).toBeLessThanOrEqual(0);
 
     await page.getByRole('link', { name: 'Periksa draf' }).first().click();
@@ -51,7 +54,9 @@ describe('an agency uses the portal on a phone', () => {
     await (await chooser).setFiles(join(EXAMPLES_DIR, 'proposals', '02-disdik-sleman-replikasi.docx'));
     await page.getByRole('button', { name: 'Periksa berkas' }).click();
     await page.waitForURL(/\/portal\/draft\?/);
-    await expect(page.locator('.ok').first().textContent()).resolves.toContain('Lolos pemeriksaan administrasi');
+    await expect(page.locator('.ok').first().textContent()).resolves.toContain(
+      'Lolos pemeriksaan administrasi',
+    );
     expect(await page.locator('table td').first().textContent()).toBeTruthy();
 
     await page.getByRole('button', { name: 'Kirim berkas ini' }).click();

@@ -72,8 +72,11 @@ export interface PortalPorts {
   takeUpload(agency: string, kind: 'draft' | 'submission', limit: number, now: Date): Promise<boolean>;
   /** The newest object under a prefix (the browser chose only the file name after it). */
   findObject(prefix: string): Promise<{ key: string; fileName: string } | undefined>;
-  /** The check `proposals validate` gives, bounded in time and memory, of an uploaded draft. */
-  checkDraft(key: string, fileName: string): Promise<ValidationReport>;
+  /**
+   * The check the pipeline gives an uploaded draft (bounded in time and memory), with the rule that its
+   * Instansi belongs to the agency; no claim is made (nothing is submitted).
+   */
+  checkDraft(key: string, fileName: string, agency: string): Promise<ValidationReport>;
   /**
    * Submits a checked draft as it is (a copy into the agency's incoming folder). Once per draft: false when the
    * draft was already submitted (a second click), which then shows the same receipt.
@@ -254,7 +257,7 @@ export async function handlePortalRequest(
       const draft = await ports.findObject(draftPrefix(agency.code, draftId));
       if (!draft) return refuse('draft-missing');
       if (request.method === 'POST') return submitDraft(request, options, ctx, credential, draftId, draft);
-      const report = await ports.checkDraft(draft.key, draft.fileName);
+      const report = await ports.checkDraft(draft.key, draft.fileName, agency.code);
       return renderDraftReport({
         ctx,
         fileName: draft.fileName,

@@ -49,6 +49,19 @@ export interface Submitter {
 }
 
 /** The report with the eligibility issues added and its verdict recomputed (unchanged when there are none). */
+/**
+ * A draft's report with the agency rule applied (what the pipeline would add before any claim): the portal's
+ * check shows it too. A report that already fails, or has no Instansi, is returned unchanged.
+ */
+export function withAgencyCheck(
+  report: ValidationReport,
+  agencyCode: string,
+  registered: AgencyIdentity | undefined,
+): ValidationReport {
+  if (!report.valid || !report.identity.institution) return report;
+  return withEligibility(report, agencyIssues(report, agencyCode, registered));
+}
+
 function withEligibility(report: ValidationReport, issues: Issue[]): ValidationReport {
   if (issues.length === 0) return report;
   const all = [...report.issues, ...issues];
