@@ -174,7 +174,8 @@ describe('assigning reviewers on DynamoDB Local', () => {
       expect(ids.length + result.missing).toBe(kipp.review.reviewersPerProposal);
       if (result.missing > 0) expect(result.gap?.id).toBeTruthy();
       for (const id of ids) expect(conflictOf(proposal, rosterById.get(id)!, kipp)).toBeUndefined();
-      if (result.missing === 0) {
+      // Coverage first: a full proposal has an expert unless none was free (then it says so).
+      if (result.missing === 0 && !result.expertiseMissing) {
         expect(ids.some((id) => rosterById.get(id)!.expertise.includes(proposal.category))).toBe(true);
       }
       const storedForProposal = tasks.filter((t) => t.proposalId === proposal.id).map((t) => t.reviewerId);
@@ -383,7 +384,7 @@ describe('assigning reviewers on DynamoDB Local', () => {
     expect(await readProposalTasks(db.doc, db.tableName, other.id)).toEqual([]);
   });
 
-  it('reports the gap when no expert of the category is free', async () => {
+  it('fills every seat when no expert of the category is free, and says the expertise is missing', async () => {
     const random = seededRandom(17);
     const roster = makeRoster(10, 3, random).map((r) => ({ ...r, expertise: ['pendidikan'] }));
     await importRoster(db.doc, db.tableName, roster);
@@ -394,9 +395,10 @@ describe('assigning reviewers on DynamoDB Local', () => {
       category: 'kesehatan',
     };
     const result = await assignReviewers(assignmentPorts(db.doc, db.tableName), proposal, kipp, NOW);
-    expect(result.tasks).toHaveLength(2);
-    expect(result.missing).toBe(1);
-    expect(result.gap?.id).toContain('Tidak ada penilai dengan keahlian kategori Kesehatan');
-    expect(result.gap?.en).toContain('institution Dinas Kesehatan Kota Surabaya');
+    expect(result.tasks).toHaveLength(3);
+    expect(result.missing).toBe(0);
+    expect(result.expertiseMissing).toBe(true);
+    expect(result.gap).toBeUndefined();
+    expect(result.explanation.chosen.every((c) => !c.expertiseMatch)).toBe(true);
   });
 });
