@@ -13,6 +13,10 @@ export interface AssignmentProfile {
   categories: readonly AssignmentCategory[];
   review: {
     reviewersPerProposal: number;
+    /**
+     * The first seat goes to a free expert of the category when there is one. Coverage comes first: with no
+     * expert free, the seats are filled anyway and the missing expertise is reported, not waited for.
+     */
     requireExpertiseMatch: boolean;
     sameRegionConflict: boolean;
     windowDays: number;
