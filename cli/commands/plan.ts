@@ -7,7 +7,7 @@
  * nothing).
  * Exit codes: 0 planned, 1 the files have problems (nothing planned), 2 a file or the profile cannot be read.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import loadHighs from 'highs';
 import { loadProfile } from '../../functions/lib/adapters/profile-file';
@@ -54,6 +54,9 @@ export async function highsSolver(): Promise<LpSolver> {
   };
 }
 
+/** The largest roster or proposals file read (a season is a few MiB). */
+const MAX_INPUT_BYTES = 64 * 2 ** 20;
+
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
 /** The plan as text: one line per proposal, then the metrics. */
@@ -95,6 +98,11 @@ export async function planCommand(opts: PlanOptions, deps: PlanDeps = {}): Promi
   const paths = { roster: opts.roster, proposals: opts.proposals };
   for (const which of ['roster', 'proposals'] as const) {
     try {
+      const size = (await stat(paths[which])).size;
+      if (size > MAX_INPUT_BYTES) {
+        err(`The file ${paths[which]} is larger than ${MAX_INPUT_BYTES / 2 ** 20} MiB; nothing planned.\n`);
+        return 2;
+      }
       files[which] = await readFile(paths[which], 'utf8');
     } catch (error) {
       err(`The file ${paths[which]} cannot be read (${(error as NodeJS.ErrnoException).code ?? error}).\n`);
