@@ -35,11 +35,7 @@ import {
   planOnline,
 } from '../functions/lib/assignment';
 import type { AssignmentProfile } from '../functions/lib/assignment/profile';
-import {
-  type ProposalForAssignment,
-  pickReviewers,
-  rankReviewers,
-} from '../functions/lib/assignment/rules';
+import { type ProposalForAssignment, pickReviewers, rankReviewers } from '../functions/lib/assignment/rules';
 import type { Reviewer } from '../functions/lib/model';
 import { createProjectTable, startTestTable } from '../local/emulators/table';
 import { seededRandom } from './random';
@@ -415,12 +411,7 @@ export async function benchAssignment(opts: { endpoint?: string } = {}): Promise
   const ways: Array<
     [string, PlanMetrics & { short: string[] }, Array<{ proposal: string; reviewers: string[] }>, number]
   > = [
-    [
-      'before (online, expert first, last seat left to ops)',
-      before,
-      beforePlan,
-      beforeSeconds,
-    ],
+    ['before (online, expert first, last seat left to ops)', before, beforePlan, beforeSeconds],
     [
       'online (coverage first, load band)',
       { ...online.metrics, short: online.short },

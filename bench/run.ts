@@ -25,7 +25,6 @@ import { synthesize } from '../local/synth';
 import { loadAssembly, TemplateResolver } from '../local/template';
 import { type AslDefinition, taskFunction, taskStates, walkPath } from './asl';
 import { benchAssignment } from './assignment';
-import { benchCalibration, benchFinalists } from './calibration';
 import {
   buildFloor,
   bundledFunctions,
@@ -36,6 +35,7 @@ import {
   measureColdStarts,
 } from './bundles';
 import { type BurstReport, burstResults, runBurst } from './burst';
+import { benchCalibration, benchFinalists } from './calibration';
 import { benchCliStartup } from './cli';
 import { type CostInput, costResults, PRICE_NOTE, pathCost, pathScenarios } from './cost';
 import { type BenchResult, benchValidation } from './validation';

@@ -189,7 +189,7 @@ export async function planLiveCommand(
   for (let i = 0; i < proposals.length; i += 8) {
     const batch = proposals.slice(i, i + 8);
     const lists = await Promise.all(batch.map((p) => source.tasks(p.id)));
-    batch.forEach((p, k) => tasks.set(p.id, lists[k]!));
+    for (const [k, p] of batch.entries()) tasks.set(p.id, lists[k]!);
     if (proposals.length >= 100 && (i / 8) % 25 === 0)
       progress(`  ${i + batch.length}/${proposals.length} proposals read`);
   }

@@ -298,7 +298,13 @@ describe('a live re-plan (dry run)', () => {
         roster: async () => roster,
         profile: async () => profile as never,
       },
-      { out: (t) => void (printed += t), progress: () => {}, solve: solver },
+      {
+        out: (t) => {
+          printed += t;
+        },
+        progress: () => {},
+        solve: solver,
+      },
     );
     expect(code).toBe(0);
     const report = JSON.parse(printed);

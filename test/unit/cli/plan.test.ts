@@ -9,7 +9,14 @@ const examples = new URL('../../../examples/', import.meta.url).pathname;
 async function run(opts: Parameters<typeof planCommand>[0]) {
   let out = '';
   let err = '';
-  const code = await planCommand(opts, { out: (t) => void (out += t), err: (t) => void (err += t) });
+  const code = await planCommand(opts, {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  });
   return { code, out, err };
 }
 

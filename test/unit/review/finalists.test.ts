@@ -142,7 +142,9 @@ describe('proposals finalists on a round', () => {
           status: 'SUBMITTED',
           score: Math.min(100, 50 + Number(id.slice(1)) + k),
         })),
-      note: async (id: string, note: string) => void notes.push(`${id}: ${note}`),
+      note: async (id: string, note: string) => {
+        notes.push(`${id}: ${note}`);
+      },
     };
     const { selection, calibration } = await finalistsSelection(source, profile, 20, solve);
     expect(calibration?.proposals).toHaveLength(40);
