@@ -4,7 +4,6 @@
  * solved with HiGHS), and prints what each quota costs in score. With --record, each finalist's history gets a
  * line naming its place (the selection is kept with the proposals).
  */
-import loadHighs from 'highs';
 import { loadProfile } from '../../functions/lib/adapters/profile-file';
 import { ProposalStore } from '../../functions/lib/adapters/proposals';
 import type { Proposal } from '../../functions/lib/model';
@@ -17,6 +16,7 @@ import {
   selectFinalists,
 } from '../../functions/lib/review/finalists';
 import { awsClients, CliError, deployment } from '../context';
+import { highsSolver } from '../highs';
 import { csvText, jsonText, markdownCell, print } from '../output';
 import { deployedProfile } from '../profile';
 import { table as renderTable } from '../table';
@@ -33,19 +33,6 @@ export interface RoundSource {
   reviewed(): Promise<Proposal[]>;
   tasks(proposalId: string): Promise<RoundTask[]>;
   note(proposalId: string, note: string): Promise<void>;
-}
-
-/** HiGHS as the finalists' integer-program solver. */
-export async function highsMip(): Promise<MipSolver> {
-  const highs = await loadHighs();
-  return (lp) => {
-    const solution = highs.solve(lp, { output_flag: false });
-    const values: Record<string, number> = {};
-    for (const [name, column] of Object.entries(solution.Columns)) {
-      values[name] = (column as { Primal: number }).Primal;
-    }
-    return { status: solution.Status, values };
-  };
 }
 
 /** Every task of the proposals, a few queries at a time. */
@@ -159,7 +146,7 @@ export async function finalistsCommand(opts: FinalistsOptions): Promise<number> 
   const top = parseTop(opts.top, profile.finalists?.top ?? 99);
   const { table } = await deployment();
   const source = storeSource(new ProposalStore(awsClients().doc, table));
-  const { selection } = await finalistsSelection(source, profile, top, await highsMip());
+  const { selection } = await finalistsSelection(source, profile, top, await highsSolver());
   if (format === 'json') print(jsonText(selection));
   else print(formatSelection(selection, format));
   if (opts.record) {

@@ -9,7 +9,6 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import loadHighs from 'highs';
 import { loadProfile } from '../../functions/lib/adapters/profile-file';
 import {
   assignmentSubject,
@@ -26,6 +25,7 @@ import { parseProposalLines } from '../../functions/lib/assignment/proposals-fil
 import type { Proposal, Reviewer, ReviewTask } from '../../functions/lib/model';
 import { type Profile, ProfileError } from '../../functions/lib/profile';
 import { parseRoster } from '../../functions/lib/roster/parse';
+import { highsSolver } from '../highs';
 
 export interface PlanOptions {
   roster?: string;
@@ -39,19 +39,6 @@ export interface PlanOptions {
 export interface PlanDeps {
   out?: (text: string) => void;
   err?: (text: string) => void;
-}
-
-/** HiGHS as the plan's LP solver (loaded once). */
-export async function highsSolver(): Promise<LpSolver> {
-  const highs = await loadHighs();
-  return (lp) => {
-    const solution = highs.solve(lp, { output_flag: false });
-    const values: Record<string, number> = {};
-    for (const [name, column] of Object.entries(solution.Columns)) {
-      values[name] = (column as { Primal: number }).Primal;
-    }
-    return { status: solution.Status, values };
-  };
 }
 
 /** The largest roster or proposals file read (a season is a few MiB). */
