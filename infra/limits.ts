@@ -20,3 +20,9 @@ export const INTERNET_FACING_CONCURRENCY = 10;
 
 /** Tag that marks a function as internet-facing; `limitInternetFacing` reserves its concurrency. */
 export const INTERNET_FACING_TAG = 'internet-facing';
+
+/**
+ * The hourly reminder sweep's time limit: a season's 9,000 open tasks all due a reminder at once fit in it with
+ * room to spare (bench/sweep.ts measures tasks swept per second); it must stay under the hour between sweeps.
+ */
+export const REMINDERS_TIMEOUT = Duration.minutes(15);

@@ -15,7 +15,7 @@ import { ProjectFunction } from './constructs/lambda';
 import { Observability } from './constructs/observability';
 import { ReviewPipeline } from './constructs/pipeline';
 import { SubmittersPortal } from './constructs/portal';
-import { API_THROTTLE, INTAKE_TIMEOUT } from './limits';
+import { API_THROTTLE, INTAKE_TIMEOUT, REMINDERS_TIMEOUT } from './limits';
 import type { StatefulStack } from './stateful-stack';
 
 /**
@@ -334,6 +334,9 @@ export class StatelessStack extends Stack {
         REVIEW_BASE_URL: baseUrl,
         SIGNING_SECRET_ARN: data.signingSecret.secretArn,
       },
+      // Sized for a season's open tasks (3,000 proposals x 3 reviewers) on reminder day: see BENCHMARKS.md (sweep);
+      // the sweep stops taking tasks a minute before this and the next hourly sweep goes on.
+      { timeout: REMINDERS_TIMEOUT },
     );
     tableAccess(reminders, {
       items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],

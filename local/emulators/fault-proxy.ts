@@ -82,3 +82,23 @@ export async function startFaultProxy(
       }),
   };
 }
+
+/**
+ * SES v2 refusals as SES answers them, for tests of what a refusal does to a proposal: the sandbox's refusal of an
+ * unverified identity, a rejected message and a spent 24-hour quota.
+ */
+export const SES_FAULTS = {
+  accessDenied: {
+    status: 403,
+    type: 'AccessDeniedException',
+    message:
+      'User is not authorized to perform `ses:SendEmail` on resource `identity/recipient@example.go.id`: the account is in the SES sandbox',
+  },
+  messageRejected: {
+    status: 400,
+    type: 'MessageRejected',
+    message:
+      'Email address is not verified. The following identities failed the check: recipient@example.go.id',
+  },
+  dailyQuota: { status: 400, type: 'LimitExceededException', message: 'Daily message quota exceeded.' },
+} as const satisfies Record<string, Fault>;

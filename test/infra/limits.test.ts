@@ -13,6 +13,7 @@ import {
   INTAKE_TIMEOUT,
   INTERNET_FACING_CONCURRENCY,
   INTERNET_FACING_TAG,
+  REMINDERS_TIMEOUT,
 } from '../../infra/limits';
 import { type BuiltApp, buildApp, type Json, properties, resourcesOfType } from './support';
 
@@ -74,6 +75,12 @@ describe('hygiene', () => {
     const queues = resourcesOfType(built.dataTemplate, 'AWS::SQS::Queue').map(([, q]) => properties(q));
     const intakeQueue = queues.find((q) => q.RedrivePolicy);
     expect(intakeQueue?.VisibilityTimeout).toBe(6 * INTAKE_TIMEOUT.toSeconds());
+  });
+
+  it('gives the reminder sweep the time a season of open tasks needs (15 minutes, under the hour between sweeps)', () => {
+    const reminders = functionsOf(built).find((f) => f.name === 'Reminders');
+    expect(reminders?.props.Timeout).toBe(REMINDERS_TIMEOUT.toSeconds());
+    expect(REMINDERS_TIMEOUT.toMinutes()).toBeLessThan(60);
   });
 
   it('names the execution log group under /aws/vendedlogs/, per stage', () => {
