@@ -7,6 +7,8 @@
  * Optionally the reviews of a few proposals are answered through the review API, so they reach REVIEWED.
  * Exits non-zero when an invariant fails.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -95,6 +97,40 @@ export interface BurstReport {
   reviewsAnswered: number;
   items: ItemSizes;
   invariants: Invariant[];
+  /**
+   * CPU time (user + system, seconds) spent from the first upload until settled: this process (the runtime's main
+   * thread, the Lambda sandboxes, s3rver, SES and the Step Functions interpreter) and its child processes
+   * (DynamoDB Local's JVM). Unlike the wall time it hardly depends on what else the machine runs.
+   * Undefined where /proc is missing.
+   */
+  cpu?: { runtimeS: number; dynamoDbS: number };
+}
+
+/** CPU time (user + system) of a process in seconds, from /proc (Linux); undefined elsewhere. */
+function processCpu(pid: number | 'self'): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time of this process and of its children (the emulators in their own processes: DynamoDB Local). */
+function cpuNow(): { self: number; children: number } | undefined {
+  const self = processCpu('self');
+  if (self === undefined) return undefined;
+  let children = 0;
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const listed = readFileSync(`/proc/self/task/${tid}/children`, 'utf8').trim();
+      for (const pid of listed ? listed.split(' ') : []) children += processCpu(Number(pid)) ?? 0;
+    }
+  } catch {
+    return undefined;
+  }
+  return { self, children };
 }
 
 const STUCK = ['RECEIVED', 'VALIDATING', 'ASSIGNING'];
@@ -156,6 +192,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
     const statsBefore = snapshot(runtime.lambdas.stats);
     let uploaded = 0;
     let duplicatesDelivered = 0;
+    const cpuBefore = cpuNow();
     const started = performance.now();
     const ticker = setInterval(() => {
       const { running, waitingOnPeople } = runtime.sfn.running();
@@ -219,6 +256,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
     await Promise.all(pendingDuplicates);
     await runtime.settle(Math.max(180_000, options.size * 400));
     const wallMs = performance.now() - started;
+    const cpuAfter = cpuNow();
     clearInterval(ticker);
     const statsAfter = snapshot(runtime.lambdas.stats);
     progress(`[burst] settled after ${(wallMs / 1000).toFixed(1)} s`);
@@ -270,6 +308,10 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
       calibration,
       burstSize: order.length,
       reviewersPerProposal: profile.review.reviewersPerProposal,
+      cpu:
+        cpuBefore && cpuAfter
+          ? { runtimeS: cpuAfter.self - cpuBefore.self, dynamoDbS: cpuAfter.children - cpuBefore.children }
+          : undefined,
     });
   } finally {
     if (owned) await runtime.stop();
@@ -337,6 +379,7 @@ async function report(input: {
   calibration: BurstReport['calibration'];
   burstSize: number;
   reviewersPerProposal: number;
+  cpu: BurstReport['cpu'];
 }): Promise<BurstReport> {
   const { runtime, driver, plan, ids, completeIds } = input;
   const scan = await scanTable(driver, runtime.names.table);
@@ -496,6 +539,7 @@ async function report(input: {
     reviewsAnswered: input.reviewsAnswered,
     items: scan.items,
     invariants,
+    cpu: input.cpu,
   };
 }
 
@@ -549,11 +593,31 @@ export function burstResults(r: BurstReport): BenchResult[] {
       unit: 'x',
       note: 'wall time / sum of handler time (2 cores)',
     },
+    ...cpuRows(r),
     {
       name: 'burst.invariants',
       value: r.invariants.length - failed.length,
       unit: `/${r.invariants.length}`,
       note: failed.length ? `FAILED: ${failed.map((i) => `${i.name} (${i.detail})`).join('; ')}` : 'all hold',
+    },
+  ];
+}
+
+/** CPU per proposal, where it was spent, and the throughput it allows on this machine's cores. */
+function cpuRows(r: BurstReport): BenchResult[] {
+  if (!r.cpu) return [];
+  const perProposal = (seconds: number) => round((seconds / r.size) * 1000, 0);
+  const total = r.cpu.runtimeS + r.cpu.dynamoDbS;
+  const ceiling = (availableParallelism() * r.size) / total;
+  return [
+    {
+      name: 'burst.cpuPerProposal',
+      value: perProposal(total),
+      unit: 'ms',
+      note:
+        `runtime process ${perProposal(r.cpu.runtimeS)} ms (main thread, sandboxes, s3rver, SES, Step Functions), ` +
+        `DynamoDB Local ${perProposal(r.cpu.dynamoDbS)} ms; ${round(ceiling, 1)}/s if CPU were the only limit ` +
+        `(${availableParallelism()} cores)`,
     },
   ];
 }
