@@ -2,6 +2,8 @@
 // one invocation at a time (the host sends the next only after this one answered).
 // Messages out: { type: 'ready', initMs } or { type: 'init-error', error } once the module is loaded, then
 // { id, ok, result | error, ms } per invocation. Messages in: { id, event, requestId, deadline }.
+// The event and the result travel as JSON text, as they do to and from Lambda: a result that JSON cannot represent
+// fails the invocation, and whatever JSON does not carry (a Date's type, undefined fields) is lost as on Lambda.
 
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -47,11 +49,11 @@ parentPort.on('message', async ({ id, event, requestId, deadline }) => {
       fail() {},
       succeed() {},
     };
-    const result = await handler(event, context);
+    const result = await handler(JSON.parse(event), context);
     parentPort.postMessage({
       id,
       ok: true,
-      result: result === undefined ? null : result,
+      result: JSON.stringify(result === undefined ? null : result),
       ms: performance.now() - t0,
     });
   } catch (error) {

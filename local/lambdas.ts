@@ -389,7 +389,8 @@ export class LambdaHost {
         sandbox.current = invocation;
         sandbox.worker.postMessage({
           id,
-          event: JSON.parse(JSON.stringify(event ?? null)),
+          // As JSON text, as Lambda receives it: the sandbox parses it (off the host's thread).
+          event: JSON.stringify(event ?? null),
           requestId: id,
           deadline: Date.now() + timeoutMs,
         });
@@ -407,7 +408,7 @@ export class LambdaHost {
     stats.invocations += 1;
     stats.handlerMs += message.ms;
     this.release(pool, sandbox);
-    if (message.ok) invocation.resolve(message.result);
+    if (message.ok) invocation.resolve(JSON.parse(message.result ?? 'null'));
     else {
       stats.errors += 1;
       const error = message.error ?? { name: 'Error', message: 'unknown error' };
@@ -491,7 +492,8 @@ type InvocationMessage = {
   type?: undefined;
   id: string;
   ok: boolean;
-  result?: unknown;
+  /** The handler's result as JSON text (what Lambda returns to its caller). */
+  result?: string;
   error?: { name: string; message: string; stack?: string };
   ms: number;
 };

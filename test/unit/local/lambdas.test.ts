@@ -192,6 +192,18 @@ describe('the local Lambda sandboxes', () => {
   }, 20_000);
 });
 
+describe('an invocation, as Lambda passes it', () => {
+  it('gives the handler its event as parsed JSON and returns its result as JSON would carry it', async () => {
+    const lambdas = start([fn({ file: fixture('echo.mjs') })]);
+    const answer = await lambdas.invoke('local-Sandbox', { at: new Date(0), gone: undefined, n: 1 });
+    expect(answer).toStrictEqual({
+      event: { at: '1970-01-01T00:00:00.000Z', n: 1 },
+      typeOfAt: 'string',
+      at: '1970-01-01T00:00:00.000Z',
+    });
+  });
+});
+
 describe("a sandbox's Node options", () => {
   it("leave out the host's preloads and module loaders (a TypeScript loader) and keep the rest", () => {
     const host = [
