@@ -9,6 +9,7 @@ import type { Lang } from '../../functions/lib/i18n';
 import { invitationEmail } from '../../functions/lib/portal/invitation';
 import { portalLinkExpiry, signPortalLink } from '../../functions/lib/portal/links';
 import type { Profile } from '../../functions/lib/profile';
+import { jsonText, print, printable, printError } from '../output';
 
 export interface InvitationDeps {
   doc: DynamoDBDocumentClient;
@@ -64,8 +65,9 @@ const TEXT = {
 } as const;
 
 const writers = (deps: InvitationDeps) => ({
-  out: deps.out ?? ((text: string) => process.stdout.write(text)),
-  err: deps.err ?? ((text: string) => process.stderr.write(text)),
+  // Cleaned like everything the CLI prints (cli/output.ts): agency names and codes come from an imported file.
+  out: (text: string) => (deps.out ?? print)(printable(text)),
+  err: (text: string) => (deps.err ?? printError)(printable(text)),
 });
 
 /** Emails each contact of the named agencies (or of all) its portal link. */
@@ -144,8 +146,7 @@ export async function agenciesInviteCommand(
     if (!opts.json && agencies.length >= 100 && (index + 1) % 100 === 0)
       err(`  ${index + 1}/${agencies.length}\n`);
   }
-  if (opts.json)
-    out(`${JSON.stringify({ expiresAt: expiresAt.toISOString(), agencies: results }, null, 2)}\n`);
+  if (opts.json) out(`${jsonText({ expiresAt: expiresAt.toISOString(), agencies: results })}\n`);
   else out(`${t.done(results.length, sent, failed)}\n`);
   return failed ? 1 : 0;
 }
@@ -157,8 +158,8 @@ export async function agenciesRevokeCommand(
   deps: Pick<InvitationDeps, 'doc' | 'table' | 'out' | 'err'>,
 ): Promise<number> {
   const t = TEXT[opts.lang ?? 'id'];
-  const out = deps.out ?? ((text: string) => process.stdout.write(text));
-  const err = deps.err ?? ((text: string) => process.stderr.write(text));
+  const out = (text: string) => (deps.out ?? print)(printable(text));
+  const err = (text: string) => (deps.err ?? printError)(printable(text));
   const generation = await revokePortalLinks(deps.doc, deps.table, code);
   if (generation === undefined) {
     err(`${t.notRegistered(code)}\n`);

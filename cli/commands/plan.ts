@@ -26,6 +26,7 @@ import type { Proposal, Reviewer, ReviewTask } from '../../functions/lib/model';
 import { type Profile, ProfileError } from '../../functions/lib/profile';
 import { parseRoster } from '../../functions/lib/roster/parse';
 import { highsSolver } from '../highs';
+import { jsonText, print, printable, printError } from '../output';
 
 export interface PlanOptions {
   roster?: string;
@@ -63,8 +64,9 @@ export function formatPlan(result: PlanResult): string {
 }
 
 export async function planCommand(opts: PlanOptions, deps: PlanDeps = {}): Promise<number> {
-  const out = deps.out ?? ((text: string) => process.stdout.write(text));
-  const err = deps.err ?? ((text: string) => process.stderr.write(text));
+  // Cleaned like everything the CLI prints (cli/output.ts): names and titles come from the round's data.
+  const out = (text: string) => (deps.out ?? print)(printable(text));
+  const err = (text: string) => (deps.err ?? printError)(printable(text));
   const mode = (opts.mode ?? 'online') as PlanMode;
   if (mode !== 'online' && mode !== 'batch') {
     err(`--mode must be online or batch, not "${opts.mode}"\n`);
@@ -107,7 +109,7 @@ export async function planCommand(opts: PlanOptions, deps: PlanDeps = {}): Promi
     ),
   ];
   if (problems.length > 0) {
-    if (opts.json) out(`${JSON.stringify({ planned: false, problems }, null, 2)}\n`);
+    if (opts.json) out(`${jsonText({ planned: false, problems })}\n`);
     else
       err(`${problems.length} problem(s); nothing planned:\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
     return 1;
@@ -165,8 +167,8 @@ export async function planLiveCommand(
   source: LiveSource,
   deps: PlanDeps & { solve?: LpSolver; progress?: (line: string) => void } = {},
 ): Promise<number> {
-  const out = deps.out ?? ((text: string) => process.stdout.write(text));
-  const progress = deps.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const out = (text: string) => (deps.out ?? print)(printable(text));
+  const progress = deps.progress ?? ((line: string) => printError(`${line}\n`));
   const [profile, proposals, roster] = await Promise.all([
     source.profile(),
     source.proposals(),
@@ -185,9 +187,7 @@ export async function planLiveCommand(
   const result = await planBatch(liveInput(round, roster, profile), deps.solve ?? (await highsSolver()));
   const moves = liveMoves(round, result);
   if (opts.json) {
-    out(
-      `${JSON.stringify({ dryRun: true, moves, short: result.short, metrics: result.metrics }, null, 2)}\n`,
-    );
+    out(`${jsonText({ dryRun: true, moves, short: result.short, metrics: result.metrics })}\n`);
   } else {
     const lines = moves.map(
       (m) =>
