@@ -71,6 +71,12 @@ export class LocalStepFunctions {
   /** Tokens issued through the Context Object and not yet spent. */
   private readonly issued = new Set<string>();
   private readonly waiters = new Map<string, Waiter>();
+  /**
+   * Executions still RUNNING, and per execution the tokens whose task Lambda has returned (it waits on a person):
+   * kept as they change, so running() (polled while the runtime settles) does not walk every execution and token.
+   */
+  private readonly runningArns = new Set<string>();
+  private readonly sentTokens = new Map<string, number>();
   /** Counts of state transitions per state name (for cost estimates). */
   readonly transitions = new Map<string, number>();
 
@@ -152,6 +158,7 @@ export class LocalStepFunctions {
       try {
         await this.options.invokeLambda(FunctionName, Payload);
         waiter.sent = true;
+        this.sentTokens.set(executionArn, (this.sentTokens.get(executionArn) ?? 0) + 1);
         sent();
       } catch (error) {
         this.waiters.delete(token);
@@ -209,12 +216,14 @@ export class LocalStepFunctions {
     };
     execution.done = run.result.then(
       (output: Json) => {
+        this.runningArns.delete(executionArn);
         execution.status = 'SUCCEEDED';
         execution.output = JSON.stringify(output ?? null);
         execution.stopDate = new Date();
       },
       (error: Error & { cause?: unknown }) => {
         const inner = unwrap(error);
+        this.runningArns.delete(executionArn);
         if (execution.status === 'ABORTED') return;
         execution.status = inner.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
         execution.error = inner.name;
@@ -224,6 +233,7 @@ export class LocalStepFunctions {
       },
     );
     this.executions.set(executionArn, execution);
+    this.runningArns.add(executionArn);
     return execution;
   }
 
@@ -257,6 +267,11 @@ export class LocalStepFunctions {
     }
     this.waiters.delete(token);
     this.issued.delete(token);
+    if (waiter.sent) {
+      const left = (this.sentTokens.get(waiter.executionArn) ?? 1) - 1;
+      if (left > 0) this.sentTokens.set(waiter.executionArn, left);
+      else this.sentTokens.delete(waiter.executionArn);
+    }
     return waiter;
   }
 
@@ -265,16 +280,11 @@ export class LocalStepFunctions {
    * and no task invocation in flight.
    */
   running(): { running: number; waitingOnPeople: number } {
-    const waiting = new Set([...this.waiters.values()].filter((w) => w.sent).map((w) => w.executionArn));
-    let running = 0;
     let waitingOnPeople = 0;
-    for (const execution of this.executions.values()) {
-      if (execution.status !== 'RUNNING') continue;
-      running += 1;
-      if (waiting.has(execution.executionArn) && (this.inflight.get(execution.executionArn) ?? 0) === 0)
-        waitingOnPeople += 1;
+    for (const arn of this.runningArns) {
+      if ((this.sentTokens.get(arn) ?? 0) > 0 && (this.inflight.get(arn) ?? 0) === 0) waitingOnPeople += 1;
     }
-    return { running, waitingOnPeople };
+    return { running: this.runningArns.size, waitingOnPeople };
   }
 
   /** Task tokens the executions wait on, with the state that issued them (for tests and the local CLI). */
@@ -288,12 +298,14 @@ export class LocalStepFunctions {
     // Settle the tasks waiting on people, so the interpreter clears their (long) timeout timers.
     for (const [token, waiter] of this.waiters) {
       this.waiters.delete(token);
+      this.sentTokens.delete(waiter.executionArn);
       waiter.reject(new LambdaError('States.Runtime', 'The local runtime stopped', waiter.stateName));
     }
     for (const execution of this.executions.values()) {
       if (execution.status === 'RUNNING') {
         execution.abort();
         execution.status = 'ABORTED';
+        this.runningArns.delete(execution.executionArn);
       }
     }
     await Promise.allSettled([...this.executions.values()].map((e) => e.done));

@@ -27,6 +27,9 @@ function reviewMachine(timeoutSeconds: number) {
   };
 }
 
+/** Registering validates the definition (asl-validator compiles its schemas: seconds on a busy machine). */
+const VALIDATES = 30_000;
+
 let sfn: LocalStepFunctions | undefined;
 afterEach(async () => {
   await sfn?.stop();
@@ -34,14 +37,18 @@ afterEach(async () => {
 });
 
 describe('a review task longer than a Node timer, locally', () => {
-  it('is capped at the timer limit, and the runtime says so', () => {
-    sfn = new LocalStepFunctions({ invokeLambda: async () => ({}) });
-    const longest = (14 + 60 + 2 + 1) * DAY_SECONDS;
-    expect(sfn.register(MACHINE, reviewMachine(longest))).toEqual([
-      `SendReviewTask: TimeoutSeconds ${longest} -> ${NODE_TIMER_LIMIT_SECONDS} (local timer limit)`,
-    ]);
-    expect(sfn.register(`${MACHINE}-short`, reviewMachine(7 * DAY_SECONDS))).toEqual([]);
-  });
+  it(
+    'is capped at the timer limit, and the runtime says so',
+    () => {
+      sfn = new LocalStepFunctions({ invokeLambda: async () => ({}) });
+      const longest = (14 + 60 + 2 + 1) * DAY_SECONDS;
+      expect(sfn.register(MACHINE, reviewMachine(longest))).toEqual([
+        `SendReviewTask: TimeoutSeconds ${longest} -> ${NODE_TIMER_LIMIT_SECONDS} (local timer limit)`,
+      ]);
+      expect(sfn.register(`${MACHINE}-short`, reviewMachine(7 * DAY_SECONDS))).toEqual([]);
+    },
+    VALIDATES,
+  );
 
   it('keeps waiting for the reviewer and completes on their answer', async () => {
     const tokens: string[] = [];
@@ -71,12 +78,30 @@ describe('a review task longer than a Node timer, locally', () => {
 });
 
 describe('one registered state machine, many executions', () => {
-  it('refuses an invalid definition when it is registered, not at its first execution', () => {
-    sfn = new LocalStepFunctions({ invokeLambda: async () => ({}) });
-    const broken = { StartAt: 'Missing', States: { Done: { Type: 'Succeed' } } };
-    expect(() => sfn?.register(MACHINE, broken)).toThrow(/definition is invalid/);
-    expect(sfn.has(MACHINE)).toBe(false);
+  it('counts an execution whose task Lambda still runs as busy, not as waiting on a person', async () => {
+    let answer: (() => void) | undefined;
+    sfn = new LocalStepFunctions({
+      invokeLambda: () => new Promise((resolve) => (answer = () => resolve({}))),
+    });
+    sfn.register(MACHINE, reviewMachine(7 * DAY_SECONDS));
+    sfn.startExecution(MACHINE, 'p1', JSON.stringify({ proposalId: 'p1' }));
+    for (let i = 0; i < 100 && !answer; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sfn.running()).toEqual({ running: 1, waitingOnPeople: 0 });
+    answer?.();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sfn.running()).toEqual({ running: 1, waitingOnPeople: 1 });
   });
+
+  it(
+    'refuses an invalid definition when it is registered, not at its first execution',
+    () => {
+      sfn = new LocalStepFunctions({ invokeLambda: async () => ({}) });
+      const broken = { StartAt: 'Missing', States: { Done: { Type: 'Succeed' } } };
+      expect(() => sfn?.register(MACHINE, broken)).toThrow(/definition is invalid/);
+      expect(sfn.has(MACHINE)).toBe(false);
+    },
+    VALIDATES,
+  );
 
   it('keeps each execution apart: its own input, execution id and task token', async () => {
     const sent = new Map<string, string>();
@@ -96,11 +121,14 @@ describe('one registered state machine, many executions', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(new Set(sent.values()).size).toBe(names.length);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sfn.running()).toEqual({ running: 3, waitingOnPeople: 3 });
     // Answer in reverse order: each token completes its own execution only.
     for (const name of [...names].reverse()) {
       sfn.sendTaskSuccess(sent.get(name) ?? '', JSON.stringify({ answered: name }));
     }
     await Promise.all(executions.map((e) => e?.done));
+    expect(sfn.running()).toEqual({ running: 0, waitingOnPeople: 0 });
     expect(executions.map((e) => [e?.name, e?.status, JSON.parse(e?.output ?? 'null')])).toEqual(
       names.map((name) => [name, 'SUCCEEDED', { answered: name }]),
     );
