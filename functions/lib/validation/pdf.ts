@@ -1,5 +1,8 @@
-/** PDF text extraction with unpdf (PDF.js), bounded by a time budget and a page limit. */
-import { getResolvedPDFJS } from 'unpdf';
+/**
+ * PDF text extraction with unpdf (PDF.js), bounded by a time budget and a page limit. unpdf is imported when the
+ * first PDF arrives, not with the module: it is most of the Validate bundle, and a Markdown or DOCX proposal never
+ * needs it (the Lambda bundle keeps it as a module of its own, see infra/constructs/lambda.ts).
+ */
 import { DocumentRejected } from './errors';
 import { DEFAULT_PDF_LIMITS, type PdfLimits, scanPdf } from './pdf-scan';
 import type { Block } from './types';
@@ -119,6 +122,7 @@ export async function parsePdf(
 ): Promise<Block[]> {
   const started = clock();
   scanPdf(bytes, limits);
+  const { getResolvedPDFJS } = await import('unpdf');
   const pdfjs = await getResolvedPDFJS();
   // PDF.js takes ownership of (detaches) the buffer it is given: pass a copy.
   const task = pdfjs.getDocument({
