@@ -158,11 +158,19 @@ export async function handlePortalRequest(
       query.set(key, value);
     return `${options.baseUrl}${route}?${query.toString()}`;
   };
+  // The page's own parameters (never the link's), to show the same page in the other language.
+  const own = Object.fromEntries(
+    ['d', 'p', 'u', 'replace'].flatMap((key) => {
+      const value = request.query[key];
+      return value && /^[a-z0-9.-]{1,64}$/.test(value) ? [[key, value]] : [];
+    }),
+  );
   const ctx: PortalPageContext = {
     profile,
     lang,
     agency,
     url,
+    inLanguage: (other) => url(request.method === 'GET' ? request.route : '', { ...own, lang: other }),
     closesAt: options.closesAt,
     now,
   };

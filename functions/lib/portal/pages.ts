@@ -19,6 +19,8 @@ export interface PortalPageContext {
   agency: { code: string; name: string };
   /** Builds the URL of a portal route for this link (`route` e.g. `/submit`, extra query parameters). */
   url: (route: string, params?: Record<string, string>) => string;
+  /** This page in another language. */
+  inLanguage: (lang: Lang) => string;
   closesAt: Date;
   now: Date;
 }
@@ -149,7 +151,7 @@ function nav(ctx: PortalPageContext): SafeHtml {
 <a href="${ctx.url('/check')}">${tr(T.check, ctx.lang)}</a>
 <a href="${ctx.url('/submit')}">${tr(T.submit, ctx.lang)}</a>
 <a href="${ctx.url('/guide')}">${tr(T.guide, ctx.lang)}</a>
-<a href="${ctx.url('', { lang: other })}" lang="${other}">${tr(T.otherLang, ctx.lang)}</a>
+<a href="${ctx.inLanguage(other)}" lang="${other}">${tr(T.otherLang, ctx.lang)}</a>
 </nav>`;
 }
 
