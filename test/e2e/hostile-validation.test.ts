@@ -42,7 +42,7 @@ beforeAll(async () => {
     readFileSync(join(EXAMPLES_DIR, 'proposals/01-dinkes-surabaya-umum.md')),
   ));
   await runtime.settle();
-}, 240_000);
+}, 600_000);
 
 afterAll(async () => {
   await runtime?.stop();
