@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { getAgency, importAgencies, listAgencies } from '../../functions/lib/adapters/agencies';
+import {
+  getAgency,
+  importAgencies,
+  listAgencies,
+  registryInUse,
+} from '../../functions/lib/adapters/agencies';
 import { parseAgencies } from '../../functions/lib/agencies/parse';
 import { AgencyRegistryError } from '../../functions/lib/agencies/validate';
 import { startTestTable, type TestTable } from '../../local/emulators/table';
@@ -27,6 +32,23 @@ afterEach(async () => {
       new DeleteCommand({ TableName: db.tableName, Key: { PK: `AGENCY#${agency.code}`, SK: 'PROFILE' } }),
     );
   }
+});
+
+describe('whether an agency registry is kept', () => {
+  it('is not while the registry is empty, and is once one agency is imported', async () => {
+    expect(await registryInUse(db.doc, db.tableName)).toBe(false);
+    await importAgencies(db.doc, db.tableName, example.slice(0, 1));
+    expect(await registryInUse(db.doc, db.tableName)).toBe(true);
+  });
+
+  it('keeps optional aliases through an import, and removes them when the file drops them', async () => {
+    const [first] = example;
+    if (!first) throw new Error('No example agency');
+    await importAgencies(db.doc, db.tableName, [{ ...first, aliases: ['Pemkot Contoh'] }]);
+    expect((await getAgency(db.doc, db.tableName, first.code))?.aliases).toEqual(['Pemkot Contoh']);
+    await importAgencies(db.doc, db.tableName, [first]);
+    expect(await getAgency(db.doc, db.tableName, first.code)).not.toHaveProperty('aliases');
+  });
 });
 
 describe('importing the agency registry into DynamoDB Local', () => {
