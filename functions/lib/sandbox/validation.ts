@@ -184,7 +184,7 @@ export async function validateBounded(
     profile,
     options: { ...rest, pdfTimeoutMs: soft, timeBudgetMs: soft },
   };
-  const seconds = Math.round(deadlineMs / 100) / 10;
+  const seconds = Math.round(deadlineMs / 10) / 100;
 
   return new Promise<ValidationReport>((resolve) => {
     const { worker } = slot;

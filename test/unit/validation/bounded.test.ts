@@ -265,14 +265,15 @@ describe('validateBounded', () => {
     expect(bounded).toEqual(direct);
   }, 30_000);
 
-  it('stops a validation at the deadline and rejects the file as too complex, then serves the next file', async () => {
+  it('stops the worker at the deadline and rejects the file as too complex, then serves the next file', async () => {
     const big = new TextEncoder().encode(`# Judul\n\n${'kata '.repeat(1_900_000)}\n`);
     const started = performance.now();
-    const report = await validateBounded(big, profile, { now: NOW, fileName: 'besar.md', deadlineMs: 150 });
+    // 20 ms is below the budgets inside the worker (at least 100 ms): the worker is stopped from outside.
+    const report = await validateBounded(big, profile, { now: NOW, fileName: 'besar.md', deadlineMs: 20 });
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(report.valid).toBe(false);
     expect(codes(report)).toEqual(['DOCUMENT_TOO_COMPLEX']);
-    expect(report.issues[0]?.message.en).toMatch(/cannot be checked within/);
+    expect(report.issues[0]?.message.en).toContain('cannot be checked within 0.02 seconds');
     const next = await validateBounded(fixture('umum.md'), profile, { now: NOW, fileName: 'umum.md' });
     expect(next.valid).toBe(true);
   }, 60_000);
