@@ -5,9 +5,9 @@
  * and import are the shared registry's (./registry.ts).
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalFailure } from '../errors';
 import { AGENCY_FIELDS, type Agency, agencyFromItem } from '../agencies/schema';
 import { AgencyRegistryError, validateAgencies } from '../agencies/validate';
+import { isConditionalFailure } from '../errors';
 import { INDEXES, keys } from '../model';
 import {
   getRecords,
