@@ -49,6 +49,47 @@ const BAD: readonly ProposalStatus[] = ['REJECTED', 'FAILED'];
 /** Statuses that change on their own within minutes: a page showing one reloads itself. */
 export const MOVING: readonly ProposalStatus[] = ['RECEIVED', 'VALIDATING', 'ASSIGNING'];
 
+/**
+ * What the agency is told of a status. Only a rejection shows the recorded reason (the check's summary, written
+ * for the submitter); other reasons are the pipeline's own notes (reviewer ids, assignment details, faults),
+ * which reviewers' anonymity and plain words keep off the portal.
+ */
+const STATUS_NOTES: Record<Exclude<ProposalStatus, 'REJECTED'>, Text> = {
+  RECEIVED: {
+    id: 'Berkas diterima; pemeriksaan administrasi segera dimulai.',
+    en: 'File received; the administrative check starts shortly.',
+  },
+  VALIDATING: {
+    id: 'Berkas sedang diperiksa terhadap ketentuan kompetisi.',
+    en: 'The file is being checked against the competition rules.',
+  },
+  ASSIGNING: {
+    id: 'Lolos pemeriksaan administrasi; penilai sedang ditunjuk.',
+    en: 'Passed the administrative check; reviewers are being assigned.',
+  },
+  NEEDS_REVIEWERS: {
+    id: 'Lolos pemeriksaan administrasi; panitia sedang melengkapi penilai.',
+    en: 'Passed the administrative check; the organisers are completing the reviewers.',
+  },
+  IN_REVIEW: {
+    id: 'Lolos pemeriksaan administrasi dan sedang dinilai oleh penilai.',
+    en: 'Passed the administrative check and is being reviewed.',
+  },
+  REVIEWED: {
+    id: 'Penilaian selesai; hasilnya diumumkan oleh panitia.',
+    en: 'The review is complete; the organisers announce the results.',
+  },
+  FAILED: {
+    id: 'Terjadi gangguan saat memproses berkas; panitia sudah diberi tahu dan akan menanganinya. Tidak ada yang hilang.',
+    en: 'Processing the file ran into a fault; the organisers have been told and will handle it. Nothing is lost.',
+  },
+};
+
+/** The words an agency reads about a proposal's status. */
+export function statusNote(p: Pick<PortalProposal, 'status' | 'reason'>, lang: Lang): string {
+  return p.status === 'REJECTED' ? p.reason : tr(STATUS_NOTES[p.status], lang);
+}
+
 const fill = (text: Text, lang: Lang, values: Record<string, string | number>) =>
   tr(text, lang).replace(/\{(\w+)\}/g, (m, key: string) => (key in values ? String(values[key]) : m));
 
@@ -190,7 +231,7 @@ function proposalRow(ctx: PortalPageContext, p: PortalProposal): SafeHtml {
   const canReplace = p.status === 'REJECTED' && !p.replacedBy && seasonOpen(ctx);
   return html`<li>
 <p><strong>${p.title || p.fileName}</strong><br>${statusBadge(p.status, lang)} <span class="muted">${fill(T.received, lang, { at: formatDateTime(p.receivedAt, lang, ctx.profile.timeZone) })}</span></p>
-<p>${p.reason}</p>
+<p>${statusNote(p, lang)}</p>
 ${p.replacedBy ? html`<p class="muted">${tr(T.replacedBy, lang)}</p>` : ''}
 <p class="actions"><a class="btn btn-secondary" href="${ctx.url('/proposal', { p: p.id })}">${tr(T.details, lang)}</a>
 ${canReplace ? html`<a class="btn btn-primary" href="${ctx.url('/submit', { replace: p.id })}">${tr(T.replace, lang)}</a>` : ''}</p>
@@ -329,7 +370,7 @@ function proposalFacts(ctx: PortalPageContext, p: PortalProposal): SafeHtml {
 <dt>${tr(T.proposalId, lang)}</dt><dd>${p.id}</dd>
 <dt>${tr(T.file, lang)}</dt><dd>${p.fileName}</dd>
 <dt>${tr(T.status, lang)}</dt><dd>${statusBadge(p.status, lang)}</dd>
-<dt>${tr(T.reason, lang)}</dt><dd>${p.reason}</dd>
+<dt>${tr(T.reason, lang)}</dt><dd>${statusNote(p, lang)}</dd>
 <dt>${fill(T.received, lang, { at: '' }).trim()}</dt><dd>${formatDateTime(p.receivedAt, lang, ctx.profile.timeZone)}</dd>
 </dl>
 ${p.replaces ? html`<p class="muted">${tr(T.replaces, lang)}</p>` : ''}

@@ -137,6 +137,16 @@ describe('the portal flow', () => {
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
   });
 
+  it('keeps the pipeline’s own notes (reviewer ids, assignment details) off the portal', async () => {
+    const reason = '3 reviewer(s) assigned: unair-02, unud-01, usu-01. Chosen: unair-02 (expert seat, 0/10)';
+    ports.proposalsOf.set('pemkot-depok', [proposal({ status: 'IN_REVIEW', reason })]);
+    for (const route of ['', '/proposal']) {
+      const page = await request(route, { ...link(), p: 'p-0123456789abcdef0123' });
+      expect(page.body).not.toContain('unair-02');
+      expect(page.body).toContain('sedang dinilai oleh penilai');
+    }
+  });
+
   it('speaks English when asked, and keeps the language in its links', async () => {
     const page = await request('', { ...link(), lang: 'en' });
     expect(page.body).toContain('Your proposals');
