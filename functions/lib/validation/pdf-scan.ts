@@ -95,6 +95,8 @@ interface Found {
   openActionRefs: string[];
   /** /OpenAction given as an inline dictionary (an action; a destination is an array). */
   openActionInline: boolean;
+  /** The trailer names an /Encrypt dictionary. */
+  encrypted?: boolean;
 }
 
 /** Scans object syntax for names, skipping strings and comments. */
@@ -110,6 +112,7 @@ function scanSyntax(text: string, from: number, to: number, found: Found): void 
       const { name, end } = readName(text, i);
       i = end;
       if (!found.active && ACTIVE[name]) found.active = name;
+      if (name === 'Encrypt') found.encrypted = true;
       if (name === 'OpenAction') {
         let j = i;
         while (j < to && WHITESPACE.has(text.charCodeAt(j))) j++;
@@ -181,19 +184,148 @@ function tooManyOperators(limits: PdfLimits): DocumentRejected {
   );
 }
 
-/** Inflates with a cap on the output; undefined when the data is not Flate data (or is encrypted). */
+function tooLarge(limits: PdfLimits): DocumentRejected {
+  return tooComplex(
+    `aliran data PDF terurai lebih dari ${limits.maxDecodedBytes / MB} MB`,
+    `PDF streams decode to more than ${limits.maxDecodedBytes / MB} MB`,
+  );
+}
+
+/** Inflates with a cap on the output; undefined when the data is not Flate data. */
 function inflateCapped(data: Buffer, cap: number, limits: PdfLimits): Buffer | undefined {
   try {
     return inflateSync(data, { maxOutputLength: Math.max(1, cap), finishFlush: constants.Z_SYNC_FLUSH });
   } catch (error) {
     if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw tooComplex(
-        `aliran data PDF terurai lebih dari ${limits.maxDecodedBytes / MB} MB`,
-        `PDF streams decode to more than ${limits.maxDecodedBytes / MB} MB`,
-      );
+      throw tooLarge(limits);
     }
     return undefined;
   }
+}
+
+/** A growing output that refuses to pass `cap` bytes. */
+class CappedOutput {
+  private buffer: Buffer;
+  length = 0;
+  constructor(
+    private readonly cap: number,
+    private readonly limits: PdfLimits,
+  ) {
+    this.buffer = Buffer.alloc(Math.min(cap, 64 * 1024));
+  }
+  push(byte: number): void {
+    if (this.length >= this.cap) throw tooLarge(this.limits);
+    if (this.length === this.buffer.length) {
+      const bigger = Buffer.alloc(Math.min(this.cap, this.buffer.length * 2));
+      this.buffer.copy(bigger);
+      this.buffer = bigger;
+    }
+    this.buffer[this.length++] = byte;
+  }
+  result(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+}
+
+function asciiHex(data: Buffer, out: CappedOutput): void {
+  let high = -1;
+  for (const byte of data) {
+    if (byte === 0x3e) break;
+    const lower = byte | 0x20;
+    const v = byte >= 0x30 && byte <= 0x39 ? byte - 0x30 : lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
+    if (v < 0) continue;
+    if (high < 0) high = v;
+    else {
+      out.push(high * 16 + v);
+      high = -1;
+    }
+  }
+  if (high >= 0) out.push(high * 16);
+}
+
+function ascii85(data: Buffer, out: CappedOutput): void {
+  const group: number[] = [];
+  const flush = (n: number) => {
+    let value = 0;
+    for (let i = 0; i < 5; i++) value = value * 85 + (group[i] ?? 84);
+    for (let i = 0; i < n - 1; i++) out.push((value >>> (24 - 8 * i)) & 0xff);
+    group.length = 0;
+  };
+  for (const byte of data) {
+    if (byte === 0x7e) break;
+    if (byte === 0x7a && group.length === 0) {
+      for (let i = 0; i < 4; i++) out.push(0);
+    } else if (byte >= 0x21 && byte <= 0x75) {
+      group.push(byte - 0x21);
+      if (group.length === 5) flush(5);
+    }
+  }
+  if (group.length > 1) flush(group.length);
+}
+
+function runLength(data: Buffer, out: CappedOutput): void {
+  for (let i = 0; i < data.length; ) {
+    const n = data[i] ?? 128;
+    if (n === 128) break;
+    if (n < 128) {
+      for (let j = 1; j <= n + 1; j++) out.push(data[i + j] ?? 0);
+      i += n + 2;
+    } else {
+      const byte = data[i + 1] ?? 0;
+      for (let j = 0; j < 257 - n; j++) out.push(byte);
+      i += 2;
+    }
+  }
+}
+
+/** LZW as PDF uses it (early change), variable code width from 9 to 12 bits. */
+function lzw(data: Buffer, out: CappedOutput): void {
+  let table: number[][] = [];
+  const reset = () => {
+    table = [];
+    for (let i = 0; i < 256; i++) table.push([i]);
+    table.push([], []);
+  };
+  reset();
+  let width = 9;
+  let bits = 0;
+  let buffer = 0;
+  let previous: number[] | undefined;
+  for (const byte of data) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= width) {
+      const code = (buffer >>> (bits - width)) & ((1 << width) - 1);
+      bits -= width;
+      buffer &= (1 << bits) - 1;
+      if (code === 256) {
+        reset();
+        width = 9;
+        previous = undefined;
+        continue;
+      }
+      if (code === 257) return;
+      const entry =
+        table[code] ?? (previous && code === table.length ? [...previous, previous[0] ?? 0] : undefined);
+      if (!entry) return;
+      for (const b of entry) out.push(b);
+      if (previous && table.length < 4096) table.push([...previous, entry[0] ?? 0]);
+      previous = entry;
+      if (table.length + 1 >= 1 << width && width < 12) width++;
+    }
+  }
+}
+
+/** Decodes one filter stage with a cap on the output; undefined when the data cannot be decoded. */
+function decodeStage(name: string, data: Buffer, cap: number, limits: PdfLimits): Buffer | undefined {
+  if (name === 'FlateDecode' || name === 'Fl') return inflateCapped(data, cap, limits);
+  const out = new CappedOutput(Math.max(1, cap), limits);
+  if (name === 'ASCIIHexDecode' || name === 'AHx') asciiHex(data, out);
+  else if (name === 'ASCII85Decode' || name === 'A85') ascii85(data, out);
+  else if (name === 'RunLengthDecode' || name === 'RL') runLength(data, out);
+  else if (name === 'LZWDecode' || name === 'LZW') lzw(data, out);
+  else return undefined;
+  return out.result();
 }
 
 /** The filters of a stream dictionary, read after its last `/Filter`. */
@@ -217,16 +349,19 @@ function directLength(dict: string): number | undefined {
   return m && !m[2] ? Number(m[1]) : undefined;
 }
 
-/** Number of /FlateDecode filters of a stream: -1 when another filter comes among them (not decoded here). */
-function flateRounds(dict: string): number {
-  const names = filtersOf(dict);
-  let rounds = 0;
-  for (const name of names) {
-    if (name === 'FlateDecode' || name === 'Fl') rounds++;
-    else break;
-  }
-  return rounds === names.length ? rounds : rounds ? -1 : 0;
-}
+/** Filters that can hide a decompression bomb in a content stream; all are decoded here with a cap. */
+const TEXT_FILTERS = new Set([
+  'FlateDecode',
+  'Fl',
+  'LZWDecode',
+  'LZW',
+  'RunLengthDecode',
+  'RL',
+  'ASCIIHexDecode',
+  'AHx',
+  'ASCII85Decode',
+  'A85',
+]);
 
 /** Scans a PDF; throws DocumentRejected (PDF_ACTIVE_CONTENT or DOCUMENT_TOO_COMPLEX). */
 export function scanPdf(bytes: Uint8Array, limits: PdfLimits = DEFAULT_PDF_LIMITS): void {
@@ -268,11 +403,13 @@ export function scanPdf(bytes: Uint8Array, limits: PdfLimits = DEFAULT_PDF_LIMIT
     }
     pos = Math.min(text.length, end + 9);
     const image = /\/Subtype\s*\/Image\b/.test(dict) || /\/(?:Width|Length1|Length2|Length3|N)\b/.test(dict);
-    const rounds = image ? 0 : flateRounds(dict);
-    if (rounds <= 0) continue;
+    const filters = image ? [] : filtersOf(dict);
+    if (!filters.length || !filters.every((f) => TEXT_FILTERS.has(f))) continue;
     let data: Buffer | undefined = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
-    for (let r = 0; r < rounds && data; r++)
-      data = inflateCapped(data, limits.maxDecodedBytes - decoded, limits);
+    for (const filter of filters) {
+      if (!data) break;
+      data = decodeStage(filter, data, limits.maxDecodedBytes - decoded, limits);
+    }
     if (!data) continue;
     decoded += data.length;
     const content = data.toString('latin1');
@@ -294,6 +431,8 @@ export function scanPdf(bytes: Uint8Array, limits: PdfLimits = DEFAULT_PDF_LIMIT
     }
   }
   if (found.openActionInline && !found.active) found.active = 'OpenAction';
+  // Encrypted streams cannot be checked here (nor their decoded size bounded): such a PDF is refused as protected.
+  if (found.encrypted) throw new DocumentRejected('PDF_ENCRYPTED');
   if (found.active) {
     const what = ACTIVE[found.active] ?? {
       id: 'tindakan otomatis saat dibuka (OpenAction)',

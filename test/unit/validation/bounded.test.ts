@@ -1,3 +1,4 @@
+import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { validateBounded } from '../../../functions/lib/sandbox/validation';
 import { validateDocument } from '../../../functions/lib/validation';
@@ -188,6 +189,32 @@ describe('hostile files are refused with a reason or bounded', () => {
     expect(() =>
       scanPdf(onePagePdf(ops), { maxDecodedBytes: 1 << 20, maxOperators: 1_000, maxNesting: 8 }),
     ).toThrow(/drawing operators/);
+  });
+
+  it('bounds what every text filter decodes, Flate hidden behind other filters included', () => {
+    const limits = { maxDecodedBytes: 1024 * 1024, maxOperators: 1_000_000, maxNesting: 256 };
+    const spaces = Buffer.alloc(2 * 1024 * 1024, 0x20);
+    const pdfWith = (filters: string, data: Uint8Array) =>
+      rawPdf([
+        { dict: '<< /Type /Catalog /Pages 2 0 R >>' },
+        { dict: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
+        { dict: '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>' },
+        { dict: `/Filter [${filters}]`, stream: data },
+      ]);
+    const hexOfFlate = Buffer.from(`${deflateSync(spaces).toString('hex')}>`);
+    expect(() => scanPdf(pdfWith('/AHx /Fl', hexOfFlate), limits)).toThrow(/decode to more than 1 MB/);
+    const runs = Buffer.alloc(2 * 20_000);
+    for (let i = 0; i < runs.length; i += 2) runs.set([129, 0x20], i);
+    expect(() => scanPdf(pdfWith('/RunLengthDecode', runs), limits)).toThrow(/decode to more than 1 MB/);
+    expect(() => scanPdf(pdfWith('/AHx', Buffer.from('71 20 51>')), limits)).not.toThrow();
+  });
+
+  it('refuses an encrypted PDF, whose streams cannot be checked', () => {
+    const encrypted = rawPdf(
+      [{ dict: '<< /Type /Catalog >>' }],
+      '/Root 1 0 R /Encrypt << /Filter /Standard >>',
+    );
+    expect(() => scanPdf(encrypted)).toThrow(/PDF_ENCRYPTED/);
   });
 
   it('counts XML elements, not closing tags or declarations', () => {
