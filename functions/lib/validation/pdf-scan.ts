@@ -349,6 +349,13 @@ function directLength(dict: string): number | undefined {
   return m && !m[2] ? Number(m[1]) : undefined;
 }
 
+/** Streams that are data, not drawing operators: cross references, metadata, files, font programs, ICC profiles. */
+const NOT_CONTENT = [
+  /\/Type\s*\/(?:XRef|Metadata|EmbeddedFile)\b/,
+  /\/(?:Length1|Length2|Length3|N)\b/,
+  /\/Subtype\s*\/(?:Type1C|CIDFontType0C|OpenType|XML)\b/,
+];
+
 /** Filters that can hide a decompression bomb in a content stream; all are decoded here with a cap. */
 const TEXT_FILTERS = new Set([
   'FlateDecode',
@@ -402,7 +409,9 @@ export function scanPdf(bytes: Uint8Array, limits: PdfLimits = DEFAULT_PDF_LIMIT
       if (end < 0) end = text.length;
     }
     pos = Math.min(text.length, end + 9);
-    const image = /\/Subtype\s*\/Image\b/.test(dict) || /\/(?:Width|Length1|Length2|Length3|N)\b/.test(dict);
+    // Images are not decoded to read the text; everything else PDF.js may decode (content, fonts, object
+    // streams) counts against the cap.
+    const image = /\/Subtype\s*\/Image\b/.test(dict) || /\/Width\b/.test(dict);
     const filters = image ? [] : filtersOf(dict);
     if (!filters.length || !filters.every((f) => TEXT_FILTERS.has(f))) continue;
     let data: Buffer | undefined = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
@@ -414,8 +423,7 @@ export function scanPdf(bytes: Uint8Array, limits: PdfLimits = DEFAULT_PDF_LIMIT
     decoded += data.length;
     const content = data.toString('latin1');
     if (/\/Type\s*\/ObjStm\b/.test(dict)) scanSyntax(content, 0, content.length, found);
-    else if (!/\/Type\s*\/(?:XRef|Metadata|EmbeddedFile)\b/.test(dict))
-      countOperators(content, limits, counted);
+    else if (!NOT_CONTENT.some((re) => re.test(dict))) countOperators(content, limits, counted);
   }
   if (!found.active && found.openActionRefs.length) {
     // An /OpenAction naming an object that is a dictionary with an action type (/S) runs an action on opening.
