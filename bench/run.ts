@@ -38,6 +38,7 @@ import { type BurstReport, burstResults, runBurst } from './burst';
 import { benchCalibration, benchFinalists } from './calibration';
 import { benchCliStartup } from './cli';
 import { type CostInput, costResults, PRICE_NOTE, pathCost, pathScenarios } from './cost';
+import { runSweepBench, SWEEP_NOTE, sweepHolds, sweepResults } from './sweep';
 import { type BenchResult, benchValidation } from './validation';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
@@ -359,6 +360,16 @@ async function main(): Promise<void> {
       `Lambda time per call (memory from the template): ${sources.join('; ')}. Intake is billed as one call per proposal (batches of one, the dearest case). Review API: ${input.review.requestsPerReview} requests per review (page, accept, submit).`,
       `DynamoDB, roughly: each history event (measured per proposal in the burst: ${round(input.eventsPerPath.happy)} reviewed, ${round(input.eventsPerPath.rejected)} rejected) is one transaction that updates the proposal (${input.itemBytes.proposal} B) and puts the event (${input.itemBytes.event} B), billed twice as a transaction, per started KB; title and quota claims 1 write each; each review seat a transaction (task ${input.itemBytes.review} B + reviewer ${input.itemBytes.reviewer} B) plus two task updates. Reads: each Lambda call reads the proposal once, strongly consistent (per 4 KB), and the assignment reads the ${input.rosterSize}-reviewer roster eventually consistent. Sizes are JSON lengths of the stored items.`,
       'S3: 1 PUT per upload; validation HEAD + ranged GET; each reviewer opens the file once. SQS: send, receive, delete per upload. Reminders run hourly whatever the volume and are not included.',
+    ],
+  });
+
+  progress('[bench] reminder sweep at a season\u2019s scale on the local runtime (bench/sweep.ts) ...');
+  const sweep = await runSweepBench({ progress });
+  sections.push({
+    title: `Reminder sweep on the local runtime (${sweep.tasks} open tasks, bench/sweep.ts)`,
+    rows: sweepResults(sweep),
+    notes: [
+      `The synthesized reminders function, run once with every task due its first reminder, then an hour later; every task one reminder: ${sweepHolds(sweep)}. ${SWEEP_NOTE}`,
     ],
   });
 
