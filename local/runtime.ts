@@ -317,13 +317,17 @@ async function startBuckets(
     };
     return { name: resolver.name(stack, logicalId), versioned: versioning.Status === 'Enabled' };
   });
-  const s3 = await startS3(declared, (event) => {
-    for (const rule of notifications) {
-      if (rule.bucket !== event.bucket || !event.eventName.startsWith('ObjectCreated')) continue;
-      if (rule.prefix && !event.key.startsWith(rule.prefix)) continue;
-      queues.get(rule.queueArn)?.send(JSON.stringify(s3Notification(event)));
-    }
-  }, LOCAL_CREDENTIALS);
+  const s3 = await startS3(
+    declared,
+    (event) => {
+      for (const rule of notifications) {
+        if (rule.bucket !== event.bucket || !event.eventName.startsWith('ObjectCreated')) continue;
+        if (rule.prefix && !event.key.startsWith(rule.prefix)) continue;
+        queues.get(rule.queueArn)?.send(JSON.stringify(s3Notification(event)));
+      }
+    },
+    LOCAL_CREDENTIALS,
+  );
   stops.add(() => s3.stop());
   return { s3, buckets: declared.map((b) => b.name) };
 }
@@ -483,7 +487,13 @@ function toolEnvironment(
   endpoints: LocalRuntime['endpoints'],
   names: LocalRuntime['names'],
   sqs: LocalSqsDirectory,
-  extra: { stage: string; senderEmail: string; profile?: string; portalUrl?: string; signingSecretArn?: string },
+  extra: {
+    stage: string;
+    senderEmail: string;
+    profile?: string;
+    portalUrl?: string;
+    signingSecretArn?: string;
+  },
 ): Record<string, string> {
   return {
     ...clientEnv,

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { listReviewers } from '../../functions/lib/adapters/roster';
 import { awsClients, CliError, type Deployment, deployment } from '../context';
-import { jsonText, print, printError } from '../output';
+import { jsonText, print } from '../output';
 
 const sqs = () => new SQSClient({});
 

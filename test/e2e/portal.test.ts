@@ -142,7 +142,9 @@ describe('attacks on the portal', () => {
 
   it('never shows one agency another agency’s proposal', async () => {
     const [theirs] = await driver.store.listByAgency('pemkot-surabaya');
-    const page = await journey.page(journey.url(link('pemkab-banyuwangi'), '/proposal', { p: theirs?.id ?? '' }));
+    const page = await journey.page(
+      journey.url(link('pemkab-banyuwangi'), '/proposal', { p: theirs?.id ?? '' }),
+    );
     expect(page.status).toBe(404);
     expect(page.body).not.toContain('SEHATI');
   });

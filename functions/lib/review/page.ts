@@ -167,8 +167,13 @@ ${content}
   return { statusCode, headers: pageHeaders(options.formActions), body: body.value };
 }
 
-const page = (statusCode: number, lang: Lang, siteName: string | undefined, title: string, content: HtmlValue) =>
-  renderLayout(statusCode, lang, siteName, title, content);
+const page = (
+  statusCode: number,
+  lang: Lang,
+  siteName: string | undefined,
+  title: string,
+  content: HtmlValue,
+) => renderLayout(statusCode, lang, siteName, title, content);
 
 function titleOf(p: PageProposal, lang: Lang): string {
   return p.title?.trim() || tr(L.untitled, lang);
