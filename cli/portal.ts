@@ -1,6 +1,7 @@
 /** What `agencies invite` needs of the deployment: the portal's URL, the signing secret, SES and the profile. */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { sendEmailCommand } from '../functions/lib/adapters/mail';
 import { submissionsClose } from '../functions/lib/profile';
 import type { InvitationDeps } from './commands/invitations';
 import { awsClients, CliError, deployment } from './context';
@@ -29,21 +30,7 @@ export async function portalDeps(): Promise<InvitationDeps> {
       return out.SecretString;
     },
     async send(email) {
-      await ses.send(
-        new SendEmailCommand({
-          FromEmailAddress: senderEmail,
-          Destination: { ToAddresses: [email.to] },
-          Content: {
-            Simple: {
-              Subject: { Data: email.subject, Charset: 'UTF-8' },
-              Body: {
-                Html: { Data: email.html, Charset: 'UTF-8' },
-                Text: { Data: email.text, Charset: 'UTF-8' },
-              },
-            },
-          },
-        }),
-      );
+      await ses.send(sendEmailCommand(email, senderEmail));
     },
   };
 }

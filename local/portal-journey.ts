@@ -6,6 +6,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { agenciesInviteCommand } from '../cli/commands/invitations';
+import { sendEmailCommand } from '../functions/lib/adapters/mail';
 import type { Driver } from './driver';
 import { LOCAL_CREDENTIALS } from './runtime';
 
@@ -82,18 +83,7 @@ export class PortalJourney {
         closesAt: new Date(runtime.env.SUBMISSIONS_CLOSE_AT ?? Date.now()),
         secret: () => this.secret(),
         send: async (email) => {
-          await ses.send(
-            new SendEmailCommand({
-              FromEmailAddress: runtime.env.PROPOSALS_SENDER_EMAIL,
-              Destination: { ToAddresses: [email.to] },
-              Content: {
-                Simple: {
-                  Subject: { Data: email.subject },
-                  Body: { Html: { Data: email.html }, Text: { Data: email.text } },
-                },
-              },
-            }),
-          );
+          await ses.send(sendEmailCommand(email, runtime.env.PROPOSALS_SENDER_EMAIL ?? ''));
         },
         out: () => {},
         err: () => {},

@@ -31,24 +31,28 @@ export async function sendOnce(
   }
 }
 
-/** Sends one email through SES v2 from the configured sender (throttling is retried: see lambda.ts). */
-export async function sendEmail(email: Email): Promise<string | undefined> {
-  const replyTo = optionalEnv('REPLY_TO_EMAIL');
-  const out = await ses.send(
-    new SendEmailCommand({
-      FromEmailAddress: requireEnv('SENDER_EMAIL'),
-      Destination: { ToAddresses: typeof email.to === 'string' ? [email.to] : [...email.to] },
-      ReplyToAddresses: replyTo ? [replyTo] : undefined,
-      Content: {
-        Simple: {
-          Subject: { Data: email.subject, Charset: 'UTF-8' },
-          Body: {
-            Html: { Data: email.html, Charset: 'UTF-8' },
-            Text: { Data: email.text, Charset: 'UTF-8' },
-          },
+/** The SES v2 request of one email from `from` (UTF-8 subject, HTML and text parts). */
+export function sendEmailCommand(email: Email, from: string, replyTo?: string): SendEmailCommand {
+  return new SendEmailCommand({
+    FromEmailAddress: from,
+    Destination: { ToAddresses: typeof email.to === 'string' ? [email.to] : [...email.to] },
+    ReplyToAddresses: replyTo ? [replyTo] : undefined,
+    Content: {
+      Simple: {
+        Subject: { Data: email.subject, Charset: 'UTF-8' },
+        Body: {
+          Html: { Data: email.html, Charset: 'UTF-8' },
+          Text: { Data: email.text, Charset: 'UTF-8' },
         },
       },
-    }),
+    },
+  });
+}
+
+/** Sends one email through SES v2 from the configured sender (throttling is retried: see lambda.ts). */
+export async function sendEmail(email: Email): Promise<string | undefined> {
+  const out = await ses.send(
+    sendEmailCommand(email, requireEnv('SENDER_EMAIL'), optionalEnv('REPLY_TO_EMAIL')),
   );
   return out.MessageId;
 }
