@@ -4,7 +4,7 @@
  * back to the portal. Used by the e2e tests, the screenshots and the demo.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { agenciesInviteCommand } from '../cli/commands/invitations';
 import { sendEmailCommand } from '../functions/lib/adapters/mail';
 import type { Driver } from './driver';
