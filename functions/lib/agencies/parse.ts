@@ -11,7 +11,8 @@
  * characters or starts like a spreadsheet formula. Every problem names its line and field in both languages;
  * the result is still checked against the agency schema at the storage boundary.
  */
-import { parse as parseCsv } from 'csv-parse/sync';
+
+import { readCsv, readJson } from '../registry/rows';
 import { AGENCY_CODE } from '../uploads';
 import * as z from '../zod';
 import { AGENCY_KINDS, AGENCY_LIMITS, type Agency, type AgencyKind } from './schema';
@@ -262,64 +263,6 @@ function mapHeader(header: string): Field | undefined {
   return HEADER_ALIASES[header.trim().toLowerCase().replace(/\s+/g, ' ')];
 }
 
-interface RawRow {
-  line: number;
-  cells: Record<string, unknown>;
-}
-
-function readCsv(input: string, errors: AgencyProblem[]): RawRow[] {
-  const firstLine = input.split(/\r?\n/, 1)[0] ?? '';
-  // Spreadsheets set to Indonesian locale export with ';' between columns; lists inside a cell are then quoted.
-  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  try {
-    const records = parseCsv(input, {
-      columns: true,
-      info: true,
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      delimiter,
-    }) as Array<{ record: Record<string, string>; info: { lines: number } }>;
-    return records.map(({ record, info }) => ({ line: info.lines, cells: record }));
-  } catch (error) {
-    const line = Number((error as { lines?: number }).lines ?? 1);
-    const reason = (error as Error).message;
-    errors.push(problem(line, '', `CSV tidak dapat dibaca: ${reason}`, `the CSV cannot be read: ${reason}`));
-    return [];
-  }
-}
-
-function readJson(input: string, errors: AgencyProblem[]): RawRow[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(input);
-  } catch (error) {
-    const reason = (error as Error).message;
-    errors.push(problem(1, '', `JSON tidak valid: ${reason}`, `not valid JSON: ${reason}`));
-    return [];
-  }
-  if (!Array.isArray(data)) {
-    errors.push(
-      problem(
-        1,
-        '',
-        'JSON harus berupa daftar (array) instansi',
-        'the JSON must be a list (array) of agencies',
-      ),
-    );
-    return [];
-  }
-  const rows: RawRow[] = [];
-  data.forEach((entry, index) => {
-    if (entry && typeof entry === 'object' && !Array.isArray(entry)) {
-      rows.push({ line: index + 1, cells: entry as Record<string, unknown> });
-    } else {
-      errors.push(problem(index + 1, '', 'entri harus berupa objek', 'the entry must be an object'));
-    }
-  });
-  return rows;
-}
-
 /**
  * Parses an agency registry file. CSV unless the name ends in .json (or the text is a JSON array).
  * `line` in errors is the file line for CSV (header = 1) and the 1-based entry number for JSON.
@@ -327,7 +270,7 @@ function readJson(input: string, errors: AgencyProblem[]): RawRow[] {
 export function parseAgencies(input: string, fileName: string): ParsedAgencies {
   const errors: AgencyProblem[] = [];
   const isJson = /\.json$/i.test(fileName) || /^\s*\[/.test(input);
-  const rows = isJson ? readJson(input, errors) : readCsv(input, errors);
+  const rows = isJson ? readJson(input, errors, { id: 'instansi', en: 'agencies' }) : readCsv(input, errors);
 
   const known = [...new Set(Object.values(HEADER_ALIASES))].join(', ');
   const unknownColumns = new Set<string>();

@@ -1,15 +1,9 @@
+import { type FileProblem, problem } from '../registry/rows';
 /** Agency registry problems (bilingual, naming line and field) and the checks shared by parsing and import. */
 import { type Agency, agencySchema } from './schema';
 
-export interface AgencyProblem {
-  /** Line of the file (CSV, header = 1) or 1-based position in the list (JSON, or agencies given in code). */
-  line: number;
-  field: string;
-  /** Bahasa Indonesia. */
-  message: string;
-  /** English. */
-  messageEn: string;
-}
+/** A problem of the file, with its line and field, in both languages. */
+export type AgencyProblem = FileProblem;
 
 /** A registry that cannot be imported; nothing was written. */
 export class AgencyRegistryError extends Error {
@@ -24,9 +18,7 @@ export class AgencyRegistryError extends Error {
   }
 }
 
-export function problem(line: number, field: string, message: string, messageEn: string): AgencyProblem {
-  return { line, field, message, messageEn };
-}
+export { problem };
 
 /** Duplicate codes; each repeat names the line of the first. */
 export function findDuplicateCodes(

@@ -1,16 +1,10 @@
 /** Roster problems (bilingual, naming line and field) and the checks shared by parsing and import. */
 import type { Reviewer } from '../model';
+import { type FileProblem, problem } from '../registry/rows';
 import { reviewerSchema } from './schema';
 
-export interface RosterProblem {
-  /** Line of the file (CSV, header = 1) or 1-based position in the list (JSON, or reviewers given in code). */
-  line: number;
-  field: string;
-  /** Bahasa Indonesia. */
-  message: string;
-  /** English. */
-  messageEn: string;
-}
+/** A problem of the file, with its line and field, in both languages. */
+export type RosterProblem = FileProblem;
 
 /** A roster that cannot be imported; nothing was written. */
 export class RosterError extends Error {
@@ -25,9 +19,7 @@ export class RosterError extends Error {
   }
 }
 
-export function problem(line: number, field: string, message: string, messageEn: string): RosterProblem {
-  return { line, field, message, messageEn };
-}
+export { problem };
 
 /** Duplicate ids and emails (compared case-insensitively); each repeat names the line of the first. */
 export function findDuplicates(
