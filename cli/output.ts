@@ -66,3 +66,24 @@ export function csvText(rows: ReadonlyArray<readonly unknown[]>): string {
 export function markdownCell(value: unknown): string {
   return unlinked(field(value)).replace(/[\\`*_[\]<>|~#!&]/g, (c) => `\\${c}`);
 }
+
+/**
+ * Progress of a long write on standard error (standard output keeps the result): a counter redrawn in place on a
+ * terminal, else a line every 10 %. Nothing for fewer than 100 items or when `quiet` (JSON output).
+ */
+export function progressReporter(
+  label: (done: number, total: number) => string,
+  quiet = false,
+  write: (text: string) => void = printError,
+): (done: number, total: number) => void {
+  let shown = -1;
+  return (done, total) => {
+    if (total < 100 || quiet) return;
+    // The counter is system text only, written as is.
+    if (process.stderr.isTTY) process.stderr.write(`\r${label(done, total)}${done === total ? '\n' : ''}`);
+    else if (Math.floor((done / total) * 10) > shown) {
+      shown = Math.floor((done / total) * 10);
+      write(`${label(done, total)}\n`);
+    }
+  };
+}

@@ -10,7 +10,8 @@ import { parseAgencies } from '../../functions/lib/agencies/parse';
 import type { Agency } from '../../functions/lib/agencies/schema';
 import { type AgencyProblem, AgencyRegistryError } from '../../functions/lib/agencies/validate';
 import type { Lang } from '../../functions/lib/profile';
-import { field, jsonText, print, printable, printError } from '../output';
+import { jsonText, print, printable, printError, progressReporter } from '../output';
+import { table } from '../table';
 
 export interface AgenciesDeps {
   doc: DynamoDBDocumentClient;
@@ -82,19 +83,8 @@ export async function agenciesImportCommand(
   };
   if (errors.length > 0) return report(errors);
   try {
-    // A season's registry (thousands of agencies) takes a while against AWS: progress on standard error (a line
-    // every 10 %, or a counter on a terminal), keeping standard output for the result.
-    let shown = -1;
-    const onProgress = (done: number, total: number) => {
-      if (total < 100 || opts.json) return;
-      // A counter redrawn in place (\r): system text only, written as is.
-      if (process.stderr.isTTY)
-        process.stderr.write(`\r${t.progress(done, total)}${done === total ? '\n' : ''}`);
-      else if (Math.floor((done / total) * 10) > shown) {
-        shown = Math.floor((done / total) * 10);
-        err(`${t.progress(done, total)}\n`);
-      }
-    };
+    // A season's registry (thousands of agencies) takes a while against AWS.
+    const onProgress = progressReporter(t.progress, opts.json, err);
     const result = await importAgencies(deps.doc, deps.table, agencies, { onProgress });
     if (opts.json) out(`${jsonText({ imported: true, ...result })}\n`);
     else out(`${t.imported(agencies.length, result.created, result.updated, result.unchanged)}\n`);
@@ -103,11 +93,6 @@ export async function agenciesImportCommand(
     if (error instanceof AgencyRegistryError) return report(error.problems);
     throw error;
   }
-}
-
-/** Cuts a cell to a width, marking the cut. */
-function fitCell(value: string, width: number): string {
-  return value.length <= width ? value.padEnd(width) : `${value.slice(0, width - 1)}…`;
 }
 
 /** A plain-text table: columns as wide as their content, within a cap per column. */
@@ -123,16 +108,7 @@ export function formatAgencyTable(agencies: readonly Agency[], lang: Lang): stri
     a.kind,
     a.contacts.join(', '),
   ]);
-  const cells = rows.map((row) => row.map(field));
-  const widths = t.headers.map((h, i) =>
-    Math.min(caps[i]!, Math.max(h.length, ...cells.map((row) => row[i]!.length))),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => fitCell(cell, widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [line(t.headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+  return table([...t.headers], rows, caps);
 }
 
 /** Lists the registry, ordered by code: a table for people, or JSON. */

@@ -11,7 +11,8 @@ import type { Reviewer } from '../../functions/lib/model';
 import { type Lang, type Profile, ProfileError } from '../../functions/lib/profile';
 import { parseRoster } from '../../functions/lib/roster/parse';
 import { RosterError, type RosterProblem } from '../../functions/lib/roster/validate';
-import { field, jsonText, print, printable, printError } from '../output';
+import { jsonText, print, printable, printError, progressReporter } from '../output';
+import { table } from '../table';
 
 export interface ReviewersDeps {
   doc: DynamoDBDocumentClient;
@@ -105,18 +106,8 @@ export async function reviewersImportCommand(
   };
   if (errors.length > 0) return report(errors);
   try {
-    // A large roster takes a while against AWS: show progress on standard error (a line every 10 %, or a
-    // counter on a terminal), keeping standard output for the result.
-    let shown = -1;
-    const onProgress = (done: number, total: number) => {
-      if (total < 100 || opts.json) return;
-      if (process.stderr.isTTY)
-        process.stderr.write(`\r  ${done}/${total} reviewers written${done === total ? '\n' : ''}`);
-      else if (Math.floor((done / total) * 10) > shown) {
-        shown = Math.floor((done / total) * 10);
-        process.stderr.write(`  ${done}/${total} reviewers written\n`);
-      }
-    };
+    // A large roster takes a while against AWS.
+    const onProgress = progressReporter((done, total) => `  ${done}/${total} reviewers written`, opts.json);
     const result = await importRoster(deps.doc, deps.table, reviewers, { onProgress });
     if (opts.json) out(`${jsonText({ imported: true, ...result })}\n`);
     else out(`${t.imported(reviewers.length, result.created, result.updated, result.unchanged)}\n`);
@@ -125,11 +116,6 @@ export async function reviewersImportCommand(
     if (error instanceof RosterError) return report(error.problems);
     throw error;
   }
-}
-
-/** Cuts a cell to a width, marking the cut. */
-function fitCell(value: string, width: number): string {
-  return value.length <= width ? value.padEnd(width) : `${value.slice(0, width - 1)}…`;
 }
 
 /** A plain-text table: columns as wide as their content, within a cap per column. */
@@ -144,16 +130,7 @@ export function formatRosterTable(reviewers: readonly Reviewer[], lang: Lang): s
     `${r.load}/${r.capacity}`,
     r.active ? t.yes : t.no,
   ]);
-  const cells = rows.map((row) => row.map(field));
-  const widths = t.headers.map((h, i) =>
-    Math.min(caps[i]!, Math.max(h.length, ...cells.map((row) => row[i]!.length))),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => fitCell(cell, widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [line(t.headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+  return table([...t.headers], rows, caps);
 }
 
 /** Lists the roster: a table for people, or JSON. */
