@@ -5,7 +5,7 @@
  * page, not a bare 500.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { getAgency, getAgencyForPortal } from './lib/adapters/agencies';
+import { getAgencyForPortal } from './lib/adapters/agencies';
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { getSecretVersions } from './lib/adapters/aws/secrets';
 import { newestObject, submitDraftOnce, takeUpload, uploadForm } from './lib/adapters/portal';
@@ -66,13 +66,10 @@ const ports: PortalPorts = {
   findObject: (prefix) => newestObject(bucket, prefix),
   async checkDraft(key, fileName, agency) {
     const profile = activeProfile();
-    const [file, registered] = await Promise.all([
-      readBounded(bucket, key, undefined, profile.files.maxBytes),
-      getAgency(dynamo, table, agency),
-    ]);
+    const file = await readBounded(bucket, key, undefined, profile.files.maxBytes);
     // The same bounded check as the Validate step (a worker stopped at its deadline), then the agency rule.
     const report = await validateBounded(file.bytes, profile, { fileName, declaredSize: file.size });
-    return withAgencyCheck(report, agency, registered);
+    return withAgencyCheck(report, agency.code, agency);
   },
   submitDraft: (agency, draftId, from, to) =>
     submitDraftOnce(dynamo, table, bucket, { agency, draftId, from, to }),

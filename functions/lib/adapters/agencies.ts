@@ -37,10 +37,10 @@ export async function getAgency(
   table: string,
   code: string,
 ): Promise<Agency | undefined> {
-  const out = await doc.send(
-    new GetCommand({ TableName: table, Key: keys.agency(code), ConsistentRead: true }),
-  );
-  return out.Item ? agencyFromItem(out.Item) : undefined;
+  const found = await getAgencyForPortal(doc, table, code);
+  if (!found) return undefined;
+  const { generation: _generation, ...agency } = found;
+  return agency;
 }
 
 /**

@@ -45,7 +45,7 @@ export interface PortalRequest {
 }
 
 /** A registered agency and the generation of its links. */
-export type PortalAgency = Pick<Agency, 'code' | 'name' | 'language'> & { generation: number };
+export type PortalAgency = Agency & { generation: number };
 
 /** A proposal of the agency, with the upload id of a portal submission. */
 export type AgencyProposal = PortalProposal & { uploadId?: string };
@@ -76,7 +76,7 @@ export interface PortalPorts {
    * The check the pipeline gives an uploaded draft (bounded in time and memory), with the rule that its
    * Instansi belongs to the agency; no claim is made (nothing is submitted).
    */
-  checkDraft(key: string, fileName: string, agency: string): Promise<ValidationReport>;
+  checkDraft(key: string, fileName: string, agency: Agency): Promise<ValidationReport>;
   /**
    * Submits a checked draft as it is (a copy into the agency's incoming folder). Once per draft: false when the
    * draft was already submitted (a second click), which then shows the same receipt.
@@ -160,7 +160,7 @@ export async function handlePortalRequest(
   };
   // The page's own parameters (never the link's), to show the same page in the other language.
   const own = Object.fromEntries(
-    ['d', 'p', 'u', 'replace'].flatMap((key) => {
+    ['d', 'p', 'u', 'r', 'replace'].flatMap((key) => {
       const value = request.query[key];
       return value && /^[a-z0-9.-]{1,64}$/.test(value) ? [[key, value]] : [];
     }),
@@ -245,7 +245,8 @@ export async function handlePortalRequest(
       const uploadId = newUploadId();
       const form = await ports.uploadForm({
         keyPrefix: submissionPrefix(agency.code, uploadId, replacing?.id),
-        successRedirect: url('/receipt', { u: uploadId }),
+        // The receipt of a replacement names the replaced proposal too: the key is built from both.
+        successRedirect: url('/receipt', { u: uploadId, ...(replacing ? { r: replacing.id } : {}) }),
         maxBytes,
         validSeconds,
       });
@@ -265,7 +266,7 @@ export async function handlePortalRequest(
       const draft = await ports.findObject(draftPrefix(agency.code, draftId));
       if (!draft) return refuse('draft-missing');
       if (request.method === 'POST') return submitDraft(request, options, ctx, credential, draftId, draft);
-      const report = await ports.checkDraft(draft.key, draft.fileName, agency.code);
+      const report = await ports.checkDraft(draft.key, draft.fileName, agency);
       return renderDraftReport({
         ctx,
         fileName: draft.fileName,
@@ -282,9 +283,9 @@ export async function handlePortalRequest(
       const proposal = (await ports.proposals(agency.code)).find((p) => p.uploadId === uploadId);
       if (proposal) return renderReceipt({ ctx, proposal });
       // Not registered yet (the pipeline takes a moment): only if the file is really there.
-      const uploaded = await ports.findObject(submissionPrefix(agency.code, uploadId));
-      const replacement = uploaded ? undefined : await findReplacementUpload(ports, agency.code, uploadId);
-      if (!uploaded && !replacement) return refuse('not-found');
+      const replaces = isProposalId(request.query.r) ? request.query.r : undefined;
+      if (!(await ports.findObject(submissionPrefix(agency.code, uploadId, replaces))))
+        return refuse('not-found');
       return renderReceipt({ ctx });
     }
 
@@ -298,16 +299,6 @@ export async function handlePortalRequest(
     }
   }
   return refuse('not-found');
-}
-
-/** A replacement's key carries the replaced proposal: its upload is found among the agency's rejected ones. */
-async function findReplacementUpload(ports: PortalPorts, agency: string, uploadId: string) {
-  const rejected = (await ports.proposals(agency)).filter((p) => p.status === 'REJECTED');
-  for (const p of rejected) {
-    const found = await ports.findObject(submissionPrefix(agency, uploadId, p.id));
-    if (found) return found;
-  }
-  return undefined;
 }
 
 async function submitDraft(

@@ -58,7 +58,17 @@ class MemoryPorts implements PortalPorts {
     const generation = this.generation.get(code);
     return generation === undefined
       ? undefined
-      : { code, name: `<b>${code}</b>`, language: 'id' as const, generation };
+      : {
+          code,
+          name: `<b>${code}</b>`,
+          parent: 'Pemerintah Kota Depok',
+          province: 'Jawa Barat',
+          regency: 'Kota Depok',
+          kind: 'city' as const,
+          contacts: [`inovasi@${code}.example.go.id`],
+          language: 'id' as const,
+          generation,
+        };
   }
   async proposals(agency: string) {
     return this.proposalsOf.get(agency) ?? [];
