@@ -15,6 +15,7 @@ const load = {
   finalists: () => import('./commands/finalists'),
   ops: () => import('./commands/ops'),
   plan: () => import('./commands/plan'),
+  livePlan: () => import('./commands/live-plan'),
   proposals: () => import('./commands/proposals'),
   reviewers: () => import('./commands/reviewers'),
   validate: () => import('./commands/validate'),
@@ -193,14 +194,18 @@ program
   .command('plan')
   .description(
     'plan reviewer assignment on given data, without AWS (online in file order, or batch over the round); ' +
-      '--live: the batch re-plan of the deployed round as a dry run',
+      '--live: the batch re-plan of the deployed round (a dry run, or --apply)',
   )
   .option('--roster <file>', 'roster, as `reviewers import` accepts (CSV or JSON)')
   .option('--proposals <file>', 'proposals, one JSON object a line (id, institution, agency, category, ...)')
   .addOption(new Option('--mode <mode>', 'online or batch').choices(['online', 'batch']).default('online'))
   .option(
     '--live',
-    'plan the deployed round (accepted and submitted tasks kept) and print the moves; writes nothing',
+    'plan the deployed round after the deadline (accepted and submitted tasks kept) and print the moves; writes nothing',
+  )
+  .option(
+    '--apply',
+    'with --live: move the pending tasks the plan moves and tell the reviewers affected (Ctrl-C stops between proposals)',
   )
   .option('--profile <name|path>', "competition profile (default: kipp; with --live, the deployment's)")
   .option('--json', 'print JSON')
@@ -211,12 +216,19 @@ program
         proposals?: string;
         mode: string;
         live?: boolean;
+        apply?: boolean;
         profile?: string;
         json?: boolean;
       }) => {
-        const plan = await load.plan();
-        if (opts.live) return plan.planLiveCommand(opts, await plan.deployedLiveSource(opts.profile));
-        return plan.planCommand(opts);
+        if (opts.apply && !opts.live) {
+          const { CliError } = await load.context();
+          throw new CliError('--apply goes with --live (a plan on given files writes nothing)', 2);
+        }
+        if (opts.live) {
+          const live = await load.livePlan();
+          return live.planLiveCommand(opts, await live.deployedLiveSource(opts.profile));
+        }
+        return (await load.plan()).planCommand(opts);
       },
     ),
   );

@@ -1,7 +1,9 @@
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { sendEmail } from './lib/adapters/mail';
+import { deliverOnce, undeliveredNote } from './lib/adapters/mail-failures';
 import { ProposalStore } from './lib/adapters/proposals';
 import { assignmentPorts, readProposalTasks, releaseReviewer } from './lib/adapters/review-tasks';
+import { getReviewers } from './lib/adapters/roster';
 import {
   assignmentSubject,
   planReassignment,
@@ -12,8 +14,9 @@ import { requireEnv } from './lib/config';
 import { ROUTED_ERRORS } from './lib/contract';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
+import type { Proposal, ReviewTask } from './lib/model';
 import { activeProfile } from './lib/profile-config';
-import { opsNeedsReviewersEmail } from './lib/review';
+import { opsNeedsReviewersEmail, reviewTaskWithdrawnEmail } from './lib/review';
 import * as z from './lib/zod';
 
 const table = requireEnv('TABLE_NAME');
@@ -35,9 +38,16 @@ export const handler = lambda(
     if (!parsed.success) throw new BadInputError(`Reassign: bad input: ${parsed.error.message}`);
     const { proposalId, reviewerId, error } = parsed.data;
     withProposal(proposalId);
-    const profile = activeProfile();
     const declined = error.Error === ROUTED_ERRORS.reviewDeclined;
     const proposal = await store.require(proposalId);
+    const tasks = await readProposalTasks(dynamo, table, proposalId);
+    if (error.Error === ROUTED_ERRORS.reviewMoved) {
+      // A batch re-plan (`proposals plan --live --apply`) closed this task and reserved its seat for another
+      // reviewer in one transaction; the released reviewer is told once, and the planned one takes the seat.
+      const movedTo = tasks.find((t) => t.reviewerId === reviewerId)?.movedTo;
+      await tellReleasedReviewer(proposal, reviewerId);
+      return reassignSeat(proposal, tasks, reviewerId, movedTo);
+    }
     // The review page and the sweep record a decline or a timeout before telling the execution, so here the
     // task is usually closed already and this release changes nothing. Only when the execution's own safety-net
     // timeout ended the task does this step close it, and then it owns the transition's history line and metric.
@@ -59,44 +69,74 @@ export const handler = lambda(
       proposalId,
       `${reviewerId} ${declined ? 'declined' : 'did not answer in time'}; looking for a replacement`,
     );
-
-    const plan = planReassignment(
-      {
-        tasks: await readProposalTasks(dynamo, table, proposalId),
-        alternates: proposal.alternates ?? [],
-        reviewersNeeded: proposal.reviewersNeeded ?? profile.review.reviewersPerProposal,
-        leaving: reviewerId,
-      },
-      profile,
-    );
-    const subject = assignmentSubject(proposal);
-    for (const candidate of plan.candidates) {
-      if (!subject) break;
-      try {
-        await reserveReviewer(
-          assignmentPorts(dynamo, table),
-          subject,
-          candidate,
-          profile,
-          new Date(),
-          plan.attempt,
-        );
-        await store.note(proposalId, `Reassigned to ${candidate}`);
-        return { proposalId, reviewerId: candidate };
-      } catch (err) {
-        if (!(err instanceof ReviewerUnavailableError)) throw err;
-        logger.info('Alternate unavailable', { candidate, reason: err.message });
-      }
-    }
-    const { gap } = plan;
-    const email = opsNeedsReviewersEmail({
-      profile,
-      lang: profile.language,
-      proposal: { ...proposal, id: proposalId },
-      gap,
-    });
-    await sendEmail({ to: opsEmail, ...email });
-    await store.note(proposalId, gap.en);
-    return { proposalId };
+    return reassignSeat(proposal, tasks, reviewerId);
   },
 );
+
+/** Reserves the seat for the planned reviewer (a moved task) or the next alternate; tells ops when none is left. */
+async function reassignSeat(
+  proposal: Proposal,
+  tasks: ReviewTask[],
+  leaving: string,
+  movedTo?: string,
+): Promise<{ proposalId: string; reviewerId?: string }> {
+  const profile = activeProfile();
+  const proposalId = proposal.id;
+  const plan = planReassignment(
+    {
+      tasks,
+      alternates: proposal.alternates ?? [],
+      reviewersNeeded: proposal.reviewersNeeded ?? profile.review.reviewersPerProposal,
+      leaving,
+      movedTo,
+    },
+    profile,
+  );
+  const subject = assignmentSubject(proposal);
+  for (const candidate of plan.candidates) {
+    if (!subject) break;
+    try {
+      // The planned reviewer's task is already reserved: this returns it as it is.
+      await reserveReviewer(
+        assignmentPorts(dynamo, table),
+        subject,
+        candidate,
+        profile,
+        new Date(),
+        plan.attempt,
+      );
+      if (candidate !== movedTo) await store.note(proposalId, `Reassigned to ${candidate}`);
+      return { proposalId, reviewerId: candidate };
+    } catch (err) {
+      if (!(err instanceof ReviewerUnavailableError)) throw err;
+      logger.info('Alternate unavailable', { candidate, reason: err.message });
+    }
+  }
+  const { gap } = plan;
+  const email = opsNeedsReviewersEmail({ profile, lang: profile.language, proposal, gap });
+  await sendEmail({ to: opsEmail, ...email });
+  await store.note(proposalId, gap.en);
+  return { proposalId };
+}
+
+/** Tells a reviewer whose task a re-plan moved that nothing more is asked of them (once per proposal). */
+async function tellReleasedReviewer(proposal: Proposal, reviewerId: string): Promise<void> {
+  const profile = activeProfile();
+  const reviewer = (await getReviewers(dynamo, table, [reviewerId])).get(reviewerId);
+  if (!reviewer) return;
+  const email = reviewTaskWithdrawnEmail({
+    profile,
+    lang: reviewer.language,
+    reviewerName: reviewer.name,
+    proposal,
+  });
+  const delivery = await deliverOnce(store, proposal.id, `moved:${reviewerId}`, {
+    to: reviewer.email,
+    ...email,
+  });
+  if (delivery.outcome === 'sent') await store.note(proposal.id, `${reviewerId} told the task was moved`);
+  else if (delivery.outcome === 'undelivered') {
+    metrics.addMetric('EmailsUndelivered', 'Count', 1);
+    await store.note(proposal.id, undeliveredNote(`The notice to ${reviewerId}`, delivery.failure));
+  }
+}

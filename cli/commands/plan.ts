@@ -2,27 +2,14 @@
  * `proposals plan --roster FILE --proposals FILE.jsonl [--mode online|batch] [--profile P] [--json]`: plans a
  * round on given data, without AWS, with the same core as the Lambda (functions/lib/assignment/plan.ts).
  * Online assigns in file order, as uploads would arrive; batch plans the whole round with HiGHS.
- * `proposals plan --live [--json]`: the batch plan of the deployed round (proposals in review or waiting for
- * reviewers), accepted and submitted tasks kept, printed as the moves it would make (a dry run: it writes
- * nothing).
+ * `proposals plan --live [--apply]` is in live-plan.ts.
  * Exit codes: 0 planned, 1 the files have problems (nothing planned), 2 a file or the profile cannot be read.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { loadProfile } from '../../functions/lib/adapters/profile-file';
-import {
-  assignmentSubject,
-  type LiveProposal,
-  type LpSolver,
-  liveInput,
-  liveMoves,
-  type PlanMode,
-  type PlanResult,
-  planBatch,
-  planOnline,
-} from '../../functions/lib/assignment';
+import { type PlanMode, type PlanResult, planBatch, planOnline } from '../../functions/lib/assignment';
 import { parseProposalLines } from '../../functions/lib/assignment/proposals-file';
-import type { Proposal, Reviewer, ReviewTask } from '../../functions/lib/model';
 import { type Profile, ProfileError } from '../../functions/lib/profile';
 import { parseRoster } from '../../functions/lib/roster/parse';
 import { highsSolver } from '../highs';
@@ -128,96 +115,4 @@ export async function planCommand(opts: PlanOptions, deps: PlanDeps = {}): Promi
     out(formatPlan(result));
   }
   return 0;
-}
-
-/** Task statuses whose seat stays in a live re-plan (someone accepted it), and the one the plan may move. */
-const KEPT: ReadonlySet<string> = new Set(['ACCEPTED', 'SUBMITTED']);
-
-/** A live round from stored proposals, their tasks and the roster (proposals not yet validated are left out). */
-export function liveRound(
-  proposals: readonly Proposal[],
-  tasks: ReadonlyMap<string, readonly ReviewTask[]>,
-): LiveProposal[] {
-  const round: LiveProposal[] = [];
-  for (const p of proposals) {
-    const subject = assignmentSubject(p);
-    if (!subject) continue;
-    const list = tasks.get(p.id) ?? [];
-    round.push({
-      proposal: subject,
-      kept: list.filter((t) => KEPT.has(t.status)).map((t) => t.reviewerId),
-      movable: list.filter((t) => t.status === 'PENDING').map((t) => t.reviewerId),
-      avoid: list.filter((t) => !KEPT.has(t.status) && t.status !== 'PENDING').map((t) => t.reviewerId),
-    });
-  }
-  return round;
-}
-
-/** What the live re-plan reads of the deployment. */
-export interface LiveSource {
-  proposals(): Promise<Proposal[]>;
-  tasks(proposalId: string): Promise<ReviewTask[]>;
-  roster(): Promise<Reviewer[]>;
-  profile(): Promise<Profile>;
-}
-
-/** The dry run of a live re-plan: the moves the batch plan would make, and its metrics. */
-export async function planLiveCommand(
-  opts: { json?: boolean },
-  source: LiveSource,
-  deps: PlanDeps & { solve?: LpSolver; progress?: (line: string) => void } = {},
-): Promise<number> {
-  const out = (text: string) => (deps.out ?? print)(printable(text));
-  const progress = deps.progress ?? ((line: string) => printError(`${line}\n`));
-  const [profile, proposals, roster] = await Promise.all([
-    source.profile(),
-    source.proposals(),
-    source.roster(),
-  ]);
-  const tasks = new Map<string, ReviewTask[]>();
-  for (let i = 0; i < proposals.length; i += 8) {
-    const batch = proposals.slice(i, i + 8);
-    const lists = await Promise.all(batch.map((p) => source.tasks(p.id)));
-    for (const [k, p] of batch.entries()) tasks.set(p.id, lists[k]!);
-    if (proposals.length >= 100 && (i / 8) % 25 === 0)
-      progress(`  ${i + batch.length}/${proposals.length} proposals read`);
-  }
-  const round = liveRound(proposals, tasks);
-  progress(`Planning ${round.length} proposals over ${roster.length} reviewers ...`);
-  const result = await planBatch(liveInput(round, roster, profile), deps.solve ?? (await highsSolver()));
-  const moves = liveMoves(round, result);
-  if (opts.json) {
-    out(`${jsonText({ dryRun: true, moves, short: result.short, metrics: result.metrics })}\n`);
-  } else {
-    const lines = moves.map(
-      (m) =>
-        `${m.proposal}: ${m.release.length ? `release ${m.release.join(', ')}` : ''}${m.release.length && m.add.length ? '; ' : ''}${m.add.length ? `add ${m.add.join(', ')}` : ''}`,
-    );
-    const changed = moves.reduce((s, m) => s + m.release.length, 0);
-    out(
-      `${lines.join('\n')}${lines.length ? '\n\n' : ''}Dry run: ${moves.length} proposals change, ${changed} pending tasks would move; nothing was written.\n` +
-        formatPlan(result).split('\n').slice(-4).join('\n'),
-    );
-  }
-  return 0;
-}
-
-/** The deployed round: proposals in review or waiting for reviewers, their tasks, the roster, the profile. */
-export async function deployedLiveSource(profileName?: string): Promise<LiveSource> {
-  const [{ awsClients, deployment }, { ProposalStore }, { listReviewers }, { deployedProfile }] =
-    await Promise.all([
-      import('../context'),
-      import('../../functions/lib/adapters/proposals'),
-      import('../../functions/lib/adapters/roster'),
-      import('../profile'),
-    ]);
-  const { table } = await deployment();
-  const doc = awsClients().doc;
-  const store = new ProposalStore(doc, table);
-  return {
-    proposals: async () => [...(await store.list('IN_REVIEW')), ...(await store.list('NEEDS_REVIEWERS'))],
-    tasks: (id) => store.reviews(id),
-    roster: () => listReviewers(doc, table),
-    profile: async () => (profileName ? loadProfile(profileName) : deployedProfile()),
-  };
 }

@@ -189,7 +189,7 @@ export async function listCommand(opts: { status?: string; json?: boolean }): Pr
 }
 
 /** Answers the execution parked in WaitForOps so that assignment runs again. */
-async function wakeUp(id: string): Promise<boolean> {
+export async function wakeUp(id: string): Promise<boolean> {
   const s = await store();
   const proposal = await s.require(id).catch(() => {
     throw new CliError(`No proposal ${id}`, 1);

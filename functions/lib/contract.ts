@@ -46,5 +46,7 @@ export const ROUTED_ERRORS = {
   reviewDeclined: 'ReviewDeclined',
   /** The task passed its due date and grace period: the execution reassigns. */
   reviewTimedOut: 'ReviewTimedOut',
+  /** A batch re-plan moved the task (not yet accepted) to another reviewer: the execution takes that one. */
+  reviewMoved: 'ReviewMoved',
 } as const;
 export type RoutedErrorName = (typeof ROUTED_ERRORS)[keyof typeof ROUTED_ERRORS];

@@ -59,6 +59,13 @@ export const REVIEW_STATUSES = [
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 /** A review task is open while the reviewer can still act on it. */
 export const OPEN_REVIEW_STATUSES: readonly ReviewStatus[] = ['PENDING', 'ACCEPTED'];
+/** Closed statuses the waiting execution must hear about (while the task still holds its token). */
+export const DECIDED_REVIEW_STATUSES: readonly ReviewStatus[] = [
+  'SUBMITTED',
+  'DECLINED',
+  'TIMED_OUT',
+  'REASSIGNED',
+];
 
 export const keys = {
   proposal: (id: string) => ({ PK: `PROPOSAL#${id}`, SK: 'META' }),
@@ -174,6 +181,8 @@ export interface ReviewTask {
   score?: number;
   comment?: string;
   declineReason?: string;
+  /** REASSIGNED by a batch re-plan: the reviewer whose task took this seat. */
+  movedTo?: string;
 }
 
 export interface Reviewer {

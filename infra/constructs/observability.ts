@@ -43,7 +43,7 @@ export const BUSINESS_METRICS = [
   { name: 'RemindersSent', emittedBy: ['reminders'], title: 'Reminders sent' },
   {
     name: 'EmailsUndelivered',
-    emittedBy: ['notify', 'send-review-task', 'reminders'],
+    emittedBy: ['notify', 'send-review-task', 'reminders', 'reassign'],
     title: 'Emails SES would not take',
   },
 ] as const;

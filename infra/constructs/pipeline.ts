@@ -195,7 +195,8 @@ export class ReviewPipeline extends Construct {
     });
     catchAll(waitForOps);
 
-    // One reviewer's task: email with a signed link, wait for the decision, reassign on decline or timeout.
+    // One reviewer's task: email with a signed link, wait for the decision, reassign on decline or timeout, or
+    // hand the seat to the reviewer a batch re-plan moved it to.
     const sendReviewTask = new LambdaInvoke(this, 'SendReviewTask', {
       lambdaFunction: fns.sendReviewTask,
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
@@ -227,7 +228,12 @@ export class ReviewPipeline extends Construct {
       parameters: { 'proposalId.$': '$.proposalId', status: 'UNFILLED' },
     });
     sendReviewTask.addCatch(reassign, {
-      errors: [ROUTED_ERRORS.reviewDeclined, ROUTED_ERRORS.reviewTimedOut, 'States.Timeout'],
+      errors: [
+        ROUTED_ERRORS.reviewDeclined,
+        ROUTED_ERRORS.reviewTimedOut,
+        ROUTED_ERRORS.reviewMoved,
+        'States.Timeout',
+      ],
       resultPath: '$.error',
     });
     reassign.next(

@@ -105,7 +105,7 @@ describe('alarms', () => {
   it('tell ops of every email SES would not take, per sending function', () => {
     const undelivered = alarmsOn('EmailsUndelivered');
     expect(undelivered.map((a) => (a.Dimensions as { Value: string }[])[0]?.Value).sort()).toEqual(
-      ['proposals-notify', 'proposals-reminders', 'proposals-send-review-task'].sort(),
+      ['proposals-notify', 'proposals-reassign', 'proposals-reminders', 'proposals-send-review-task'].sort(),
     );
     for (const alarm of undelivered) {
       expect(alarm).toMatchObject({ Namespace: METRICS_NAMESPACE, Threshold: 1, Statistic: 'Sum' });

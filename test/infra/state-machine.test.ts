@@ -205,7 +205,7 @@ describe('review pipeline state machine', () => {
     });
     expect(send.Catch).toEqual([
       expect.objectContaining({
-        ErrorEquals: ['ReviewDeclined', 'ReviewTimedOut', 'States.Timeout'],
+        ErrorEquals: ['ReviewDeclined', 'ReviewTimedOut', 'ReviewMoved', 'States.Timeout'],
         Next: 'Reassign',
         ResultPath: '$.error',
       }),

@@ -9,13 +9,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../bench/random';
 import { loadProfile } from '../../functions/lib/adapters/profile-file';
 import {
+  acceptTask,
   assignmentPorts,
   getTask,
+  getTaskWithToken,
+  listedTasksUntil,
+  moveTask,
   readProposalTasks,
   releaseReviewer,
+  storeTaskToken,
 } from '../../functions/lib/adapters/review-tasks';
-import { importRoster, listReviewers } from '../../functions/lib/adapters/roster';
-import { assignReviewers, reserveReviewer } from '../../functions/lib/assignment';
+import { getReviewers, importRoster, listReviewers } from '../../functions/lib/adapters/roster';
+import { assignReviewers, moveSeat, reserveReviewer } from '../../functions/lib/assignment';
 import { ReviewerUnavailableError } from '../../functions/lib/assignment/errors';
 import { conflictOf, type ProposalForAssignment } from '../../functions/lib/assignment/rules';
 import type { Reviewer } from '../../functions/lib/model';
@@ -400,5 +405,64 @@ describe('assigning reviewers on DynamoDB Local', () => {
     expect(result.expertiseMissing).toBe(true);
     expect(result.gap).toBeUndefined();
     expect(result.explanation.chosen.every((c) => !c.expertiseMatch)).toBe(true);
+  });
+});
+
+describe('moving a seat for a batch re-plan on DynamoDB Local', () => {
+  const movePorts = () => ({
+    reviewers: (ids: readonly string[]) => getReviewers(db.doc, db.tableName, ids),
+    move: (m: Parameters<typeof moveTask>[2]) => moveTask(db.doc, db.tableName, m),
+  });
+
+  it('moves a handed-out PENDING task in one transaction, and nothing at all when any part is refused', async () => {
+    const random = seededRandom(21);
+    const roster = makeRoster(8, 1, random);
+    await importRoster(db.doc, db.tableName, roster);
+    const [proposal] = makeProposals(1, random);
+    // No conflict with any reviewer of the roster (the generator makes this one's contact a reviewer).
+    const { contactEmail: _submitter, ...rest } = proposal!;
+    const subject = { ...rest, institution: 'Dinas Contoh', status: 'IN_REVIEW' as const };
+    const { tasks } = await assignReviewers(assignmentPorts(db.doc, db.tableName), subject, kipp, NOW);
+    const [a, b, c] = tasks.map((t) => t.reviewerId) as [string, string, string];
+    const free = roster.map((r) => r.id).filter((id) => !tasks.some((t) => t.reviewerId === id));
+    const [x, y] = free as [string, string];
+    // Handed out: the executions wait on a and b; c's task has no token yet.
+    await storeTaskToken(db.doc, db.tableName, { proposalId: subject.id, reviewerId: a }, 'token-a', NOW);
+    await storeTaskToken(db.doc, db.tableName, { proposalId: subject.id, reviewerId: b }, 'token-b', NOW);
+    const later = new Date(NOW.getTime() + 86_400_000);
+
+    const moved = await moveSeat(movePorts(), subject, a, x, kipp, later);
+    expect(moved.outcome === 'reviewer-unavailable' ? moved.reason.en : moved.outcome).toBe('moved');
+    const old = await getTaskWithToken(db.doc, db.tableName, subject.id, a);
+    expect(old).toMatchObject({ status: 'REASSIGNED', movedTo: x, token: 'token-a' });
+    expect(await getTask(db.doc, db.tableName, subject.id, x)).toMatchObject({
+      status: 'PENDING',
+      attempt: 1,
+    });
+    expect([await loadOf(db.doc, db.tableName, a), await loadOf(db.doc, db.tableName, x)]).toEqual([0, 1]);
+    // Listed for delivery: the sweep tells the execution if the CLI could not.
+    const listed: string[] = [];
+    for await (const t of listedTasksUntil(db.doc, db.tableName, later)) listed.push(t.reviewerId);
+    expect(listed).toContain(a);
+
+    // x is full now (capacity 1): b's move is refused whole; b keeps the seat, loads unchanged.
+    const full = await moveSeat(movePorts(), subject, b, x, kipp, later);
+    expect(full).toMatchObject({ outcome: 'reviewer-unavailable' });
+    expect(full.outcome === 'reviewer-unavailable' && full.reason.en).toMatch(/capacity/);
+    expect((await getTask(db.doc, db.tableName, subject.id, b))?.status).toBe('PENDING');
+    expect(await loadOf(db.doc, db.tableName, b)).toBe(1);
+
+    // A task not handed out (no execution waits on it) or already accepted never moves.
+    expect((await moveSeat(movePorts(), subject, c, y, kipp, later)).outcome).toBe('task-changed');
+    expect(await getTask(db.doc, db.tableName, subject.id, y)).toBeUndefined();
+    expect(await loadOf(db.doc, db.tableName, y)).toBe(0);
+    expect(await acceptTask(db.doc, db.tableName, { proposalId: subject.id, reviewerId: b }, later)).toBe(
+      true,
+    );
+    expect((await moveSeat(movePorts(), subject, b, y, kipp, later)).outcome).toBe('task-changed');
+    // A reviewer who held a task on the proposal (a, now REASSIGNED) is never given a second one there.
+    await storeTaskToken(db.doc, db.tableName, { proposalId: subject.id, reviewerId: x }, 'token-x', later);
+    expect((await moveSeat(movePorts(), subject, x, a, kipp, later)).outcome).toBe('task-exists');
+    expect((await getTask(db.doc, db.tableName, subject.id, x))?.status).toBe('PENDING');
   });
 });

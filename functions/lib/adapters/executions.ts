@@ -5,27 +5,25 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../config';
 import { ROUTED_ERRORS } from '../contract';
 import { isStaleTaskToken } from '../errors';
 import { logger } from '../lambda';
-import type { ReviewTask } from '../model';
+import { DECIDED_REVIEW_STATUSES, type ReviewTask } from '../model';
 import { dynamo } from './aws/dynamodb';
 import { sfn } from './aws/sfn';
 import { spendTaskToken } from './review-tasks';
 
-/** Statuses whose decision the waiting execution must hear (while the task still holds its token). */
-export const DECIDED_STATUSES = ['SUBMITTED', 'DECLINED', 'TIMED_OUT'] as const;
-
 /** True when the task is decided but the execution has not been told yet. */
 export function awaitsDelivery(task: ReviewTask & { token?: string }): boolean {
-  return task.token !== undefined && (DECIDED_STATUSES as readonly string[]).includes(task.status);
+  return task.token !== undefined && DECIDED_REVIEW_STATUSES.includes(task.status);
 }
 
 /** Sends the execution the answer the task's status stands for. */
-function answer(task: ReviewTask & { token: string }): Promise<unknown> {
+function answer(client: SFNClient, task: ReviewTask & { token: string }): Promise<unknown> {
   if (task.status === 'SUBMITTED') {
-    return sfn.send(
+    return client.send(
       new SendTaskSuccessCommand({
         taskToken: task.token,
         output: JSON.stringify({ reviewerId: task.reviewerId, status: 'SUBMITTED', score: task.score }),
@@ -39,28 +37,43 @@ function answer(task: ReviewTask & { token: string }): Promise<unknown> {
           error: ROUTED_ERRORS.reviewDeclined,
           cause: (task.declineReason ?? '').slice(0, 256),
         })
-      : new SendTaskFailureCommand({
-          taskToken: task.token,
-          error: ROUTED_ERRORS.reviewTimedOut,
-          cause: `Due ${task.dueAt}`,
-        });
-  return sfn.send(failure);
+      : task.status === 'REASSIGNED'
+        ? new SendTaskFailureCommand({
+            taskToken: task.token,
+            error: ROUTED_ERRORS.reviewMoved,
+            cause: `Moved to ${task.movedTo ?? 'another reviewer'} by a batch re-plan`,
+          })
+        : new SendTaskFailureCommand({
+            taskToken: task.token,
+            error: ROUTED_ERRORS.reviewTimedOut,
+            cause: `Due ${task.dueAt}`,
+          });
+  return client.send(failure);
+}
+
+/** The clients and table a delivery uses: the Lambda's own by default, the CLI's when ops apply a re-plan. */
+export interface DeliveryDeps {
+  sfn: SFNClient;
+  doc: DynamoDBDocumentClient;
+  table: string;
 }
 
 /**
  * Tells the execution waiting on a decided task's token what was decided (submitted scores, a decline, a
  * timeout), then spends the token. The decision itself was recorded first, by one conditional write, so the
  * execution only ever hears about a transition that happened, and whoever records it owns its notes and
- * metrics. Safe to repeat: a token the execution no longer waits on is simply spent. Used by the review page
- * and the hourly sweep, so a decision is never lost when Step Functions was unreachable at that moment.
+ * metrics. Safe to repeat: a token the execution no longer waits on is simply spent. Used by the review page,
+ * the hourly sweep (so a decision is never lost when Step Functions was unreachable at that moment) and
+ * `proposals plan --live --apply` (a moved task).
  */
 export async function deliverDecision(
   task: ReviewTask & { token?: string },
+  deps?: DeliveryDeps,
 ): Promise<'delivered' | 'stale' | 'nothing'> {
   if (!task.token || !awaitsDelivery(task)) return 'nothing';
   let outcome: 'delivered' | 'stale' = 'delivered';
   try {
-    await answer({ ...task, token: task.token });
+    await answer(deps?.sfn ?? sfn, { ...task, token: task.token });
   } catch (error) {
     if (!isStaleTaskToken(error)) throw error;
     outcome = 'stale';
@@ -69,7 +82,7 @@ export async function deliverDecision(
       error: (error as Error).name,
     });
   }
-  await spendTaskToken(dynamo, requireEnv('TABLE_NAME'), task, task.token);
+  await spendTaskToken(deps?.doc ?? dynamo, deps?.table ?? requireEnv('TABLE_NAME'), task, task.token);
   return outcome;
 }
 

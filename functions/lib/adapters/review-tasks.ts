@@ -38,6 +38,7 @@ const taskSchema = z.object({
   score: z.optional(z.number()),
   comment: z.optional(z.string()),
   declineReason: z.optional(z.string()),
+  movedTo: z.optional(z.string()),
 });
 
 /** A review task from a stored item, without its keys and without the (secret) task token. */
@@ -272,6 +273,133 @@ export async function releaseReviewer(
   }
 }
 
+/** What moving one seat came to (see `moveTask`). */
+export type MoveOutcome = 'moved' | 'task-changed' | 'task-exists' | 'reviewer-unavailable';
+
+/**
+ * Moves one seat of a proposal from a task no one accepted to a new reviewer, in one transaction: the old task
+ * (still PENDING and handed out, i.e. its execution waits on its token) becomes REASSIGNED with `movedTo` and is
+ * listed for delivery, its reviewer's load goes down, the new task is put and its reviewer's load goes up (below
+ * capacity, active), and the history line is written. Either all of it happens or none: an interrupted re-plan
+ * never leaves a seat released without its replacement. The caller then tells the execution (`deliverDecision`);
+ * if it cannot, the hourly sweep does.
+ */
+export async function moveTask(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  move: { from: string; task: ReviewTask; note: { text: string; proposalStatus: ProposalStatus } },
+): Promise<MoveOutcome> {
+  const { task } = move;
+  const at = task.assignedAt;
+  const release = {
+    Update: {
+      TableName: table,
+      Key: keys.review(task.proposalId, move.from),
+      UpdateExpression: 'SET #status = :moved, decidedAt = :at, movedTo = :to, GSI2SK = :listed',
+      ConditionExpression: '#status = :pending AND attribute_exists(#token)',
+      ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
+      ExpressionAttributeValues: {
+        ':moved': 'REASSIGNED',
+        ':pending': 'PENDING',
+        ':at': at,
+        ':to': task.reviewerId,
+        ':listed': keys.openTask(at, task.proposalId, move.from).GSI2SK,
+      },
+    },
+  };
+  const unload = {
+    Update: {
+      TableName: table,
+      Key: keys.reviewer(move.from),
+      UpdateExpression: 'SET #load = #load - :one',
+      ConditionExpression: '#load > :zero',
+      ExpressionAttributeNames: { '#load': 'load' },
+      ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+    },
+  };
+  const put = {
+    Put: {
+      TableName: table,
+      Item: {
+        ...keys.review(task.proposalId, task.reviewerId),
+        ...keys.reviewerTasks(task.reviewerId, task.dueAt, task.proposalId),
+        ...keys.openTask(task.dueAt, task.proposalId, task.reviewerId),
+        ...task,
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
+  const load = {
+    Update: {
+      TableName: table,
+      Key: keys.reviewer(task.reviewerId),
+      UpdateExpression: 'SET #load = #load + :one',
+      ConditionExpression: 'attribute_exists(PK) AND #load < #capacity AND #active = :true',
+      ExpressionAttributeNames: { '#load': 'load', '#capacity': 'capacity', '#active': 'active' },
+      ExpressionAttributeValues: { ':one': 1, ':true': true },
+    },
+  };
+  const history = {
+    Put: {
+      TableName: table,
+      Item: {
+        ...keys.taskEvent(task.proposalId, at, move.from),
+        at,
+        status: move.note.proposalStatus,
+        note: move.note.text,
+      },
+    },
+  };
+  // The old reviewer's load is already 0 (or the reviewer was removed): the seat moves without it.
+  let withUnload = true;
+  for (let attempt = 0; ; attempt++) {
+    const items = withUnload ? [release, put, load, history, unload] : [release, put, load, history];
+    try {
+      await doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'moved';
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes) {
+        if (codes[0] === 'ConditionalCheckFailed') return 'task-changed';
+        if (codes[1] === 'ConditionalCheckFailed') return 'task-exists';
+        if (codes[2] === 'ConditionalCheckFailed') return 'reviewer-unavailable';
+        if (withUnload && codes[4] === 'ConditionalCheckFailed') {
+          withUnload = false;
+          continue;
+        }
+      } else if ((error as Error).name !== 'TransactionConflictException') throw error;
+      if (attempt + 1 >= CONFLICT_ATTEMPTS) {
+        throw new AssignmentContentionError(
+          `Moving the task of ${move.from} on proposal ${task.proposalId} kept colliding`,
+        );
+      }
+      await backoff(attempt);
+    }
+  }
+}
+
+/** A stored task with its (secret) task token, for the paths that answer the execution. Never shown. */
+export type TaskWithToken = ReviewTask & { token?: string };
+
+/** A stored task item, checked, with its token when it has one. */
+const withToken = (item: Record<string, unknown>): TaskWithToken => ({
+  ...taskFromItem(item),
+  ...(typeof item.token === 'string' ? { token: item.token } : {}),
+});
+
+/** The stored task of one reviewer on one proposal with its token, for a path that answers the execution. */
+export async function getTaskWithToken(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  proposalId: string,
+  reviewerId: string,
+): Promise<TaskWithToken | undefined> {
+  const out = await doc.send(
+    new GetCommand({ TableName: table, Key: keys.review(proposalId, reviewerId), ConsistentRead: true }),
+  );
+  return out.Item ? withToken(out.Item) : undefined;
+}
+
 /** The stored task of one reviewer on one proposal, if any (token left out). */
 export async function getTask(
   doc: DynamoDBDocumentClient,
@@ -284,15 +412,6 @@ export async function getTask(
   );
   return out.Item ? taskFromItem(out.Item) : undefined;
 }
-
-/** A stored task with its (secret) task token, for the paths that answer the execution. Never shown. */
-export type TaskWithToken = ReviewTask & { token?: string };
-
-/** A stored task item, checked, with its token when it has one. */
-const withToken = (item: Record<string, unknown>): TaskWithToken => ({
-  ...taskFromItem(item),
-  ...(typeof item.token === 'string' ? { token: item.token } : {}),
-});
 
 /** One conditional update of a task; false when the condition failed (another request changed it first). */
 async function updateTask(

@@ -231,7 +231,7 @@ const REASON_TEXT: Record<string, (r: Reviewer) => Text> = {
   }),
 };
 
-async function getReviewer(ports: AssignmentPorts, reviewerId: string): Promise<Reviewer> {
+async function getReviewer(ports: Pick<AssignmentPorts, 'reviewers'>, reviewerId: string): Promise<Reviewer> {
   const reviewer = (await ports.reviewers([reviewerId])).get(reviewerId);
   if (!reviewer) {
     throw new ReviewerUnavailableError(reviewerId, 'not-found', {
@@ -280,4 +280,65 @@ export async function reserveReviewer(
   throw new AssignmentContentionError(
     `Reviewer ${reviewerId} could not be reserved for proposal ${proposal.id}`,
   );
+}
+
+/** What a live re-plan needs to move one seat (the DynamoDB side is `moveTask` in adapters/review-tasks.ts). */
+export interface MovePorts extends Pick<AssignmentPorts, 'reviewers'> {
+  /** Atomically: the old task (PENDING, handed out) REASSIGNED to the new one, loads and history updated. */
+  move(move: {
+    from: string;
+    task: ReviewTask;
+    note: { text: string; proposalStatus: 'IN_REVIEW' | 'NEEDS_REVIEWERS' };
+  }): Promise<'moved' | 'task-changed' | 'task-exists' | 'reviewer-unavailable'>;
+}
+
+/** What moving one seat came to: the new task, or why the seat stayed where it was. */
+export type MoveResult =
+  | { outcome: 'moved'; task: ReviewTask }
+  | { outcome: 'task-changed' | 'task-exists' }
+  | { outcome: 'reviewer-unavailable'; reason: Text };
+
+/**
+ * Moves one seat of a live proposal from `from` (a task no one accepted yet) to `to`, as a batch re-plan decided:
+ * the rules are checked again against the reviewer as stored now (conflicts, active, capacity), then the move is
+ * one transaction. `task-changed`: the reviewer answered (or the task closed) since the plan was read, so the seat
+ * stays; `reviewer-unavailable`: `to` is full or excluded now (a later move may free them).
+ */
+export async function moveSeat(
+  ports: MovePorts,
+  proposal: ProposalForAssignment & { status: 'IN_REVIEW' | 'NEEDS_REVIEWERS' },
+  from: string,
+  to: string,
+  profile: AssignmentProfile,
+  now: Date,
+): Promise<MoveResult> {
+  let reviewer: Reviewer;
+  try {
+    reviewer = await getReviewer(ports, to);
+    unavailable(proposal, reviewer, profile);
+  } catch (error) {
+    if (error instanceof ReviewerUnavailableError)
+      return { outcome: 'reviewer-unavailable', reason: error.text };
+    throw error;
+  }
+  const task = newTask(proposal.id, to, profile.review.windowDays, now, 1);
+  const outcome = await ports.move({
+    from,
+    task,
+    note: {
+      text: `Batch re-plan: the task of ${from} (not accepted yet) moves to ${to}`,
+      proposalStatus: proposal.status,
+    },
+  });
+  if (outcome === 'moved') return { outcome, task };
+  if (outcome === 'reviewer-unavailable') {
+    const current = (await ports.reviewers([to])).get(to);
+    return {
+      outcome,
+      reason: current
+        ? REASON_TEXT[current.active ? 'full' : 'inactive']!(current)
+        : { id: `${to} tidak ada dalam daftar penilai`, en: `${to} is not in the roster` },
+    };
+  }
+  return { outcome };
 }

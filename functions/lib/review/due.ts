@@ -2,7 +2,7 @@
  * What the hourly sweep does with one review task at one moment: a pure decision from the task's dates, its
  * status and the profile's reminder schedule. The sweep handler carries it out.
  */
-import type { ReviewStatus } from '../model';
+import { DECIDED_REVIEW_STATUSES, type ReviewStatus } from '../model';
 
 const DAY = 86_400_000;
 
@@ -31,8 +31,6 @@ export type DueAction =
   | { kind: 'remind'; offsetDays: number; marker: string; when: 'before' | 'overdue' }
   | { kind: 'none' };
 
-const DECIDED: readonly ReviewStatus[] = ['SUBMITTED', 'DECLINED', 'TIMED_OUT'];
-
 /** The marker that records a reminder as sent. */
 export const reminderMarker = (offsetDays: number) => `offset:${offsetDays}`;
 
@@ -44,7 +42,7 @@ export function sweepHorizon(now: Date, schedule: DueSchedule): Date {
 
 /** The one thing to do with `task` at `now`. */
 export function dueAction(task: DueTask, now: Date, schedule: DueSchedule): DueAction {
-  if (task.hasToken && DECIDED.includes(task.status)) return { kind: 'deliver' };
+  if (task.hasToken && DECIDED_REVIEW_STATUSES.includes(task.status)) return { kind: 'deliver' };
   // Not open, or not handed out yet (no token): nothing to remind about or time out.
   if ((task.status !== 'PENDING' && task.status !== 'ACCEPTED') || !task.hasToken) return { kind: 'none' };
   const due = new Date(task.dueAt).getTime();

@@ -255,7 +255,7 @@ describe('the proposals file', () => {
 
 describe('a live re-plan (dry run)', () => {
   it('keeps accepted seats, moves only pending ones, never re-asks a reviewer who declined, and writes nothing', async () => {
-    const { liveRound, planLiveCommand } = await import('../../../cli/commands/plan');
+    const { liveRound, planLiveCommand } = await import('../../../cli/commands/live-plan');
     // p1 got no expert as uploads arrived: x1 accepted, x2 is still PENDING, h2 declined it. h1 is free now.
     const roster = [
       reviewer('h1', ['kesehatan'], 3, { load: 0 }),

@@ -28,3 +28,44 @@ describe('the reassignment policy', () => {
     expect(beyond.gap.id).toContain('batas penggantian 2');
   });
 });
+
+describe('a seat moved by a batch re-plan', () => {
+  it('offers the planned reviewer first and does not count the move as a replacement', () => {
+    const plan = planReassignment(
+      {
+        tasks: [
+          { reviewerId: 'a', status: 'REASSIGNED', movedTo: 'd' },
+          { reviewerId: 'b', status: 'DECLINED' },
+          { reviewerId: 'c', status: 'ACCEPTED' },
+          { reviewerId: 'd', status: 'PENDING' },
+          { reviewerId: 'f', status: 'PENDING' },
+        ],
+        alternates: ['b', 'g', 'h'],
+        reviewersNeeded: 3,
+        leaving: 'a',
+        movedTo: 'd',
+      },
+      profile,
+    );
+    // One replacement made before (b declined, f took the seat): still under the limit of 2.
+    expect(plan).toMatchObject({ candidates: ['d', 'g', 'h'], attempt: 3 });
+  });
+
+  it('still stops the alternates at the limit, while the planned reviewer keeps the seat', () => {
+    const plan = planReassignment(
+      {
+        tasks: [
+          ...tasks('b', 'c', 'x', 'y', 'z'),
+          { reviewerId: 'a', status: 'REASSIGNED', movedTo: 'd' },
+          { reviewerId: 'd' },
+        ],
+        alternates: ['g'],
+        reviewersNeeded: 3,
+        leaving: 'a',
+        movedTo: 'd',
+      },
+      profile,
+    );
+    expect(plan.candidates).toEqual(['d']);
+  });
+});

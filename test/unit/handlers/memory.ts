@@ -24,6 +24,7 @@ import type { AssignmentPorts } from '../../../functions/lib/assignment/assign';
 import { ROUTED_ERRORS } from '../../../functions/lib/contract';
 import { InvalidTransitionError } from '../../../functions/lib/errors';
 import {
+  DECIDED_REVIEW_STATUSES,
   type HistoryEntry,
   normalizeName,
   PROPOSAL_STATUSES,
@@ -584,12 +585,10 @@ export const storage = {
 
 // ---------------------------------------------------------------------------------------- executions
 
-const DECIDED_STATUSES = ['SUBMITTED', 'DECLINED', 'TIMED_OUT'] as const;
 const awaitsDelivery = (task: ReviewTask & { token?: string }) =>
-  task.token !== undefined && (DECIDED_STATUSES as readonly string[]).includes(task.status);
+  task.token !== undefined && DECIDED_REVIEW_STATUSES.includes(task.status);
 
 export const executions = {
-  DECIDED_STATUSES,
   awaitsDelivery,
   async deliverDecision(task) {
     if (!task.token || !awaitsDelivery(task)) return 'nothing';
@@ -605,7 +604,13 @@ export const executions = {
               error: ROUTED_ERRORS.reviewDeclined,
               cause: (task.declineReason ?? '').slice(0, 256),
             }
-          : { token: task.token, error: ROUTED_ERRORS.reviewTimedOut, cause: `Due ${task.dueAt}` };
+          : task.status === 'REASSIGNED'
+            ? {
+                token: task.token,
+                error: ROUTED_ERRORS.reviewMoved,
+                cause: `Moved to ${task.movedTo ?? 'another reviewer'} by a batch re-plan`,
+              }
+            : { token: task.token, error: ROUTED_ERRORS.reviewTimedOut, cause: `Due ${task.dueAt}` };
     const fault = mem.answerFaults.shift();
     if (fault === 'unreachable') {
       throw Object.assign(new Error('ServiceUnavailable: simulated'), {
@@ -624,10 +629,7 @@ export const executions = {
     if (!mem.executions.has(name)) mem.executions.set(name, { stateMachineArn, name, input: clone(input) });
     return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   },
-} satisfies Pick<
-  typeof Executions,
-  'DECIDED_STATUSES' | 'awaitsDelivery' | 'deliverDecision' | 'startExecution'
->;
+} satisfies Pick<typeof Executions, 'awaitsDelivery' | 'deliverDecision' | 'startExecution'>;
 
 // ------------------------------------------------------------------------------------ AWS clients
 

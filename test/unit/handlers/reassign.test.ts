@@ -16,6 +16,7 @@ vi.mock('../../../functions/lib/adapters/aws/dynamodb', () => import('./memory')
 vi.mock('../../../functions/lib/adapters/proposals', () => import('./memory').then((m) => m.proposals));
 vi.mock('../../../functions/lib/adapters/review-tasks', () => import('./memory').then((m) => m.reviewTasks));
 vi.mock('../../../functions/lib/adapters/mail', () => import('./memory').then((m) => m.mail));
+vi.mock('../../../functions/lib/adapters/roster', () => import('./memory').then((m) => m.roster));
 
 let handler: typeof import('../../../functions/reassign').handler;
 
@@ -133,5 +134,48 @@ describe('reassigning a seat', () => {
       handler({ proposalId: PROPOSAL_ID, reviewerId: 'r-health-free' }, lambdaContext('reassign')),
     ).rejects.toMatchObject({ name: 'BadInputError' });
     expect(mem.task(PROPOSAL_ID, 'r-health-free')?.status).toBe('PENDING');
+  });
+});
+
+describe('a seat moved by a batch re-plan', () => {
+  const moved = { Error: 'ReviewMoved', Cause: 'Moved to r-same-city by a batch re-plan' };
+  beforeEach(() => {
+    // What `proposals plan --live --apply` wrote in one transaction: the old task REASSIGNED (its token kept
+    // until the execution is told), the planned reviewer's task reserved and the loads moved.
+    mem.seedTask(
+      task('r-health-free', { status: 'REASSIGNED', movedTo: 'r-same-city', token: 'token-1' }),
+      task('r-same-city', { assignedAt: '2025-08-01T00:00:00.000Z', dueAt: '2025-08-15T00:00:00.000Z' }),
+    );
+  });
+
+  it('hands the seat to the planned reviewer (their reserved task, unchanged) and tells the released one once', async () => {
+    const event = { proposalId: PROPOSAL_ID, reviewerId: 'r-health-free', error: moved };
+    const result = await handler(event, lambdaContext('reassign'));
+
+    expect(result).toEqual({ proposalId: PROPOSAL_ID, reviewerId: 'r-same-city' });
+    expect(mem.task(PROPOSAL_ID, 'r-same-city')).toMatchObject({ status: 'PENDING', attempt: 1 });
+    expect(mem.task(PROPOSAL_ID, 'r-health-free')?.status).toBe('REASSIGNED');
+    // Loads were moved by the re-plan's transaction: this step changes none.
+    expect(loadOf('r-same-city')).toBe(initialLoad('r-same-city'));
+    expect(loadOf('r-gov-free')).toBe(initialLoad('r-gov-free'));
+    const released = mem.emails.filter((e) => e.to === reviewer('r-health-free').email);
+    expect(released).toHaveLength(1);
+    expect(released[0]?.subject).toMatch(/Permintaan penilaian dibatalkan: /);
+    expect(released[0]?.text).toContain('Anda tidak perlu melakukan apa pun');
+    expect(mem.emails.filter((e) => e.to === OPS_EMAIL)).toEqual([]);
+
+    // A retried step neither writes a second notice nor reserves anyone else.
+    await handler(event, lambdaContext('reassign'));
+    expect(mem.emails.filter((e) => e.to === reviewer('r-health-free').email)).toHaveLength(1);
+    expect(mem.history(PROPOSAL_ID).map((h) => h.note)).toEqual(['r-health-free told the task was moved']);
+  });
+
+  it("falls back to the alternates when the planned reviewer's task is gone", async () => {
+    mem.seedTask(task('r-same-city', { status: 'DECLINED' }));
+    const result = await handler(
+      { proposalId: PROPOSAL_ID, reviewerId: 'r-health-free', error: moved },
+      lambdaContext('reassign'),
+    );
+    expect(result).toEqual({ proposalId: PROPOSAL_ID, reviewerId: 'r-gov-free' });
   });
 });

@@ -41,7 +41,8 @@ describe("the sweep's decision for one task", () => {
   });
 
   it('delivers every decision the execution has not heard of, and nothing once it has', () => {
-    for (const status of ['SUBMITTED', 'DECLINED', 'TIMED_OUT'] as const) {
+    // REASSIGNED: a seat a batch re-plan moved, whose execution the CLI could not tell.
+    for (const status of ['SUBMITTED', 'DECLINED', 'TIMED_OUT', 'REASSIGNED'] as const) {
       expect(dueAction({ ...open, status }, at(-10), schedule)).toEqual({ kind: 'deliver' });
       expect(dueAction({ ...open, status, hasToken: false }, at(-10), schedule)).toEqual({ kind: 'none' });
     }

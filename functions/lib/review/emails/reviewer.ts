@@ -215,3 +215,58 @@ export function reminderEmail(input: ReminderEmailInput): RenderedEmail {
     input,
   );
 }
+
+export interface ReviewTaskWithdrawnEmailInput extends EmailContext {
+  reviewerName: string;
+  proposal: ProposalInfo;
+}
+
+/**
+ * The request to review a proposal is withdrawn before the reviewer accepted it: the round was re-planned after
+ * the submission deadline (`proposals plan --live --apply`) and another reviewer takes the seat. The old link
+ * now says the task is closed.
+ */
+export function reviewTaskWithdrawnEmail(input: ReviewTaskWithdrawnEmailInput): RenderedEmail {
+  const lang = input.lang ?? DEFAULT_LANG;
+  const title = titleOf(input.proposal, lang);
+  return renderEmail(
+    {
+      subject: fill(
+        { id: 'Permintaan penilaian dibatalkan: {title}', en: 'Review request withdrawn: {title}' },
+        lang,
+        { title },
+      ),
+      preheader: tr(
+        { id: 'Anda tidak perlu menilai proposal ini.', en: 'You do not need to review this proposal.' },
+        lang,
+      ),
+      heading: tr({ id: 'Permintaan penilaian dibatalkan', en: 'Review request withdrawn' }, lang),
+      greeting: fill(L.dear, lang, { name: input.reviewerName }),
+      blocks: [
+        {
+          kind: 'paragraph',
+          text: fill(
+            {
+              id: 'Setelah batas waktu pengiriman, Tim Evaluasi {name} menyusun ulang pembagian proposal kepada para penilai. Proposal berikut kini dinilai oleh penilai lain, sehingga permintaan kami sebelumnya kepada Anda dibatalkan. Anda tidak perlu melakukan apa pun; tautan dalam email sebelumnya tidak lagi berlaku.',
+              en: 'After the submission deadline, the evaluation team of {name} re-planned which reviewer reviews which proposal. The following proposal is now reviewed by another reviewer, so our earlier request to you is withdrawn. Nothing is needed from you; the link in the earlier email no longer works.',
+            },
+            lang,
+            { name: input.profile.name },
+          ),
+        },
+        { kind: 'facts', rows: proposalFacts(input.proposal, input, lang) },
+        {
+          kind: 'note',
+          text: tr(
+            {
+              id: 'Terima kasih atas kesediaan Anda. Tugas penilaian Anda yang lain tidak berubah.',
+              en: 'Thank you for your time. Your other review tasks are unchanged.',
+            },
+            lang,
+          ),
+        },
+      ],
+    },
+    input,
+  );
+}
