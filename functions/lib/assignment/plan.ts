@@ -8,7 +8,7 @@
  *   network flow (each row belongs to one of two laminar families: per proposal, per reviewer), so its basic
  *   optima are integral. Objective, in order of weight: every seat filled (`SHORT_COST`), loads inside the
  *   band around the round's pace (`BAND_COST`), one expert per proposal (`FIRST_EXPERT_BONUS`), then every
- *   expert seat (1 each).
+ *   expert seat (1 each), and in a live round a pending seat left where it is (`STAY_BONUS`).
  *
  * Both return the same shape: the reviewers of each proposal, the proposals left short and the metrics.
  */
@@ -34,6 +34,8 @@ export interface PlanInput {
   kept?: ReadonlyMap<string, readonly string[]>;
   /** Reviewers never to be put on a proposal (they held a task on it before: declined, timed out). */
   avoid?: ReadonlyMap<string, readonly string[]>;
+  /** Reviewers holding a seat the plan may move (a live round's PENDING tasks): kept when nothing is gained. */
+  current?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface PlanMetrics {
@@ -72,6 +74,11 @@ export const SHORT_COST = 1000;
 export const BAND_COST = 4;
 /** Bonus for a proposal's first expert, on top of the expert seat itself. */
 export const FIRST_EXPERT_BONUS = 2;
+/**
+ * Bonus for leaving a live round's PENDING seat where it is: below an expert seat, so a re-plan moves a task only
+ * for what it gains (a seat filled, a load brought into the band, an expert), never to swap equals.
+ */
+export const STAY_BONUS = 0.25;
 /** Candidates kept per proposal in the batch program when the roster is larger (experts first). */
 export const BATCH_CANDIDATES = 40;
 
@@ -189,7 +196,11 @@ export function batchModel(
     const eligible = active.filter(
       (r) => !skip.has(r.id) && r.load < r.capacity && !conflictOf(proposal, r, profile),
     );
-    const order = (a: Reviewer, b: Reviewer) => tieBreak(proposal.id, a.id) - tieBreak(proposal.id, b.id);
+    const stay = new Set(input.current?.get(proposal.id) ?? []);
+    // Current holders first, so the candidate cut never drops them.
+    const order = (a: Reviewer, b: Reviewer) =>
+      Number(stay.has(b.id)) - Number(stay.has(a.id)) ||
+      tieBreak(proposal.id, a.id) - tieBreak(proposal.id, b.id);
     const experts = eligible.filter((r) => r.expertise.includes(proposal.category)).sort(order);
     const others = eligible.filter((r) => !r.expertise.includes(proposal.category)).sort(order);
     const keptExperts = experts.slice(0, Math.max(maxCandidates - Math.min(others.length, need * 4), need));
@@ -205,10 +216,9 @@ export function batchModel(
         const x = name('x', `${proposal.id}\u0000${r.id}`);
         pairs.set(x, { proposal: proposal.id, reviewer: r.id });
         seat.push(term(1, x));
-        if (expert) {
-          expertSeat.push(term(1, x));
-          objective.push(term(1, x));
-        }
+        if (expert) expertSeat.push(term(1, x));
+        const gain = (expert ? 1 : 0) + (stay.has(r.id) ? STAY_BONUS : 0);
+        if (gain > 0) objective.push(term(gain, x));
         bounds.push(`  0 <= ${x} <= 1`);
         const list2 = perReviewer.get(r.id) ?? [];
         list2.push(x);
@@ -400,6 +410,7 @@ export function liveInput(
     profile,
     kept: new Map(round.map((p) => [p.proposal.id, p.kept])),
     avoid: new Map(round.map((p) => [p.proposal.id, p.avoid])),
+    current: new Map(round.map((p) => [p.proposal.id, p.movable])),
   };
 }
 

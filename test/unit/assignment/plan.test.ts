@@ -315,3 +315,30 @@ describe('a live re-plan (dry run)', () => {
     expect(report.metrics.conflicts).toBe(0);
   });
 });
+
+describe('a live re-plan leaves pending seats alone when moving them gains nothing', () => {
+  it('moves only the seat that gains an expert, never swaps equals', async () => {
+    const { liveInput, liveMoves } = await import('../../../functions/lib/assignment');
+    // Eight health experts with equal loads; p1..p3 hold two of them each, p4 holds one expert and a
+    // non-expert while an expert is free: only that seat is worth moving.
+    const roster = [
+      ...Array.from({ length: 8 }, (_, i) => reviewer(`h${i}`, ['kesehatan'], 2, { load: 1 })),
+      reviewer('g1', ['tata-kelola'], 2, { load: 1 }),
+    ];
+    roster[7]!.load = 0;
+    const holders = [
+      ['h0', 'h1'],
+      ['h2', 'h3'],
+      ['h4', 'h5'],
+      ['h6', 'g1'],
+    ];
+    const round = holders.map((movable, i) => ({
+      proposal: proposal(`p${i + 1}`, 'kesehatan'),
+      kept: [],
+      movable,
+      avoid: [],
+    }));
+    const plan = await planBatch(liveInput(round, roster, profile), solver);
+    expect(liveMoves(round, plan)).toEqual([{ proposal: 'p4', release: ['g1'], add: ['h7'] }]);
+  });
+});
