@@ -43,6 +43,7 @@ export function proposalJson(view: ProposalView) {
       score: r.score ?? null,
       dueAt: r.dueAt,
       reviewId: r.reviewId,
+      ...(r.movedTo ? { movedTo: r.movedTo } : {}),
     })),
     history: view.history.map((h) => ({ at: h.at, status: h.status, note: h.note })),
     validation: view.validation ?? null,
@@ -110,7 +111,13 @@ export async function statusCommand(id: string, opts: { json?: boolean }): Promi
     lines.push(
       renderTable(
         ['reviewer', 'status', 'score', `due (${timeZone})`, 'review id'],
-        view.reviews.map((r) => [r.reviewerId, r.status, r.score ?? '', local(r.dueAt), r.reviewId]),
+        view.reviews.map((r) => [
+          r.reviewerId,
+          r.movedTo ? `${r.status} -> ${r.movedTo}` : r.status,
+          r.score ?? '',
+          local(r.dueAt),
+          r.reviewId,
+        ]),
       ),
     );
   }
