@@ -90,6 +90,48 @@ function backoff(attempt: number): Promise<void> {
   return sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));
 }
 
+/** The two writes that reserve a seat: the task put if absent, its reviewer's load raised if below capacity. */
+function seatItems(table: string, task: ReviewTask) {
+  return {
+    put: {
+      Put: {
+        TableName: table,
+        Item: {
+          ...keys.review(task.proposalId, task.reviewerId),
+          ...keys.reviewerTasks(task.reviewerId, task.dueAt, task.proposalId),
+          ...keys.openTask(task.dueAt, task.proposalId, task.reviewerId),
+          ...task,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    load: {
+      Update: {
+        TableName: table,
+        Key: keys.reviewer(task.reviewerId),
+        UpdateExpression: 'SET #load = #load + :one',
+        ConditionExpression: 'attribute_exists(PK) AND #load < #capacity AND #active = :true',
+        ExpressionAttributeNames: { '#load': 'load', '#capacity': 'capacity', '#active': 'active' },
+        ExpressionAttributeValues: { ':one': 1, ':true': true },
+      },
+    },
+  };
+}
+
+/** The write that frees a seat of a reviewer's load (never below 0). */
+function unloadItem(table: string, reviewerId: string) {
+  return {
+    Update: {
+      TableName: table,
+      Key: keys.reviewer(reviewerId),
+      UpdateExpression: 'SET #load = #load - :one',
+      ConditionExpression: '#load > :zero',
+      ExpressionAttributeNames: { '#load': 'load' },
+      ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+    },
+  };
+}
+
 /**
  * One reservation: the task put and the load increment in one transaction. Collisions with a concurrent
  * transaction are retried with jitter; a failed condition says which side failed.
@@ -100,35 +142,14 @@ async function reserve(
   task: ReviewTask,
   stats: ReservationStats,
 ): Promise<ReserveOutcome> {
+  const seat = seatItems(table, task);
   for (let attempt = 0; ; attempt++) {
     stats.transactions++;
     try {
       await doc.send(
         new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: table,
-                Item: {
-                  ...keys.review(task.proposalId, task.reviewerId),
-                  ...keys.reviewerTasks(task.reviewerId, task.dueAt, task.proposalId),
-                  ...keys.openTask(task.dueAt, task.proposalId, task.reviewerId),
-                  ...task,
-                },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-            {
-              Update: {
-                TableName: table,
-                Key: keys.reviewer(task.reviewerId),
-                UpdateExpression: 'SET #load = #load + :one',
-                ConditionExpression: 'attribute_exists(PK) AND #load < #capacity AND #active = :true',
-                ExpressionAttributeNames: { '#load': 'load', '#capacity': 'capacity', '#active': 'active' },
-                ExpressionAttributeValues: { ':one': 1, ':true': true },
-              },
-            },
-          ],
+          // Cancellation reasons come back in this order: [0] the task, [1] the reviewer's load.
+          TransactItems: [seat.put, seat.load],
         }),
       );
       return 'reserved';
@@ -234,16 +255,7 @@ export async function releaseReviewer(
         },
       ]
     : [];
-  const loadUpdate = {
-    Update: {
-      TableName: table,
-      Key: keys.reviewer(reviewerId),
-      UpdateExpression: 'SET #load = #load - :one',
-      ConditionExpression: '#load > :zero',
-      ExpressionAttributeNames: { '#load': 'load' },
-      ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
-    },
-  };
+  const loadUpdate = unloadItem(table, reviewerId);
   // The reviewer's load is already 0 (or the reviewer was removed): the task closes alone.
   let withLoad = true;
   for (let attempt = 0; ; attempt++) {
@@ -307,38 +319,8 @@ export async function moveTask(
       },
     },
   };
-  const unload = {
-    Update: {
-      TableName: table,
-      Key: keys.reviewer(move.from),
-      UpdateExpression: 'SET #load = #load - :one',
-      ConditionExpression: '#load > :zero',
-      ExpressionAttributeNames: { '#load': 'load' },
-      ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
-    },
-  };
-  const put = {
-    Put: {
-      TableName: table,
-      Item: {
-        ...keys.review(task.proposalId, task.reviewerId),
-        ...keys.reviewerTasks(task.reviewerId, task.dueAt, task.proposalId),
-        ...keys.openTask(task.dueAt, task.proposalId, task.reviewerId),
-        ...task,
-      },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    },
-  };
-  const load = {
-    Update: {
-      TableName: table,
-      Key: keys.reviewer(task.reviewerId),
-      UpdateExpression: 'SET #load = #load + :one',
-      ConditionExpression: 'attribute_exists(PK) AND #load < #capacity AND #active = :true',
-      ExpressionAttributeNames: { '#load': 'load', '#capacity': 'capacity', '#active': 'active' },
-      ExpressionAttributeValues: { ':one': 1, ':true': true },
-    },
-  };
+  const unload = unloadItem(table, move.from);
+  const { put, load } = seatItems(table, task);
   const history = {
     Put: {
       TableName: table,
