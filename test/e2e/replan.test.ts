@@ -158,7 +158,7 @@ describe('a live round re-planned after the deadline', () => {
     const history = v.history.map((h) => h.note).join('\n');
     for (const seat of seats) {
       expect(history).toContain(
-        `Batch re-plan: the task of ${seat.from} (not accepted yet) moves to ${seat.to}`,
+        `Batch re-plan: the task of ${seat.from} (not accepted yet) moves to ${seat.to} (expert in kesehatan; load `,
       );
       expect(history).toContain(`Review task sent to ${seat.to}`);
       expect(history).toContain(`${seat.from} told the task was moved`);

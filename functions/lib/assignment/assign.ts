@@ -326,7 +326,8 @@ export async function moveSeat(
     from,
     task,
     note: {
-      text: `Batch re-plan: the task of ${from} (not accepted yet) moves to ${to}`,
+      // Why, as the other assignment explanations say it: expertise, and the load the reviewer had then.
+      text: `Batch re-plan: the task of ${from} (not accepted yet) moves to ${to} (${reviewer.expertise.includes(proposal.category) ? 'expert in' : 'not an expert in'} ${proposal.category}; load ${reviewer.load}/${reviewer.capacity} before)`,
       proposalStatus: proposal.status,
     },
   });
