@@ -1,23 +1,25 @@
 import { loadProfile } from './adapters/profile-file';
 import { requireEnv } from './config';
-import { type Profile, parseProfile } from './profile';
+import type { Profile } from './profile';
 
 /**
- * The deployment's profile, validated at synth and embedded in each bundle by infra (esbuild `define`), so a
- * profile given as a file path travels with the code. Undefined when this module runs unbundled (tests, tsx).
+ * The deployment's profile, validated at synth (`parseProfile`, defaults applied) and embedded in each bundle by
+ * infra (esbuild `define`), so a profile given as a file path travels with the code. Undefined when this module
+ * runs unbundled (tests, tsx).
  */
 declare const __PROPOSALS_PROFILE__: unknown;
 
 let cached: Profile | undefined;
 
 /**
- * The competition profile this deployment runs: the one embedded in the bundle; unbundled, the one env PROFILE
- * names (a bundled name such as `kipp`, or a path to a JSON file). Loaded once.
+ * The competition profile this deployment runs: the one embedded in the bundle, as synth validated it (a cold
+ * start does not validate it again: the first schema parse costs tens of milliseconds); unbundled, the one env
+ * PROFILE names (a bundled name such as `kipp`, or a path to a JSON file), validated. Loaded once.
  */
 export function activeProfile(): Profile {
   cached ??=
     typeof __PROPOSALS_PROFILE__ === 'undefined'
       ? loadProfile(requireEnv('PROFILE'))
-      : parseProfile(__PROPOSALS_PROFILE__, `${process.env.PROFILE ?? 'profile'} (embedded)`);
+      : (__PROPOSALS_PROFILE__ as Profile);
   return cached;
 }
