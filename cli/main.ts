@@ -201,7 +201,7 @@ program
   .addOption(new Option('--mode <mode>', 'online or batch').choices(['online', 'batch']).default('online'))
   .option(
     '--live',
-    'plan the deployed round after the deadline (accepted and submitted tasks kept) and print the moves; writes nothing',
+    'plan the deployed round after the deadline (accepted and submitted tasks kept) and print the moves; without --apply it writes nothing',
   )
   .option(
     '--apply',
