@@ -19,7 +19,7 @@ import type { Reviewer } from '../functions/lib/model';
 import { parseRoster } from '../functions/lib/roster';
 import { proposalIdFor } from '../functions/lib/uploads';
 import { Driver } from '../local/driver';
-import type { InvocationStats } from '../local/lambdas';
+import type { FunctionStats, InvocationStats } from '../local/lambdas';
 import { type LocalRuntime, s3Notification, startLocalRuntime } from '../local/runtime';
 import { type GeneratedProposal, planProposals, planRoster } from './proposals';
 import { seededRandom, shuffle } from './random';
@@ -87,7 +87,14 @@ export interface BurstReport {
   /** Sum of the handlers' own time during the same window, and per function (logical id). */
   handlerMs: number;
   overhead: number;
-  lambdas: Record<string, InvocationStats & { memorySize: number }>;
+  lambdas: Record<string, FunctionStats & { memorySize: number }>;
+  /** Executions that did not succeed, by error and the first words of the cause. */
+  executionFailures: Record<string, number>;
+  /**
+   * Task attempts the local Lambda refused for want of concurrency (retried by the definition), per state; the
+   * most throttled attempts in a row of one state entry; batches the intake queue got back from a throttle.
+   */
+  throttles: { total: number; byState: Record<string, number>; maxStreak: number; intakeBatches: number };
   /** Handler time per function in the one-at-a-time window (answered reviews, calibration uploads). */
   calibration: Record<string, { invocations: number; handlerMs: number }>;
   /** Task states entered, per state name (from the local Step Functions), over the whole run. */
@@ -199,7 +206,8 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
       progress(
         `[burst] ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s  uploaded ${uploaded}/${order.length}` +
           ` (+${duplicatesDelivered} repeated events)  queue ${runtime.queue.depth}` +
-          `  executions ${runtime.sfn.executions.size} (${running - waitingOnPeople} busy, ${waitingOnPeople} waiting on reviewers)`,
+          `  executions ${runtime.sfn.executions.size} (${running - waitingOnPeople} busy, ${waitingOnPeople} waiting on reviewers)` +
+          `  throttles ${[...runtime.sfn.throttles.values()].reduce((sum, n) => sum + n, 0)}`,
       );
     }, 2000);
     ticker.unref();
@@ -443,8 +451,21 @@ async function report(input: {
       errors: 0,
       handlerMs: 0,
       initMs: 0,
+      coldStarts: 0,
+      timeouts: 0,
+      peakConcurrency: 0,
+      waitMs: 0,
+      maxWaitMs: 0,
+      throttles: 0,
     };
     lambdas[fn.logicalId] = { ...total, memorySize: fn.memorySize };
+  }
+
+  const executionFailures: Record<string, number> = {};
+  for (const e of executions) {
+    if (e.status === 'SUCCEEDED' || e.status === 'RUNNING') continue;
+    const key = `${e.status} ${e.error ?? ''}: ${(e.cause ?? '').slice(0, 60)}`;
+    executionFailures[key] = (executionFailures[key] ?? 0) + 1;
   }
 
   const expectedRejected = plan.expected.invalid + plan.expected['over-quota'];
@@ -534,6 +555,13 @@ async function report(input: {
     handlerMs,
     overhead: input.wallMs / handlerMs,
     lambdas,
+    executionFailures,
+    throttles: {
+      total: [...runtime.sfn.throttles.values()].reduce((sum, n) => sum + n, 0),
+      byState: Object.fromEntries(runtime.sfn.throttles),
+      maxStreak: runtime.sfn.maxThrottleStreak,
+      intakeBatches: runtime.queue.throttled,
+    },
     transitions: Object.fromEntries(runtime.sfn.transitions),
     paths: { rejected: statuses.REJECTED ?? 0, inReview, reviewed },
     reviewsAnswered: input.reviewsAnswered,
@@ -595,6 +623,18 @@ export function burstResults(r: BurstReport): BenchResult[] {
     },
     ...cpuRows(r),
     {
+      name: 'burst.throttles',
+      value: r.throttles.total,
+      unit: '',
+      note:
+        `task attempts refused with Lambda.TooManyRequestsException and retried (${
+          Object.entries(r.throttles.byState)
+            .map(([state, n]) => `${state} ${n}`)
+            .join(', ') || 'none'
+        }); at most ${r.throttles.maxStreak} in a row for one state entry; ` +
+        `${r.throttles.intakeBatches} intake batches put back`,
+    },
+    {
       name: 'burst.invariants',
       value: r.invariants.length - failed.length,
       unit: `/${r.invariants.length}`,
@@ -629,14 +669,21 @@ export function formatBurst(r: BurstReport): string {
   );
   lines.push('', 'Invariants:');
   for (const i of r.invariants) lines.push(`  ${i.ok ? 'ok  ' : 'FAIL'} ${i.name.padEnd(46)} ${i.detail}`);
-  lines.push('', 'Handlers (whole run):');
+  lines.push('', 'Handlers (whole run; wait: for a free sandbox):');
   for (const [id, s] of Object.entries(r.lambdas)) {
     if (s.invocations === 0) continue;
+    const waits = s.waitMs / s.invocations;
     lines.push(
       `  ${id.padEnd(34)} ${String(s.invocations).padStart(6)} calls  ${round(s.handlerMs / s.invocations, 1)
         .toString()
-        .padStart(7)} ms mean  ${s.errors} errors`,
+        .padStart(7)} ms mean  ${s.errors} errors  wait ${round(waits / 1000, 2)} s mean, ` +
+        `${round(s.maxWaitMs / 1000, 1)} s max  peak ${s.peakConcurrency}`,
     );
+  }
+  const failures = Object.entries(r.executionFailures);
+  if (failures.length > 0) {
+    lines.push('', 'Executions that did not succeed:');
+    for (const [what, n] of failures) lines.push(`  ${String(n).padStart(6)}  ${what}`);
   }
   return lines.join('\n');
 }

@@ -3,8 +3,11 @@
  * (worker threads with the environment the template gives it, plus the local endpoints), and a sandbox handles
  * one invocation at a time, so module state such as the logger's keys and the metrics buffer belongs to one
  * invocation. A function scales by starting sandboxes, up to a bounded concurrency; further invocations wait for
- * a free sandbox. An invocation past the function's timeout fails with Sandbox.Timedout and its sandbox is
- * terminated (a fresh one starts when needed), so nothing it left running can touch later invocations.
+ * a free sandbox. A caller that Lambda would answer with a throttle (Step Functions' synchronous invoke) waits only
+ * in a bounded line: when every sandbox is busy and its wait would be too long it gets
+ * Lambda.TooManyRequestsException at once, and the state machine's retrier paces it, as on AWS. An invocation past the function's timeout fails with
+ * Sandbox.Timedout and its sandbox is terminated (a fresh one starts when needed), so nothing it left running can
+ * touch later invocations.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -24,6 +27,12 @@ export interface LocalFunction {
   memorySize: number;
   /** The template's ReservedConcurrentExecutions, when set: it caps the function's sandboxes. */
   reservedConcurrency?: number;
+  /**
+   * The MaximumConcurrency of an SQS event source mapping to this function: that many batches run at once on
+   * Lambda, so the function gets that many sandboxes even above the host's default limit (not above its reserved
+   * concurrency).
+   */
+  eventSourceConcurrency?: number;
 }
 
 /** The error a Lambda threw, as Step Functions and the SDK see it (`name` is the error type). */
@@ -40,6 +49,7 @@ export class LambdaError extends Error {
 }
 
 export interface InvocationStats {
+  /** Invocations that ran (or failed in the sandbox); throttled ones are counted apart. */
   invocations: number;
   errors: number;
   /** Sum of the handlers' own time (ms), measured inside the sandbox. */
@@ -56,6 +66,35 @@ export interface FunctionStats extends InvocationStats {
   timeouts: number;
   /** Most invocations running at once. */
   peakConcurrency: number;
+  /** Time invocations spent waiting for a free sandbox (ms): the sum, and the longest single wait. */
+  waitMs: number;
+  maxWaitMs: number;
+  /** Invocations refused with Lambda.TooManyRequestsException (they never reached a sandbox). */
+  throttles: number;
+}
+
+/**
+ * What Step Functions sees when Lambda refuses a synchronous invoke for want of concurrency (HTTP 429,
+ * TooManyRequestsException): the error its retriers name.
+ */
+export const THROTTLE_ERROR = 'Lambda.TooManyRequestsException';
+
+/** A refusal for want of concurrency, as Step Functions names it or as the Lambda API does. */
+export function isThrottle(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === THROTTLE_ERROR || name === 'TooManyRequestsException';
+}
+
+export interface InvokeOptions {
+  /**
+   * At the function's concurrency limit: 'wait' for a free sandbox however long it takes (the SQS poller, which
+   * holds its batch rather than losing it; the HTTP API; the schedules; tests), or 'throttle' (a synchronous invoke
+   * from Step Functions): wait only in the bounded line in front of the busy sandboxes, otherwise fail at once with
+   * THROTTLE_ERROR, as Lambda answers 429 instead of queueing.
+   */
+  atLimit?: 'wait' | 'throttle';
+  /** A throttling caller's own bound on its wait for a sandbox (ms), below the host's (maxLineWaitMs). */
+  maxWaitMs?: number;
 }
 
 /** A test hook run before each invocation; throwing makes that invocation fail as a crashed sandbox would. */
@@ -67,10 +106,45 @@ export interface LambdaHostOptions {
   beforeInvoke?: BeforeInvoke;
   /** Sandboxes per function at most (default DEFAULT_MAX_CONCURRENCY). */
   maxConcurrency?: number;
+  /**
+   * The line in front of a busy function that a throttling caller may always join, per sandbox of its limit
+   * (default THROTTLE_LINE_PER_SANDBOX).
+   */
+  throttleLinePerSandbox?: number;
+  /**
+   * Beyond that, a throttling caller joins the line only while its expected wait (its place in the line over the
+   * function's sandboxes, times the function's recent invocation time) is at most this (ms; default
+   * MAX_LINE_WAIT_MS). 0 with a line of 0 per sandbox: refused as soon as every sandbox is busy, as on Lambda.
+   */
+  maxLineWaitMs?: number;
+  /** Niceness added to each sandbox's thread (default SANDBOX_NICE; 0 keeps the host's priority). */
+  sandboxNice?: number;
 }
 
 /** Sandboxes per function by default: enough to overlap I/O, few enough for a laptop (4 on 2 cores). */
 export const DEFAULT_MAX_CONCURRENCY = Math.max(2, 2 * availableParallelism());
+
+/**
+ * The line in front of a busy function before a throttling caller is refused. Lambda has no line: at its limit it
+ * refuses at once. Locally the limit is a laptop's (4 sandboxes, not an account's 1,000), so a burst meets it all the
+ * time; each refusal costs the execution an exponential backoff (up to minutes), during which sandboxes stand idle
+ * and the burst ends in a long tail of sleeping retries. So a throttling caller may always wait behind one
+ * invocation per sandbox, and further while its expected wait is at most MAX_LINE_WAIT_MS (and its own bound, a
+ * quarter of its task's TimeoutSeconds: the wait counts against that timeout, the retrier's backoff does not).
+ * Beyond that it is refused, and the state machine's retrier paces it as on AWS.
+ */
+export const THROTTLE_LINE_PER_SANDBOX = 1;
+export const MAX_LINE_WAIT_MS = 30_000;
+
+/**
+ * How much lower a sandbox's thread runs than the host's (its nice value, added): every emulator a handler calls
+ * has a single thread that all requests pass through (DynamoDB Local's SQLite queue, the host's main thread with
+ * s3rver, SES and Step Functions). On AWS those services do not share CPU with the functions; locally, dozens of
+ * busy sandbox threads kept DynamoDB Local's SQLite thread waiting for a core more than half the time in a burst,
+ * so every request, and every sandbox waiting on one, took longer. Linux keeps a nice value per thread, so only
+ * the sandboxes' threads are lowered (elsewhere it would apply to the whole process: left at 0).
+ */
+export const SANDBOX_NICE = process.platform === 'linux' ? 10 : 0;
 
 /**
  * Longest init of a sandbox before it is given up (Lambda allows 10 s; a laptop busy with tests, emulators and
@@ -106,6 +180,8 @@ export function sandboxExecArgv(hostExecArgv: readonly string[]): string[] {
 
 interface Invocation {
   id: string;
+  /** When it was handed to its sandbox (performance.now()). */
+  startedAt: number;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   timer?: NodeJS.Timeout;
@@ -130,6 +206,10 @@ interface Waiter {
 interface Pool {
   fn: LocalFunction;
   limit: number;
+  /** Waiting invocations a throttling caller may always join. */
+  line: number;
+  /** Recent time of an invocation from hand-over to answer (ms, a moving average; 0 until one answered). */
+  recentRunMs: number;
   sandboxes: Set<Sandbox>;
   /** Ready sandboxes waiting for an invocation (the most recently used last). */
   idle: Sandbox[];
@@ -137,7 +217,8 @@ interface Pool {
   starting: number;
   /** Invocations waiting for a sandbox, oldest first. */
   waiting: Waiter[];
-  running: number;
+  /** Invocations admitted and not yet answered: waiting for a sandbox or running. */
+  admitted: number;
 }
 
 const stoppedError = () => new LambdaError('Lambda.Unknown', 'The local runtime stopped', 'local');
@@ -150,6 +231,9 @@ export class LambdaHost {
   private readonly onLog: (line: string) => void;
   private readonly beforeInvoke?: BeforeInvoke;
   readonly maxConcurrency: number;
+  private readonly throttleLinePerSandbox: number;
+  private readonly maxLineWaitMs: number;
+  private readonly sandboxNice: number;
   private stopped = false;
   private started = 0;
 
@@ -162,6 +246,9 @@ export class LambdaHost {
     this.onLog = options.onLog ?? (() => {});
     this.beforeInvoke = options.beforeInvoke;
     this.maxConcurrency = Math.max(1, Math.floor(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY));
+    this.throttleLinePerSandbox = Math.max(0, options.throttleLinePerSandbox ?? THROTTLE_LINE_PER_SANDBOX);
+    this.maxLineWaitMs = Math.max(0, options.maxLineWaitMs ?? MAX_LINE_WAIT_MS);
+    this.sandboxNice = Math.max(0, Math.floor(options.sandboxNice ?? SANDBOX_NICE));
   }
 
   functions(): LocalFunction[] {
@@ -196,8 +283,11 @@ export class LambdaHost {
     };
   }
 
-  /** Invokes a function with an event; rejects with a LambdaError named like the handler's error. */
-  async invoke(nameOrArn: string, event: unknown): Promise<unknown> {
+  /**
+   * Invokes a function with an event; rejects with a LambdaError named like the handler's error, or with
+   * THROTTLE_ERROR when a throttling caller finds the function at its limit (options.atLimit).
+   */
+  async invoke(nameOrArn: string, event: unknown, options: InvokeOptions = {}): Promise<unknown> {
     const fn = this.find(nameOrArn);
     if (!fn) throw new LambdaError('ResourceNotFoundException', `No function ${nameOrArn}`, nameOrArn);
     if (this.beforeInvoke) {
@@ -212,8 +302,26 @@ export class LambdaHost {
       }
     }
     const pool = this.poolOf(fn);
-    const sandbox = await this.acquire(pool);
-    return this.run(pool, sandbox, event);
+    if (options.atLimit === 'throttle' && this.atLimit(pool, options.maxWaitMs)) {
+      this.statsOf(fn.name).throttles += 1;
+      throw new LambdaError(
+        THROTTLE_ERROR,
+        'Rate Exceeded. (Service: AWSLambda; Status Code: 429; Error Code: TooManyRequestsException)',
+        fn.name,
+      );
+    }
+    pool.admitted += 1;
+    try {
+      const queuedAt = performance.now();
+      const sandbox = await this.acquire(pool);
+      const waited = performance.now() - queuedAt;
+      const stats = this.statsOf(fn.name);
+      stats.waitMs += waited;
+      stats.maxWaitMs = Math.max(stats.maxWaitMs, waited);
+      return await this.run(pool, sandbox, event);
+    } finally {
+      pool.admitted -= 1;
+    }
   }
 
   async stop(): Promise<void> {
@@ -233,18 +341,33 @@ export class LambdaHost {
     await Promise.all([...this.terminating]);
   }
 
+  /**
+   * Every sandbox taken, the short line full, and a longer wait than the bound expected (or nothing known yet about
+   * the function's invocation time): Lambda would refuse another invocation.
+   */
+  private atLimit(pool: Pool, maxWaitMs = Number.POSITIVE_INFINITY): boolean {
+    if (pool.admitted < pool.limit + pool.line) return false;
+    if (pool.recentRunMs === 0) return true;
+    const rounds = Math.ceil((pool.waiting.length + 1) / pool.limit);
+    return rounds * pool.recentRunMs > Math.min(this.maxLineWaitMs, maxWaitMs);
+  }
+
   private poolOf(fn: LocalFunction): Pool {
     let pool = this.pools.get(fn.name);
     if (!pool) {
       const reserved = fn.reservedConcurrency ?? Number.POSITIVE_INFINITY;
+      const wanted = Math.max(this.maxConcurrency, fn.eventSourceConcurrency ?? 0);
+      const limit = Math.max(1, Math.min(wanted, reserved));
       pool = {
         fn,
-        limit: Math.max(1, Math.min(this.maxConcurrency, reserved)),
+        limit,
+        line: Math.floor(limit * this.throttleLinePerSandbox),
+        recentRunMs: 0,
         sandboxes: new Set(),
         idle: [],
         starting: 0,
         waiting: [],
-        running: 0,
+        admitted: 0,
       };
       this.pools.set(fn.name, pool);
     }
@@ -334,6 +457,7 @@ export class LambdaHost {
         functionName: fn.name,
         memorySize: fn.memorySize,
         logStreamName: `local/[$LATEST]${String(this.started).padStart(4, '0')}`,
+        nice: this.sandboxNice,
       },
       env: { ...fn.environment, ...this.sharedEnv, AWS_LAMBDA_FUNCTION_NAME: fn.name },
       execArgv: sandboxExecArgv(process.execArgv),
@@ -372,38 +496,39 @@ export class LambdaHost {
   }
 
   /** Runs one invocation in a ready sandbox of its own: resolves with its answer, or fails at the timeout. */
-  private async run(pool: Pool, sandbox: Sandbox, event: unknown): Promise<unknown> {
+  private run(pool: Pool, sandbox: Sandbox, event: unknown): Promise<unknown> {
     const { fn } = pool;
     const stats = this.statsOf(fn.name);
-    pool.running += 1;
-    stats.peakConcurrency = Math.max(stats.peakConcurrency, pool.running);
-    try {
-      return await new Promise((resolve, reject) => {
-        if (sandbox.gone) {
-          throw new LambdaError('Lambda.Unknown', 'The sandbox stopped before the invocation began', fn.name);
-        }
-        const id = randomUUID();
-        const timeoutMs = fn.timeoutSeconds * 1000;
-        const invocation: Invocation = { id, resolve, reject };
-        invocation.timer = setTimeout(() => this.timedOut(pool, sandbox, invocation), timeoutMs);
-        sandbox.current = invocation;
-        sandbox.worker.postMessage({
-          id,
-          // As JSON text, as Lambda receives it: the sandbox parses it (off the host's thread).
-          event: JSON.stringify(event ?? null),
-          requestId: id,
-          deadline: Date.now() + timeoutMs,
-        });
+    return new Promise((resolve, reject) => {
+      if (sandbox.gone) {
+        throw new LambdaError('Lambda.Unknown', 'The sandbox stopped before the invocation began', fn.name);
+      }
+      const id = randomUUID();
+      const timeoutMs = fn.timeoutSeconds * 1000;
+      const invocation: Invocation = { id, startedAt: performance.now(), resolve, reject };
+      invocation.timer = setTimeout(() => this.timedOut(pool, sandbox, invocation), timeoutMs);
+      sandbox.current = invocation;
+      // Sandboxes running an invocation now (a count kept apart would still include the one that just
+      // answered, whose caller has not resumed yet).
+      let running = 0;
+      for (const other of pool.sandboxes) if (other.current) running += 1;
+      stats.peakConcurrency = Math.max(stats.peakConcurrency, running);
+      sandbox.worker.postMessage({
+        id,
+        // As JSON text, as Lambda receives it: the sandbox parses it (off the host's thread).
+        event: JSON.stringify(event ?? null),
+        requestId: id,
+        deadline: Date.now() + timeoutMs,
       });
-    } finally {
-      pool.running -= 1;
-    }
+    });
   }
 
   private answered(pool: Pool, sandbox: Sandbox, message: InvocationMessage): void {
     const invocation = sandbox.current;
     if (!invocation || invocation.id !== message.id) return;
     clearTimeout(invocation.timer);
+    const ran = performance.now() - invocation.startedAt;
+    pool.recentRunMs = pool.recentRunMs === 0 ? ran : 0.9 * pool.recentRunMs + 0.1 * ran;
     const stats = this.statsOf(pool.fn.name);
     stats.invocations += 1;
     stats.handlerMs += message.ms;
@@ -481,6 +606,9 @@ export class LambdaHost {
         coldStarts: 0,
         timeouts: 0,
         peakConcurrency: 0,
+        waitMs: 0,
+        maxWaitMs: 0,
+        throttles: 0,
       };
       this.stats.set(name, stats);
     }

@@ -1,10 +1,13 @@
 /**
  * The intake queue's semantics, in process: at-least-once delivery in batches to the function of the template's
  * event source mapping, partial batch failures, redelivery after a (shortened) visibility timeout, and a
- * dead-letter queue after maxReceiveCount receives, as the template's RedrivePolicy says.
+ * dead-letter queue after maxReceiveCount receives, as the template's RedrivePolicy says. A batch the function
+ * refused for want of concurrency (a throttle) stays in the queue: it is offered again later and the refusal does
+ * not count as a receive, so a throttle never moves a message towards the dead-letter queue.
  */
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { isThrottle } from './lambdas';
 
 export interface QueueMessage {
   messageId: string;
@@ -17,6 +20,11 @@ export interface LocalQueueOptions {
   name: string;
   arn: string;
   batchSize: number;
+  /**
+   * Batches in flight at once: the event source mapping's ScalingConfig.MaximumConcurrency when the template sets
+   * it (default DEFAULT_POLLERS).
+   */
+  pollers?: number;
   maxReceiveCount: number;
   /** Redelivery delay after a failure, in ms (the real visibility timeout is minutes; locally it is short). */
   retryDelayMs: number;
@@ -24,15 +32,21 @@ export interface LocalQueueOptions {
   onLog?: (line: string) => void;
 }
 
+/** Batches in flight when the template sets no MaximumConcurrency: a few concurrent Lambda pollers. */
+export const DEFAULT_POLLERS = 4;
+
 export class LocalQueue {
   private readonly ready: QueueMessage[] = [];
   readonly deadLetters: QueueMessage[] = [];
   private inFlight = 0;
+  private batchesInFlight = 0;
   private delayed = 0;
   private draining = false;
   private stopped = false;
   private readonly idleWaiters: Array<() => void> = [];
   delivered = 0;
+  /** Batches the function refused for want of concurrency (their messages stayed in the queue). */
+  throttled = 0;
 
   constructor(private readonly options: LocalQueueOptions) {}
 
@@ -70,10 +84,11 @@ export class LocalQueue {
     this.draining = true;
     queueMicrotask(() => {
       this.draining = false;
-      // Up to 4 batches in flight, like a few concurrent Lambda pollers.
-      while (!this.stopped && this.ready.length > 0 && this.inFlight < 4 * this.options.batchSize) {
+      const pollers = Math.max(1, this.options.pollers ?? DEFAULT_POLLERS);
+      while (!this.stopped && this.ready.length > 0 && this.batchesInFlight < pollers) {
         const batch = this.ready.splice(0, this.options.batchSize);
         this.inFlight += batch.length;
+        this.batchesInFlight += 1;
         void this.process(batch);
       }
     });
@@ -104,10 +119,16 @@ export class LocalQueue {
       const response = (await this.options.deliver(event)) as SQSBatchResponse | null;
       failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (error) {
+      if (isThrottle(error)) {
+        this.batchesInFlight -= 1;
+        this.putBack(batch);
+        return;
+      }
       this.options.onLog?.(`[${this.options.name}] batch failed: ${(error as Error).message}`);
       failed = new Set(batch.map((m) => m.messageId));
     }
     this.inFlight -= batch.length;
+    this.batchesInFlight -= 1;
     this.delivered += batch.length - failed.size;
     for (const message of batch) {
       if (!failed.has(message.messageId)) continue;
@@ -127,6 +148,19 @@ export class LocalQueue {
     }
     this.pump();
     if (this.depth === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** The function never got the batch: its messages wait in the queue again, their receive not counted. */
+  private putBack(batch: QueueMessage[]): void {
+    this.throttled += 1;
+    this.inFlight -= batch.length;
+    this.delayed += batch.length;
+    for (const message of batch) message.receiveCount -= 1;
+    setTimeout(() => {
+      this.delayed -= batch.length;
+      this.ready.unshift(...batch);
+      this.pump();
+    }, this.options.retryDelayMs).unref();
   }
 
   stop(): void {

@@ -15,8 +15,8 @@ import { type RunningS3, type S3ObjectEvent, startS3 } from './emulators/s3';
 import { type RunningSes, startSes } from './emulators/ses';
 import { type Route, startHttpApi } from './http-api';
 import { type BeforeInvoke, bundleFile, LambdaHost, type LocalFunction } from './lambdas';
-import { LocalQueue } from './queue';
-import { LocalStepFunctions } from './stepfunctions';
+import { DEFAULT_POLLERS, LocalQueue } from './queue';
+import { LocalStepFunctions, type TaskContext } from './stepfunctions';
 import { deployedProfileFile, synthesize } from './synth';
 import { LOCAL_REGION, loadAssembly, type StackTemplate, TemplateResolver } from './template';
 
@@ -103,7 +103,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const { dynamo, ses } = await startDynamoDbAndSes(log, stops);
     const tables = await createTables(resolver, dynamo.endpoint, stops);
     const secrets = generateSecrets(resolver);
-    const { sfn, machines } = registerStateMachines(resolver, lambdas.invoke, options, log, stops);
+    const { sfn, machines } = registerStateMachines(resolver, lambdas.invokeOrThrottle, options, log, stops);
     const sqs = new LocalSqsDirectory();
     const api = await startAwsApiOnLoopback(resolver, sfn, secrets, sqs, stops);
     const queues = new Map<string, LocalQueue>();
@@ -203,6 +203,16 @@ class LateBoundLambdas {
     if (!this.host) return Promise.reject(new Error(`Lambda ${arn} invoked before the functions started`));
     return this.host.invoke(arn, event);
   };
+  /**
+   * Step Functions' synchronous invoke: a function at its concurrency limit answers
+   * Lambda.TooManyRequestsException, which the definition's retrier backs off from, as on AWS. The wait for a
+   * sandbox counts against the task's TimeoutSeconds, so it is bounded to a quarter of it.
+   */
+  readonly invokeOrThrottle = (arn: string, event: unknown, task?: TaskContext): Promise<unknown> => {
+    if (!this.host) return Promise.reject(new Error(`Lambda ${arn} invoked before the functions started`));
+    const maxWaitMs = task?.timeoutSeconds === undefined ? undefined : task.timeoutSeconds * 250;
+    return this.host.invoke(arn, event, { atLimit: 'throttle', maxWaitMs });
+  };
 }
 
 /** The SQS queues as `proposals redrive` sees them: the intake queues and their dead letters. */
@@ -269,7 +279,7 @@ function generateSecrets(resolver: TemplateResolver): Map<string, string> {
 /** Every state machine of the templates on the local interpreter, its tasks mapped to the local Lambdas. */
 function registerStateMachines(
   resolver: TemplateResolver,
-  invokeLambda: (arn: string, payload: unknown) => Promise<unknown>,
+  invokeLambda: (arn: string, payload: unknown, task: TaskContext) => Promise<unknown>,
   options: RuntimeOptions,
   log: (line: string) => void,
   stops: StopList,
@@ -373,9 +383,31 @@ function clientEnvironment(
   };
 }
 
+/**
+ * Batches an SQS event source mapping runs at once: its ScalingConfig.MaximumConcurrency, or a few pollers when
+ * the template sets none.
+ */
+function mappingPollers(props: Record<string, unknown>): number {
+  const scaling = props.ScalingConfig as { MaximumConcurrency?: unknown } | undefined;
+  return Number(scaling?.MaximumConcurrency ?? DEFAULT_POLLERS);
+}
+
+/** Per function name: the most batches its SQS event source mappings run at once. */
+function eventSourceConcurrency(resolver: TemplateResolver): Map<string, number> {
+  const byFunction = new Map<string, number>();
+  for (const { stack, resource } of resolver.resourcesOfType('AWS::Lambda::EventSourceMapping')) {
+    const props = resolver.resolve(stack, resource.Properties ?? {}) as Record<string, unknown>;
+    const target = String(props.FunctionName);
+    const name = target.startsWith('arn:') ? (target.split(':')[6] ?? target) : target;
+    byFunction.set(name, Math.max(byFunction.get(name) ?? 0, mappingPollers(props)));
+  }
+  return byFunction;
+}
+
 /** The Node.js functions of the templates: their bundle, handler, resolved environment, timeout, memory. */
 function localFunctions(resolver: TemplateResolver, outdir: string): LocalFunction[] {
   const functions: LocalFunction[] = [];
+  const pollers = eventSourceConcurrency(resolver);
   for (const { stack, logicalId, resource } of resolver.resourcesOfType('AWS::Lambda::Function')) {
     const assetPath = resource.Metadata?.['aws:asset:path'] as string | undefined;
     const props = resource.Properties ?? {};
@@ -385,8 +417,9 @@ function localFunctions(resolver: TemplateResolver, outdir: string): LocalFuncti
       (props.Environment as { Variables?: unknown } | undefined)?.Variables ?? {},
     );
     const reserved = props.ReservedConcurrentExecutions;
+    const name = resolver.name(stack, logicalId);
     functions.push({
-      name: resolver.name(stack, logicalId),
+      name,
       logicalId,
       ...bundleFile(outdir, assetPath, String(props.Handler ?? 'index.handler')),
       environment: Object.fromEntries(
@@ -395,6 +428,8 @@ function localFunctions(resolver: TemplateResolver, outdir: string): LocalFuncti
       timeoutSeconds: Number(props.Timeout ?? 3),
       memorySize: Number(props.MemorySize ?? 128),
       reservedConcurrency: reserved === undefined ? undefined : Number(reserved),
+      // An SQS event source runs this many batches at once.
+      eventSourceConcurrency: pollers.get(name),
     });
   }
   return functions;
@@ -427,9 +462,11 @@ function connectQueuesToFunctions(
       name: queueArn.split(':').pop() ?? 'queue',
       arn: queueArn,
       batchSize: Number(props.BatchSize ?? 10),
+      pollers: mappingPollers(props),
       maxReceiveCount: Number(redrive.maxReceiveCount ?? 5),
       retryDelayMs: options.queueRetryDelayMs ?? 1000,
-      deliver: (event) => host.invoke(functionName, event),
+      // The poller holds its batch until a sandbox is free (it never has more batches out than its pollers).
+      deliver: (event) => host.invoke(functionName, event, { atLimit: 'wait' }),
       onLog: options.lambdaLog,
     });
     queues.set(queueArn, queue);

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { LambdaError } from './lambdas';
+import { isThrottle, LambdaError, THROTTLE_ERROR } from './lambdas';
 
 type Json = unknown;
 type AslState = Record<string, unknown> & { Type: string; Resource?: string };
@@ -43,8 +43,15 @@ export class SfnApiError extends Error {
 const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 const TOKEN_PREFIX = 'localtoken-';
 
+/** The Task state that invokes a Lambda. */
+export interface TaskContext {
+  stateName: string;
+  /** The state's TimeoutSeconds (after the local cap), if it has one. */
+  timeoutSeconds?: number;
+}
+
 export interface LocalStepFunctionsOptions {
-  invokeLambda: (arn: string, payload: Json) => Promise<Json>;
+  invokeLambda: (arn: string, payload: Json, task: TaskContext) => Promise<Json>;
   onLog?: (line: string) => void;
 }
 
@@ -77,8 +84,23 @@ export class LocalStepFunctions {
    */
   private readonly runningArns = new Set<string>();
   private readonly sentTokens = new Map<string, number>();
-  /** Counts of state transitions per state name (for cost estimates). */
+  /** Counts of state transitions per state name (for cost estimates); a throttled attempt is not one. */
   readonly transitions = new Map<string, number>();
+  /** Task attempts Lambda refused for want of concurrency (retried by the definition's retrier), per state. */
+  readonly throttles = new Map<string, number>();
+  /**
+   * Most throttled attempts in a row of one state entry (an execution's state with the same input, its task token
+   * aside: each iteration of a Map state on its own): against the retrier's MaxAttempts, how close a burst came to
+   * exhausting it.
+   */
+  maxThrottleStreak = 0;
+  /** Per execution: throttled attempts in a row per state entry (until the entry's Lambda answers). */
+  private readonly throttleStreaks = new Map<string, Map<string, number>>();
+  /**
+   * Per execution: the state entries sleeping in their retrier's backoff after a throttle. Such an execution is
+   * busy, not waiting on people, even when its other branches only wait for reviewers.
+   */
+  private readonly backingOff = new Map<string, Set<string>>();
 
   constructor(private readonly options: LocalStepFunctionsOptions) {}
 
@@ -113,7 +135,13 @@ export class LocalStepFunctions {
     const handlers: Record<string, (input: Json) => Promise<Json>> = {};
     walkStates(definition, (name, state) => {
       if (state.Type !== 'Task' || !state.Resource) return;
+      const throttleRetries = retriesOf(state, THROTTLE_ERROR);
       handlers[name] = async (input) => {
+        // The entry this attempt belongs to: a retry has the same input but a fresh task token.
+        const token = findToken(input, this.issued);
+        const payload = JSON.stringify(input) ?? '';
+        const entry = `${name}|${token ? payload.replace(token, '') : payload}`;
+        this.backingOff.get(executionArn)?.delete(entry);
         this.inflight.set(executionArn, (this.inflight.get(executionArn) ?? 0) + 1);
         let counted = true;
         const settle = () => {
@@ -122,7 +150,13 @@ export class LocalStepFunctions {
           this.inflight.set(executionArn, (this.inflight.get(executionArn) ?? 1) - 1);
         };
         try {
-          return await this.runTask(name, state.Resource as string, input, executionArn, settle);
+          const task = { stateName: name, timeoutSeconds: state.TimeoutSeconds as number | undefined };
+          const result = await this.runTask(task, state.Resource as string, input, executionArn, settle);
+          this.throttleStreaks.get(executionArn)?.delete(entry);
+          return result;
+        } catch (error) {
+          if (isThrottle(error)) this.throttled(executionArn, name, entry, throttleRetries);
+          throw error;
         } finally {
           settle();
         }
@@ -131,18 +165,35 @@ export class LocalStepFunctions {
     return handlers;
   }
 
+  /** A task attempt was throttled: counted apart, and its execution is busy while the retrier backs off. */
+  private throttled(executionArn: string, stateName: string, entry: string, retries: number): void {
+    // Not a transition: the retrier runs the state again after its backoff.
+    this.transitions.set(stateName, (this.transitions.get(stateName) ?? 1) - 1);
+    this.throttles.set(stateName, (this.throttles.get(stateName) ?? 0) + 1);
+    const streaks = this.throttleStreaks.get(executionArn) ?? new Map<string, number>();
+    this.throttleStreaks.set(executionArn, streaks);
+    const streak = (streaks.get(entry) ?? 0) + 1;
+    streaks.set(entry, streak);
+    this.maxThrottleStreak = Math.max(this.maxThrottleStreak, streak);
+    if (streak > retries) return; // the retrier gives up: the error goes to the state's catchers
+    const sleeping = this.backingOff.get(executionArn) ?? new Set<string>();
+    this.backingOff.set(executionArn, sleeping);
+    sleeping.add(entry);
+  }
+
   private async runTask(
-    stateName: string,
+    task: TaskContext,
     resource: string,
     input: Json,
     executionArn: string,
     sent: () => void,
   ): Promise<Json> {
+    const { stateName } = task;
     this.transitions.set(stateName, (this.transitions.get(stateName) ?? 0) + 1);
-    if (resource.startsWith('arn:aws:lambda:')) return this.options.invokeLambda(resource, input);
+    if (resource.startsWith('arn:aws:lambda:')) return this.options.invokeLambda(resource, input, task);
     if (resource === 'arn:aws:states:::lambda:invoke') {
       const { FunctionName, Payload } = input as { FunctionName: string; Payload: Json };
-      const result = await this.options.invokeLambda(FunctionName, Payload);
+      const result = await this.options.invokeLambda(FunctionName, Payload, task);
       return { Payload: result, StatusCode: 200, ExecutedVersion: '$LATEST' };
     }
     if (resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
@@ -156,7 +207,7 @@ export class LocalStepFunctions {
       });
       this.waiters.set(token, waiter);
       try {
-        await this.options.invokeLambda(FunctionName, Payload);
+        await this.options.invokeLambda(FunctionName, Payload, task);
         waiter.sent = true;
         this.sentTokens.set(executionArn, (this.sentTokens.get(executionArn) ?? 0) + 1);
         sent();
@@ -214,16 +265,21 @@ export class LocalStepFunctions {
       abort: run.abort,
       done: Promise.resolve(),
     };
+    const ended = () => {
+      this.runningArns.delete(executionArn);
+      this.backingOff.delete(executionArn);
+      this.throttleStreaks.delete(executionArn);
+    };
     execution.done = run.result.then(
       (output: Json) => {
-        this.runningArns.delete(executionArn);
+        ended();
         execution.status = 'SUCCEEDED';
         execution.output = JSON.stringify(output ?? null);
         execution.stopDate = new Date();
       },
       (error: Error & { cause?: unknown }) => {
         const inner = unwrap(error);
-        this.runningArns.delete(executionArn);
+        ended();
         if (execution.status === 'ABORTED') return;
         execution.status = inner.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
         execution.error = inner.name;
@@ -276,13 +332,18 @@ export class LocalStepFunctions {
   }
 
   /**
-   * Executions still running, and how many of them only wait on people: at least one task token handed out
-   * and no task invocation in flight.
+   * Executions still running, and how many of them only wait on people: at least one task token handed out,
+   * no task invocation in flight and none waiting to be retried after a throttle.
    */
   running(): { running: number; waitingOnPeople: number } {
     let waitingOnPeople = 0;
     for (const arn of this.runningArns) {
-      if ((this.sentTokens.get(arn) ?? 0) > 0 && (this.inflight.get(arn) ?? 0) === 0) waitingOnPeople += 1;
+      if (
+        (this.sentTokens.get(arn) ?? 0) > 0 &&
+        (this.inflight.get(arn) ?? 0) === 0 &&
+        (this.backingOff.get(arn)?.size ?? 0) === 0
+      )
+        waitingOnPeople += 1;
     }
     return { running: this.runningArns.size, waitingOnPeople };
   }
@@ -310,6 +371,17 @@ export class LocalStepFunctions {
     }
     await Promise.allSettled([...this.executions.values()].map((e) => e.done));
   }
+}
+
+/**
+ * Retries a Task state's retriers give a task error: MaxAttempts of the first that names it, States.ALL or
+ * States.TaskFailed (ASL's default is 3).
+ */
+function retriesOf(state: AslState, error: string): number {
+  const retriers = (state.Retry as Array<{ ErrorEquals: string[]; MaxAttempts?: number }> | undefined) ?? [];
+  const names = [error, 'States.ALL', 'States.TaskFailed'];
+  const retrier = retriers.find((r) => r.ErrorEquals.some((name) => names.includes(name)));
+  return retrier ? (retrier.MaxAttempts ?? 3) : 0;
 }
 
 function unwrap(error: Error & { cause?: unknown }): Error {

@@ -3,9 +3,18 @@
  * a time, and stops an invocation at the function's timeout by terminating its sandbox. These tests drive it with
  * a tiny handler (test/fixtures/lambda/sandbox.mjs) instead of the synthesized bundles.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LambdaError, LambdaHost, type LocalFunction, sandboxExecArgv } from '../../../local/lambdas';
+import {
+  LambdaError,
+  LambdaHost,
+  type LocalFunction,
+  SANDBOX_NICE,
+  sandboxExecArgv,
+  THROTTLE_ERROR,
+} from '../../../local/lambdas';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/lambda/${name}`, import.meta.url));
 
@@ -93,6 +102,67 @@ describe('the local Lambda sandboxes', () => {
     expect((starts[1] ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(140);
     expect((starts[2] ?? 0) - (starts[1] ?? 0)).toBeGreaterThanOrEqual(140);
   });
+
+  it('answers a throttling caller (Step Functions) at its limit with Lambda.TooManyRequestsException', async () => {
+    const lambdas = start([fn()], 1);
+    const running = lambdas.invoke('local-Sandbox', { sleepMs: 400 }, { atLimit: 'throttle' });
+    await until(() => lambdas.sandboxes('local-Sandbox').busy === 1);
+    // One invocation per sandbox may wait in line; the next throttling caller is refused at once.
+    const inLine = lambdas.invoke('local-Sandbox', { sleepMs: 10 }, { atLimit: 'throttle' });
+    const refusedAt = Date.now();
+    const refused = lambdas.invoke('local-Sandbox', {}, { atLimit: 'throttle' });
+    await expect(refused).rejects.toBeInstanceOf(LambdaError);
+    await expect(refused).rejects.toMatchObject({ name: THROTTLE_ERROR, message: /Rate Exceeded/ });
+    expect(Date.now() - refusedAt).toBeLessThan(200);
+    // A caller that waits (the SQS poller, the HTTP API) is never refused: it runs once a sandbox is free.
+    const waiting = lambdas.invoke('local-Sandbox', { sleepMs: 10 }, { atLimit: 'wait' });
+    expect(lambdas.sandboxes('local-Sandbox')).toMatchObject({ total: 1, busy: 1, waiting: 2 });
+    const answers = (await Promise.all([running, inLine, waiting])) as Answer[];
+    expect(answers.map((a) => a.invocations)).toEqual([1, 2, 3]);
+    expect(lambdas.stats.get('local-Sandbox')).toMatchObject({ invocations: 3, errors: 0, throttles: 1 });
+    // With a free sandbox again, a throttling caller runs.
+    await expect(lambdas.invoke('local-Sandbox', {}, { atLimit: 'throttle' })).resolves.toMatchObject({
+      invocations: 4,
+    });
+  });
+
+  it('refuses a throttling caller as soon as every sandbox is busy when the line is off (as Lambda does)', async () => {
+    host = new LambdaHost([fn()], {}, { maxConcurrency: 1, throttleLinePerSandbox: 0, maxLineWaitMs: 0 });
+    const lambdas = host;
+    const running = lambdas.invoke('local-Sandbox', { sleepMs: 300 });
+    await until(() => lambdas.sandboxes('local-Sandbox').busy === 1);
+    await expect(lambdas.invoke('local-Sandbox', {}, { atLimit: 'throttle' })).rejects.toMatchObject({
+      name: THROTTLE_ERROR,
+    });
+    await running;
+    expect(lambdas.stats.get('local-Sandbox')).toMatchObject({ invocations: 1, throttles: 1 });
+  });
+
+  it('lets a throttling caller wait in line only while its expected wait is within the bound', async () => {
+    host = new LambdaHost([fn()], {}, { maxConcurrency: 1, throttleLinePerSandbox: 0, maxLineWaitMs: 1_000 });
+    const lambdas = host;
+    // One invocation teaches the host how long this function takes (about 300 ms).
+    await lambdas.invoke('local-Sandbox', { sleepMs: 300 });
+    const running = lambdas.invoke('local-Sandbox', { sleepMs: 300 });
+    await until(() => lambdas.sandboxes('local-Sandbox').busy === 1);
+    // The caller's own bound (a quarter of its task's timeout) applies as well.
+    await expect(
+      lambdas.invoke('local-Sandbox', {}, { atLimit: 'throttle', maxWaitMs: 100 }),
+    ).rejects.toMatchObject({ name: THROTTLE_ERROR });
+    const callers = Array.from({ length: 8 }, () =>
+      lambdas.invoke('local-Sandbox', { sleepMs: 300 }, { atLimit: 'throttle' }),
+    );
+    const outcomes = await Promise.allSettled([running, ...callers]);
+    const joined = outcomes.slice(1).filter((o) => o.status === 'fulfilled').length;
+    // About 1,000 ms / 300 ms of line: the first few wait their turn, the rest are refused at once.
+    expect(joined).toBeGreaterThanOrEqual(1);
+    expect(joined).toBeLessThanOrEqual(3);
+    for (const o of outcomes.slice(1 + joined)) {
+      expect(o.status).toBe('rejected');
+      expect((o as PromiseRejectedResult).reason).toMatchObject({ name: THROTTLE_ERROR });
+    }
+    expect(lambdas.stats.get('local-Sandbox')?.throttles).toBe(1 + 8 - joined);
+  }, 20_000);
 
   it("lowers the limit to the template's reserved concurrency", async () => {
     const lambdas = start([fn({ reservedConcurrency: 1, timeoutSeconds: 30 })], 4);
@@ -190,6 +260,30 @@ describe('the local Lambda sandboxes', () => {
     expect(lambdas.sandboxes('local-Sandbox')).toMatchObject({ total: 0, waiting: 0 });
     await expect(lambdas.invoke('local-Sandbox', {})).rejects.toThrow('The local runtime stopped');
   }, 20_000);
+});
+
+/** The nice value of each thread of this process (Linux: /proc keeps one per thread). */
+function threadNices(): number[] {
+  return readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
+
+describe("a sandbox's CPU priority", () => {
+  it.runIf(process.platform === 'linux')(
+    "is lower than the host's for the sandbox's thread only, so the emulators it waits on go first",
+    async () => {
+      const own = getPriority();
+      expect(SANDBOX_NICE).toBe(10);
+      const lambdas = start([fn()], 1);
+      await lambdas.invoke('local-Sandbox', {});
+      const nices = threadNices();
+      expect(nices.filter((n) => n === Math.min(19, own + SANDBOX_NICE)).length).toBeGreaterThanOrEqual(1);
+      // The host's own thread keeps its priority.
+      expect(getPriority()).toBe(own);
+    },
+  );
 });
 
 describe('an invocation, as Lambda passes it', () => {

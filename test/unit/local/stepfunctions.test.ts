@@ -2,7 +2,9 @@
  * The review task's safety net is longer than Node's longest timer (~24.8 days): the local Step Functions adapter
  * caps it, so the task still waits for its reviewer instead of timing out at once.
  */
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LambdaError, LambdaHost, THROTTLE_ERROR } from '../../../local/lambdas';
 import { LocalStepFunctions } from '../../../local/stepfunctions';
 
 const DAY_SECONDS = 86_400;
@@ -133,4 +135,169 @@ describe('one registered state machine, many executions', () => {
       names.map((name) => [name, 'SUCCEEDED', { answered: name }]),
     );
   });
+});
+
+/** A Lambda task with a throttle retrier, as infra/constructs/pipeline.ts gives each task (without jitter). */
+function throttledMachine(timeoutSeconds: number, maxAttempts: number) {
+  return {
+    StartAt: 'Call',
+    States: {
+      Call: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: 'local-Sandbox', 'Payload.$': '$' },
+        OutputPath: '$.Payload',
+        TimeoutSeconds: timeoutSeconds,
+        Retry: [
+          {
+            ErrorEquals: [THROTTLE_ERROR],
+            IntervalSeconds: 1,
+            BackoffRate: 1,
+            MaxAttempts: maxAttempts,
+          },
+        ],
+        End: true,
+      },
+    },
+  };
+}
+
+describe('a Lambda task refused for want of concurrency', () => {
+  it(
+    'is retried by its retrier, and the refused attempts and the backoff do not count against TimeoutSeconds',
+    async () => {
+      let calls = 0;
+      sfn = new LocalStepFunctions({
+        invokeLambda: async () => {
+          calls += 1;
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          if (calls <= 2) throw new LambdaError(THROTTLE_ERROR, 'Rate Exceeded.', 'local-Sandbox');
+          return { done: calls };
+        },
+      });
+      sfn.register(MACHINE, throttledMachine(1, 3));
+      const started = Date.now();
+      const execution = sfn.startExecution(MACHINE, 'p1', JSON.stringify({ proposalId: 'p1' }));
+      await execution.done;
+      // 3 attempts of 0.4 s and two backoffs of 1 s: well past the state's 1 s, yet each attempt was within it.
+      expect(Date.now() - started).toBeGreaterThan(2_000);
+      expect(execution.status).toBe('SUCCEEDED');
+      expect(JSON.parse(execution.output ?? 'null')).toEqual({ done: 3 });
+      expect(sfn.throttles.get('Call')).toBe(2);
+      expect(sfn.transitions.get('Call')).toBe(1);
+      expect(sfn.maxThrottleStreak).toBe(2);
+    },
+    VALIDATES,
+  );
+
+  it(
+    'paces executions through a busy local Lambda: every one succeeds, some after throttles',
+    async () => {
+      const file = fileURLToPath(new URL('../../fixtures/lambda/sandbox.mjs', import.meta.url));
+      const host = new LambdaHost(
+        [
+          {
+            name: 'local-Sandbox',
+            logicalId: 'Sandbox',
+            file,
+            handlerName: 'handler',
+            environment: {},
+            timeoutSeconds: 10,
+            memorySize: 128,
+          },
+        ],
+        {},
+        { maxConcurrency: 1 },
+      );
+      try {
+        sfn = new LocalStepFunctions({
+          invokeLambda: (arn, payload) => host.invoke(arn, payload, { atLimit: 'throttle' }),
+        });
+        sfn.register(MACHINE, throttledMachine(2, 10));
+        const executions = ['p1', 'p2', 'p3', 'p4'].map((name) =>
+          sfn?.startExecution(MACHINE, name, JSON.stringify({ sleepMs: 200 })),
+        );
+        await Promise.all(executions.map((e) => e?.done));
+        expect(executions.map((e) => e?.status)).toEqual([
+          'SUCCEEDED',
+          'SUCCEEDED',
+          'SUCCEEDED',
+          'SUCCEEDED',
+        ]);
+        const stats = host.stats.get('local-Sandbox');
+        // One sandbox and a line of one: two run or wait, two are refused at first.
+        expect(stats?.throttles).toBeGreaterThanOrEqual(2);
+        expect(stats?.invocations).toBe(4);
+        expect(sfn.throttles.get('Call')).toBe(stats?.throttles);
+        expect(sfn.transitions.get('Call')).toBe(4);
+      } finally {
+        await host.stop();
+      }
+    },
+    VALIDATES,
+  );
+});
+
+describe('an execution whose task is throttled while another waits on a reviewer', () => {
+  it(
+    'counts as busy until the throttled task was sent (the runtime does not settle during the backoff)',
+    async () => {
+      const tokens = new Map<string, string>();
+      let refusedB = false;
+      sfn = new LocalStepFunctions({
+        invokeLambda: async (_arn, payload) => {
+          const { item, taskToken } = payload as { item: string; taskToken: string };
+          if (item === 'b' && !refusedB) {
+            refusedB = true;
+            throw new LambdaError(THROTTLE_ERROR, 'Rate Exceeded.', 'send-review-task');
+          }
+          tokens.set(item, taskToken);
+          return {};
+        },
+      });
+      sfn.register(MACHINE, {
+        StartAt: 'Tasks',
+        States: {
+          Tasks: {
+            Type: 'Map',
+            ItemsPath: '$.items',
+            ItemProcessor: {
+              StartAt: 'SendReviewTask',
+              States: {
+                SendReviewTask: {
+                  Type: 'Task',
+                  Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+                  Parameters: {
+                    FunctionName: 'send-review-task',
+                    Payload: { 'item.$': '$', 'taskToken.$': '$$.Task.Token' },
+                  },
+                  TimeoutSeconds: 60,
+                  Retry: [{ ErrorEquals: [THROTTLE_ERROR], IntervalSeconds: 1, MaxAttempts: 3 }],
+                  End: true,
+                },
+              },
+            },
+            End: true,
+          },
+        },
+      });
+      const execution = sfn.startExecution(MACHINE, 'p1', JSON.stringify({ items: ['a', 'b'] }));
+      for (let i = 0; i < 100 && !(tokens.has('a') && refusedB); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      // a waits on its reviewer; b sleeps in its retrier's backoff: busy, not waiting on people.
+      expect(sfn.running()).toEqual({ running: 1, waitingOnPeople: 0 });
+      for (let i = 0; i < 300 && !tokens.has('b'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(sfn.running()).toEqual({ running: 1, waitingOnPeople: 1 });
+      for (const item of ['a', 'b']) sfn.sendTaskSuccess(tokens.get(item) ?? '', JSON.stringify({ item }));
+      await execution.done;
+      expect(execution.status).toBe('SUCCEEDED');
+      expect(sfn.throttles.get('SendReviewTask')).toBe(1);
+      expect(sfn.transitions.get('SendReviewTask')).toBe(2);
+    },
+    VALIDATES,
+  );
 });
