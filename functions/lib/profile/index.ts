@@ -80,71 +80,6 @@ const MESSAGES: Record<string, LocalizedText> = {
 
 const m = (key: keyof typeof MESSAGES & string) => ({ error: key });
 
-const text = z.string(m('text')).check(z.trim(), z.minLength(1, m('text')));
-const slug = z.string(m('slug')).check(z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, m('slug')));
-const textList = z.array(text, m('text_list'));
-const positiveInt = z.int(m('positive_int')).check(z.positive(m('positive_int')));
-const nonNegativeInt = z.int(m('non_negative_int')).check(z.gte(0, m('non_negative_int')));
-const bool = z.boolean(m('boolean'));
-const isoDate = z.string(m('date')).check(
-  z.refine((value) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-    const d = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value);
-  }, m('date')),
-);
-const localized = z.strictObject({ id: text, en: text }, m('localized'));
-const timeZone = z.string(m('time_zone')).check(
-  z.refine((value) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: value });
-      return true;
-    } catch {
-      return false;
-    }
-  }, m('time_zone')),
-);
-
-/** Adds a "duplicate id" issue at each repeated id of a list. */
-function uniqueIds<T extends { id: string }>(
-  items: T[],
-  ctx: z.core.$RefinementCtx,
-  path: (string | number)[],
-) {
-  const seen = new Set<string>();
-  items.forEach((item, index) => {
-    if (seen.has(item.id)) {
-      ctx.addIssue({ code: 'custom', path: [...path, index, 'id'], message: 'duplicate_id' });
-    }
-    seen.add(item.id);
-  });
-}
-
-const sectionSchema = z.strictObject(
-  {
-    id: slug,
-    name: text,
-    aliases: z._default(textList, []),
-    maxWords: positiveInt,
-    required: z._default(bool, true),
-  },
-  m('object'),
-);
-
-const groupSchema = z
-  .strictObject(
-    {
-      id: slug,
-      name: text,
-      aliases: z._default(textList, []),
-      minAgeYears: z.number(m('non_negative')).check(z.gte(0, m('non_negative'))),
-      quotaPerInstitution: positiveInt,
-      sections: z.array(sectionSchema, m('non_empty_list')).check(z.minLength(1, m('non_empty_list'))),
-    },
-    m('object'),
-  )
-  .check(z.superRefine((group, ctx) => uniqueIds(group.sections, ctx, ['sections'])));
-
 /** Portal settings of a profile that leaves them out. */
 export const PORTAL_DEFAULTS = {
   linkMarginDays: 120,
@@ -153,153 +88,227 @@ export const PORTAL_DEFAULTS = {
   submissionsPerHour: 10,
 };
 
-export const profileSchema = z
-  .strictObject(
+/**
+ * The profile's schema, built on first use: a deployed function runs with the profile synth validated and
+ * embedded (profile-config.ts), so its cold start neither builds nor runs the schema.
+ */
+function buildProfileSchema() {
+  const text = z.string(m('text')).check(z.trim(), z.minLength(1, m('text')));
+  const slug = z.string(m('slug')).check(z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, m('slug')));
+  const textList = z.array(text, m('text_list'));
+  const positiveInt = z.int(m('positive_int')).check(z.positive(m('positive_int')));
+  const nonNegativeInt = z.int(m('non_negative_int')).check(z.gte(0, m('non_negative_int')));
+  const bool = z.boolean(m('boolean'));
+  const isoDate = z.string(m('date')).check(
+    z.refine((value) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+      const d = new Date(`${value}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value);
+    }, m('date')),
+  );
+  const localized = z.strictObject({ id: text, en: text }, m('localized'));
+  const timeZone = z.string(m('time_zone')).check(
+    z.refine((value) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: value });
+        return true;
+      } catch {
+        return false;
+      }
+    }, m('time_zone')),
+  );
+
+  /** Adds a "duplicate id" issue at each repeated id of a list. */
+  function uniqueIds<T extends { id: string }>(
+    items: T[],
+    ctx: z.core.$RefinementCtx,
+    path: (string | number)[],
+  ) {
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      if (seen.has(item.id)) {
+        ctx.addIssue({ code: 'custom', path: [...path, index, 'id'], message: 'duplicate_id' });
+      }
+      seen.add(item.id);
+    });
+  }
+
+  const sectionSchema = z.strictObject(
     {
       id: slug,
       name: text,
-      language: z.enum(['id', 'en'], m('language')),
-      submissionDeadline: isoDate,
-      /** IANA time zone the competition's dates are stated in (deadlines, dates in emails and pages). */
-      timeZone: z._default(timeZone, DEFAULT_TIME_ZONE),
-      files: z.strictObject(
-        {
-          maxBytes: positiveInt,
-          formats: z
-            .array(z.enum(FILE_FORMATS, m('format')), m('non_empty_list'))
-            .check(z.minLength(1, m('non_empty_list'))),
-        },
-        m('object'),
-      ),
-      identityFields: z
-        .array(
+      aliases: z._default(textList, []),
+      maxWords: positiveInt,
+      required: z._default(bool, true),
+    },
+    m('object'),
+  );
+
+  const groupSchema = z
+    .strictObject(
+      {
+        id: slug,
+        name: text,
+        aliases: z._default(textList, []),
+        minAgeYears: z.number(m('non_negative')).check(z.gte(0, m('non_negative'))),
+        quotaPerInstitution: positiveInt,
+        sections: z.array(sectionSchema, m('non_empty_list')).check(z.minLength(1, m('non_empty_list'))),
+      },
+      m('object'),
+    )
+    .check(z.superRefine((group, ctx) => uniqueIds(group.sections, ctx, ['sections'])));
+
+  const profileSchema = z
+    .strictObject(
+      {
+        id: slug,
+        name: text,
+        language: z.enum(['id', 'en'], m('language')),
+        submissionDeadline: isoDate,
+        /** IANA time zone the competition's dates are stated in (deadlines, dates in emails and pages). */
+        timeZone: z._default(timeZone, DEFAULT_TIME_ZONE),
+        files: z.strictObject(
+          {
+            maxBytes: positiveInt,
+            formats: z
+              .array(z.enum(FILE_FORMATS, m('format')), m('non_empty_list'))
+              .check(z.minLength(1, m('non_empty_list'))),
+          },
+          m('object'),
+        ),
+        identityFields: z
+          .array(
+            z.strictObject(
+              {
+                id: z.enum(IDENTITY_FIELD_IDS, m('identity_id')),
+                labels: z.array(text, m('non_empty_list')).check(z.minLength(1, m('non_empty_list'))),
+                required: z._default(bool, true),
+              },
+              m('object'),
+            ),
+            m('non_empty_list'),
+          )
+          .check(z.minLength(1, m('non_empty_list'))),
+        categories: z
+          .array(
+            z.strictObject({ id: slug, name: text, aliases: z._default(textList, []) }, m('object')),
+            m('non_empty_list'),
+          )
+          .check(z.minLength(1, m('non_empty_list'))),
+        groups: z.array(groupSchema, m('non_empty_list')).check(z.minLength(1, m('non_empty_list'))),
+        eligibility: z.strictObject(
+          { duplicateTitles: z.enum(['error', 'warning', 'allow'], m('duplicate_titles')) },
+          m('object'),
+        ),
+        /** The submitters' portal: how long its links and forms work, and how many uploads an agency makes an hour. */
+        portal: z._default(
           z.strictObject(
             {
-              id: z.enum(IDENTITY_FIELD_IDS, m('identity_id')),
-              labels: z.array(text, m('non_empty_list')).check(z.minLength(1, m('non_empty_list'))),
-              required: z._default(bool, true),
+              /** Invitation links keep working this many days after submissions close (to follow the review). */
+              linkMarginDays: nonNegativeInt,
+              /** How long an upload form works once the page is served. */
+              formMinutes: positiveInt,
+              /** Upload forms an agency gets per hour, drafts to check and submissions. */
+              draftsPerHour: positiveInt,
+              submissionsPerHour: positiveInt,
             },
             m('object'),
           ),
-          m('non_empty_list'),
-        )
-        .check(z.minLength(1, m('non_empty_list'))),
-      categories: z
-        .array(
-          z.strictObject({ id: slug, name: text, aliases: z._default(textList, []) }, m('object')),
-          m('non_empty_list'),
-        )
-        .check(z.minLength(1, m('non_empty_list'))),
-      groups: z.array(groupSchema, m('non_empty_list')).check(z.minLength(1, m('non_empty_list'))),
-      eligibility: z.strictObject(
-        { duplicateTitles: z.enum(['error', 'warning', 'allow'], m('duplicate_titles')) },
-        m('object'),
-      ),
-      /** The submitters' portal: how long its links and forms work, and how many uploads an agency makes an hour. */
-      portal: z._default(
-        z.strictObject(
+          PORTAL_DEFAULTS,
+        ),
+        review: z.strictObject(
           {
-            /** Invitation links keep working this many days after submissions close (to follow the review). */
-            linkMarginDays: nonNegativeInt,
-            /** How long an upload form works once the page is served. */
-            formMinutes: positiveInt,
-            /** Upload forms an agency gets per hour, drafts to check and submissions. */
-            draftsPerHour: positiveInt,
-            submissionsPerHour: positiveInt,
+            reviewersPerProposal: positiveInt,
+            minReviews: positiveInt,
+            windowDays: positiveInt,
+            graceDays: nonNegativeInt,
+            /** The most days ops may add to a task's due date in all (`proposals extend`). */
+            maxExtensionDays: z._default(positiveInt, 60),
+            reminderOffsetsDays: z.array(z.int(m('integer')), m('text_list')),
+            maxReassignments: nonNegativeInt,
+            requireExpertiseMatch: bool,
+            sameRegionConflict: bool,
+            disagreementThreshold: z.number(m('non_negative')).check(z.gte(0, m('non_negative'))),
           },
           m('object'),
         ),
-        PORTAL_DEFAULTS,
-      ),
-      review: z.strictObject(
-        {
-          reviewersPerProposal: positiveInt,
-          minReviews: positiveInt,
-          windowDays: positiveInt,
-          graceDays: nonNegativeInt,
-          /** The most days ops may add to a task's due date in all (`proposals extend`). */
-          maxExtensionDays: z._default(positiveInt, 60),
-          reminderOffsetsDays: z.array(z.int(m('integer')), m('text_list')),
-          maxReassignments: nonNegativeInt,
-          requireExpertiseMatch: bool,
-          sameRegionConflict: bool,
-          disagreementThreshold: z.number(m('non_negative')).check(z.gte(0, m('non_negative'))),
-        },
-        m('object'),
-      ),
-      /** Finalists under quotas (`proposals finalists`): how many, the quotas, and the 3T regions. */
-      finalists: z.optional(
-        z.strictObject(
-          {
-            top: positiveInt,
-            quotas: z.array(
-              z.strictObject(
-                {
-                  id: slug,
-                  /** category, group, agencyKind, or region3T (the proposal's regency is in `regions3T`). */
-                  field: z.enum(['category', 'group', 'agencyKind', 'region3T'], m('quota_field')),
-                  /** One value; absent: the bounds apply to each value. */
-                  value: z.optional(text),
-                  min: z.optional(nonNegativeInt),
-                  max: z.optional(nonNegativeInt),
-                  minShare: z.optional(
-                    z.number(m('share')).check(z.gte(0, m('share')), z.lte(1, m('share'))),
-                  ),
-                  maxShare: z.optional(
-                    z.number(m('share')).check(z.gte(0, m('share')), z.lte(1, m('share'))),
-                  ),
-                },
-                m('object'),
+        /** Finalists under quotas (`proposals finalists`): how many, the quotas, and the 3T regions. */
+        finalists: z.optional(
+          z.strictObject(
+            {
+              top: positiveInt,
+              quotas: z.array(
+                z.strictObject(
+                  {
+                    id: slug,
+                    /** category, group, agencyKind, or region3T (the proposal's regency is in `regions3T`). */
+                    field: z.enum(['category', 'group', 'agencyKind', 'region3T'], m('quota_field')),
+                    /** One value; absent: the bounds apply to each value. */
+                    value: z.optional(text),
+                    min: z.optional(nonNegativeInt),
+                    max: z.optional(nonNegativeInt),
+                    minShare: z.optional(
+                      z.number(m('share')).check(z.gte(0, m('share')), z.lte(1, m('share'))),
+                    ),
+                    maxShare: z.optional(
+                      z.number(m('share')).check(z.gte(0, m('share')), z.lte(1, m('share'))),
+                    ),
+                  },
+                  m('object'),
+                ),
+                m('non_empty_list'),
               ),
-              m('non_empty_list'),
-            ),
-            regions3T: textList,
+              regions3T: textList,
+            },
+            m('object'),
+          ),
+        ),
+        scoring: z.strictObject(
+          {
+            scaleMin: z.number(m('number')),
+            scaleMax: z.number(m('number')),
+            criteria: z
+              .array(
+                z.strictObject(
+                  {
+                    id: slug,
+                    name: localized,
+                    weight: z.number(m('non_negative')).check(z.gte(0, m('non_negative'))),
+                  },
+                  m('object'),
+                ),
+                m('non_empty_list'),
+              )
+              .check(z.minLength(1, m('non_empty_list'))),
           },
           m('object'),
         ),
-      ),
-      scoring: z.strictObject(
-        {
-          scaleMin: z.number(m('number')),
-          scaleMax: z.number(m('number')),
-          criteria: z
-            .array(
-              z.strictObject(
-                {
-                  id: slug,
-                  name: localized,
-                  weight: z.number(m('non_negative')).check(z.gte(0, m('non_negative'))),
-                },
-                m('object'),
-              ),
-              m('non_empty_list'),
-            )
-            .check(z.minLength(1, m('non_empty_list'))),
-        },
-        m('object'),
-      ),
-    },
-    m('object'),
-  )
-  .check(
-    z.superRefine((profile, ctx) => {
-      uniqueIds(profile.identityFields, ctx, ['identityFields']);
-      uniqueIds(profile.categories, ctx, ['categories']);
-      uniqueIds(profile.groups, ctx, ['groups']);
-      uniqueIds(profile.scoring.criteria, ctx, ['scoring', 'criteria']);
-      const total = profile.scoring.criteria.reduce((sum, c) => sum + c.weight, 0);
-      if (!(total > 0))
-        ctx.addIssue({ code: 'custom', path: ['scoring', 'criteria'], message: 'weights_sum' });
-      if (!(profile.scoring.scaleMax > profile.scoring.scaleMin)) {
-        ctx.addIssue({ code: 'custom', path: ['scoring', 'scaleMax'], message: 'scale' });
-      }
-      if (profile.review.minReviews > profile.review.reviewersPerProposal) {
-        ctx.addIssue({ code: 'custom', path: ['review', 'minReviews'], message: 'min_reviews' });
-      }
-    }),
-  );
+      },
+      m('object'),
+    )
+    .check(
+      z.superRefine((profile, ctx) => {
+        uniqueIds(profile.identityFields, ctx, ['identityFields']);
+        uniqueIds(profile.categories, ctx, ['categories']);
+        uniqueIds(profile.groups, ctx, ['groups']);
+        uniqueIds(profile.scoring.criteria, ctx, ['scoring', 'criteria']);
+        const total = profile.scoring.criteria.reduce((sum, c) => sum + c.weight, 0);
+        if (!(total > 0))
+          ctx.addIssue({ code: 'custom', path: ['scoring', 'criteria'], message: 'weights_sum' });
+        if (!(profile.scoring.scaleMax > profile.scoring.scaleMin)) {
+          ctx.addIssue({ code: 'custom', path: ['scoring', 'scaleMax'], message: 'scale' });
+        }
+        if (profile.review.minReviews > profile.review.reviewersPerProposal) {
+          ctx.addIssue({ code: 'custom', path: ['review', 'minReviews'], message: 'min_reviews' });
+        }
+      }),
+    );
+  return profileSchema;
+}
 
-export type Profile = z.infer<typeof profileSchema>;
+let schema: ReturnType<typeof buildProfileSchema> | undefined;
+
+export type Profile = z.infer<ReturnType<typeof buildProfileSchema>>;
 export type ProfileGroup = Profile['groups'][number];
 export type ProfileSection = ProfileGroup['sections'][number];
 export type ProfileCategory = Profile['categories'][number];
@@ -357,7 +366,8 @@ export function profileError(source: string, problems: ProfileProblem[]): Profil
 export function parseProfile(json: unknown, source: string): Profile {
   // With the input in each issue, a wrong type ("14" for 14, 7.5 for a whole number) is not told apart from a
   // missing field by describeIssue.
-  const result = profileSchema.safeParse(json, { reportInput: true });
+  schema ??= buildProfileSchema();
+  const result = schema.safeParse(json, { reportInput: true });
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => ({
     path: formatPath(issue.path),
