@@ -19,7 +19,7 @@ import type { Reviewer } from '../functions/lib/model';
 import { parseRoster } from '../functions/lib/roster';
 import { proposalIdFor } from '../functions/lib/uploads';
 import { Driver } from '../local/driver';
-import type { FunctionStats, InvocationStats } from '../local/lambdas';
+import { emptyStats, type FunctionStats, type InvocationStats } from '../local/lambdas';
 import { type LocalRuntime, s3Notification, startLocalRuntime } from '../local/runtime';
 import { type GeneratedProposal, planProposals, planRoster } from './proposals';
 import { seededRandom, shuffle } from './random';
@@ -446,18 +446,7 @@ async function report(input: {
     const before = input.statsBefore.get(fn.name);
     const windowMs = (after?.handlerMs ?? 0) - (before?.handlerMs ?? 0);
     handlerMs += windowMs;
-    const total = runtime.lambdas.stats.get(fn.name) ?? {
-      invocations: 0,
-      errors: 0,
-      handlerMs: 0,
-      initMs: 0,
-      coldStarts: 0,
-      timeouts: 0,
-      peakConcurrency: 0,
-      waitMs: 0,
-      maxWaitMs: 0,
-      throttles: 0,
-    };
+    const total = runtime.lambdas.stats.get(fn.name) ?? emptyStats();
     lambdas[fn.logicalId] = { ...total, memorySize: fn.memorySize };
   }
 

@@ -73,6 +73,22 @@ export interface FunctionStats extends InvocationStats {
   throttles: number;
 }
 
+/** A function's stats before its first invocation. */
+export function emptyStats(): FunctionStats {
+  return {
+    invocations: 0,
+    errors: 0,
+    handlerMs: 0,
+    initMs: 0,
+    coldStarts: 0,
+    timeouts: 0,
+    peakConcurrency: 0,
+    waitMs: 0,
+    maxWaitMs: 0,
+    throttles: 0,
+  };
+}
+
 /**
  * What Step Functions sees when Lambda refuses a synchronous invoke for want of concurrency (HTTP 429,
  * TooManyRequestsException): the error its retriers name.
@@ -598,18 +614,7 @@ export class LambdaHost {
   private statsOf(name: string): FunctionStats {
     let stats = this.stats.get(name);
     if (!stats) {
-      stats = {
-        invocations: 0,
-        errors: 0,
-        handlerMs: 0,
-        initMs: 0,
-        coldStarts: 0,
-        timeouts: 0,
-        peakConcurrency: 0,
-        waitMs: 0,
-        maxWaitMs: 0,
-        throttles: 0,
-      };
+      stats = emptyStats();
       this.stats.set(name, stats);
     }
     return stats;
