@@ -369,6 +369,19 @@ const withToken = (item: Record<string, unknown>): TaskWithToken => ({
   ...(typeof item.token === 'string' ? { token: item.token } : {}),
 });
 
+/** The stored item of one reviewer's task on one proposal, read consistently. */
+async function readTaskItem(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  proposalId: string,
+  reviewerId: string,
+): Promise<Record<string, unknown> | undefined> {
+  const out = await doc.send(
+    new GetCommand({ TableName: table, Key: keys.review(proposalId, reviewerId), ConsistentRead: true }),
+  );
+  return out.Item;
+}
+
 /** The stored task of one reviewer on one proposal with its token, for a path that answers the execution. */
 export async function getTaskWithToken(
   doc: DynamoDBDocumentClient,
@@ -376,10 +389,8 @@ export async function getTaskWithToken(
   proposalId: string,
   reviewerId: string,
 ): Promise<TaskWithToken | undefined> {
-  const out = await doc.send(
-    new GetCommand({ TableName: table, Key: keys.review(proposalId, reviewerId), ConsistentRead: true }),
-  );
-  return out.Item ? withToken(out.Item) : undefined;
+  const item = await readTaskItem(doc, table, proposalId, reviewerId);
+  return item ? withToken(item) : undefined;
 }
 
 /** The stored task of one reviewer on one proposal, if any (token left out). */
@@ -389,10 +400,8 @@ export async function getTask(
   proposalId: string,
   reviewerId: string,
 ): Promise<ReviewTask | undefined> {
-  const out = await doc.send(
-    new GetCommand({ TableName: table, Key: keys.review(proposalId, reviewerId), ConsistentRead: true }),
-  );
-  return out.Item ? taskFromItem(out.Item) : undefined;
+  const item = await readTaskItem(doc, table, proposalId, reviewerId);
+  return item ? taskFromItem(item) : undefined;
 }
 
 /** One conditional update of a task; false when the condition failed (another request changed it first). */
