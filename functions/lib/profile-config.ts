@@ -4,10 +4,11 @@ import type { Profile } from './profile';
 
 /**
  * The deployment's profile, validated at synth (`parseProfile`, defaults applied) and embedded in each bundle by
- * infra (esbuild `define`), so a profile given as a file path travels with the code. Undefined when this module
- * runs unbundled (tests, tsx).
+ * infra as its JSON text (esbuild `define`, `profileDefine`), so a profile given as a file path travels with the
+ * code. Undefined when this module runs unbundled (tests, tsx); bundled, esbuild folds the `typeof` below and leaves
+ * the profile files and their reader out of the bundle.
  */
-declare const __PROPOSALS_PROFILE__: unknown;
+declare const __PROPOSALS_PROFILE__: string;
 
 let cached: Profile | undefined;
 
@@ -20,6 +21,6 @@ export function activeProfile(): Profile {
   cached ??=
     typeof __PROPOSALS_PROFILE__ === 'undefined'
       ? loadProfile(requireEnv('PROFILE'))
-      : (__PROPOSALS_PROFILE__ as Profile);
+      : (JSON.parse(__PROPOSALS_PROFILE__) as Profile);
   return cached;
 }

@@ -25,6 +25,15 @@ const LAZY_MODULES_SCRIPT = fileURLToPath(new URL('../../scripts/lazy-modules.mj
 /** The identifier functions/lib/profile-config.ts reads the embedded profile from. */
 export const PROFILE_DEFINE = '__PROPOSALS_PROFILE__';
 
+/**
+ * The esbuild `define` that embeds a profile: its JSON as a string literal, which profile-config.ts parses once. A
+ * string (unlike an object literal) lets esbuild fold `typeof __PROPOSALS_PROFILE__` at build time, so the bundle
+ * leaves out the unbundled path (the profile files, their reader and the profile schema): ~16 KiB a function.
+ */
+export const profileDefine = (profile: Profile): Record<string, string> => ({
+  [PROFILE_DEFINE]: JSON.stringify(JSON.stringify(profile)),
+});
+
 export interface ProjectFunctionProps {
   /** File name under functions/, without extension (e.g. `intake`). */
   entry: string;
@@ -120,7 +129,7 @@ export class ProjectFunction extends Construct {
         // esbuild replaces the identifier with the profile as a literal: the bundle carries the profile itself, so a
         // profile given as a file at synth needs no file at run time.
         define: {
-          ...(props.profile ? { [PROFILE_DEFINE]: JSON.stringify(props.profile) } : {}),
+          ...(props.profile ? profileDefine(props.profile) : {}),
           ...props.defines,
         },
       },

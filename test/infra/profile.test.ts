@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profileFromTemplate } from '../../cli/profile';
 import { PROFILE_METADATA_KEY, type Profile, parseProfile } from '../../functions/lib/profile';
-import { PROFILE_DEFINE, ProjectFunction } from '../../infra/constructs/lambda';
+import { PROFILE_DEFINE, ProjectFunction, profileDefine } from '../../infra/constructs/lambda';
 import { SAFETY_NET_MARGIN_DAYS } from '../../infra/stateless-stack';
 import {
   type BuiltApp,
@@ -172,6 +172,9 @@ describe('the bundles', () => {
     expect(bundle).toContain('Lomba Inovasi Pelayanan Publik Sulawesi Selatan');
     expect(bundle).toContain('Asia/Makassar');
     expect(bundle).not.toContain(PROFILE_DEFINE);
+    // Only the embedded profile: neither the profiles bundled with the code nor the reader of profile files.
+    expect(bundle).not.toContain('Kompetisi Inovasi Pelayanan Publik (KIPP)');
+    expect(bundle).not.toContain('cannot read the file');
   }, 60_000);
 
   it('run with the embedded profile, whatever env PROFILE names', async () => {
@@ -184,7 +187,7 @@ describe('the bundles', () => {
       bundle: true,
       platform: 'node',
       format: 'esm',
-      define: { [PROFILE_DEFINE]: JSON.stringify(profile) },
+      define: profileDefine(profile),
       logLevel: 'silent',
     });
     const saved = process.env.PROFILE;
