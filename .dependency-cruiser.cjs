@@ -14,13 +14,14 @@ module.exports = {
       name: 'core-is-pure',
       comment:
         'Core (functions/lib/{validation,assignment,review,roster,agencies,registry,portal,profile,i18n}) runs anywhere: no AWS SDK, ' +
-        'middy, Powertools, Lambda runtime or file system. Adapters do the I/O and hand core plain values.',
+        'middy, the Lambda instrumentation (lambda.ts, log.ts, tracer.ts), Lambda runtime or file system. Adapters do the I/O and hand core plain values.',
       severity: 'error',
       from: { path: CORE },
       to: {
         dependencyTypesNot: ['type-only'],
         path: [
-          '(^|/)node_modules/(@aws-sdk|@smithy|@middy|@aws-lambda-powertools)/',
+          '(^|/)node_modules/(@aws-sdk|@smithy|@middy)/',
+          '^functions/lib/(lambda|log|tracer)\\.ts$',
           '(^|/)aws-lambda(/|$)',
           '^(node:)?fs(/promises)?$',
         ],

@@ -1,9 +1,7 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { asTransient } from './errors';
+import { Logger, Metrics } from './log';
 import { tracer } from './tracer';
 
 /** Structured JSON logs; the proposal id is the correlation id (see `withProposal`). */
@@ -11,16 +9,16 @@ export const logger = new Logger();
 /** CloudWatch EMF metrics, namespace from POWERTOOLS_METRICS_NAMESPACE. */
 export const metrics = new Metrics();
 
-/**
- * Flushes the metrics an invocation recorded, also when it failed. Powertools' own logMetrics middleware warns on
- * every invocation that records none, which most of ours do; this one stays quiet then.
- */
+/** Flushes the metrics an invocation recorded, also when it failed. */
 const publishMetrics = (): MiddlewareObj => {
-  const flush = async () => {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  };
+  const flush = async () => metrics.publishStoredMetrics();
   return { after: flush, onError: flush };
 };
+
+/** Each invocation's log lines carry its Lambda context and none of the previous one's keys. */
+const logContext = (): MiddlewareObj<unknown, unknown, Error, Context> => ({
+  before: async (request) => logger.startInvocation(request.context),
+});
 
 /**
  * AWS throttling and service faults leave a handler as TransientError, wherever they were thrown, so the state
@@ -39,14 +37,14 @@ const traced = (): MiddlewareObj => ({
   onError: async () => tracer.endInvocation(true),
 });
 
-/** Wraps a handler with the project's one instrumentation style (middy + Powertools logger and metrics, tracer.ts). */
+/** Wraps a handler with the project's one instrumentation style (middy, log.ts's logger and metrics, tracer.ts). */
 export function lambda<E, R>(handler: (event: E, context: Context) => Promise<R>) {
   return (
     middy(handler)
       .use(transientErrors())
       // No response in the trace: the review page's carries signed links (see tracer.ts, which also keeps errors out).
       .use(traced())
-      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(logContext())
       .use(publishMetrics())
   );
 }

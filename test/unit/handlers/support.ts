@@ -43,14 +43,6 @@ export function stubHandlerEnv(): void {
   };
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   vi.stubEnv('REPLY_TO_EMAIL', undefined);
-  // Dev mode makes Powertools Metrics write its warnings to the global console, where the one it prints for
-  // every invocation without metrics is dropped; any other warning still shows.
-  vi.stubEnv('POWERTOOLS_DEV', 'true');
-  const warn = console.warn.bind(console);
-  vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => {
-    if (typeof args[0] === 'string' && args[0].startsWith('No application metrics to publish')) return;
-    warn(...args);
-  });
 }
 
 /** Undoes `stubHandlerEnv`. */
