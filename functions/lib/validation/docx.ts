@@ -1,5 +1,5 @@
 /**
- * DOCX reading with fflate (bounded unzip) and fast-xml-parser. mammoth is not used here because it inflates
+ * DOCX reading with zip.ts (bounded unzip) and fast-xml-parser. mammoth is not used here because it inflates
  * every entry without limits; the structure we need (paragraph styles, tables, hyperlinks) is small.
  */
 import { XMLParser } from 'fast-xml-parser';
