@@ -9,7 +9,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { INDEXES, type IndexName, UPLOAD_PREFIX } from '../functions/lib/contract';
-import { longestReviewDays, PROFILE_METADATA_KEY, type Profile } from '../functions/lib/profile';
+import { longestReviewDays, PROFILE_METADATA_KEY, type Profile, submissionsClose } from '../functions/lib/profile';
 import type { StageConfig } from './config';
 import { ProjectFunction } from './constructs/lambda';
 import { Observability } from './constructs/observability';
@@ -56,10 +56,11 @@ export class StatelessStack extends Stack {
       // The bundles carry the profile itself; the id names it in logs and errors.
       PROFILE: profile.id,
     };
-    // When submissions close, where the deployment says so (else the profile's deadline): intake and the portal.
-    const season: Record<string, string> = config.submissionsCloseAt
-      ? { SUBMISSIONS_CLOSE_AT: config.submissionsCloseAt }
-      : {};
+    // When submissions close, where the deployment says so (else the end of the profile's deadline day in its time
+    // zone, computed here once rather than at every cold start): intake and the portal.
+    const season = {
+      SUBMISSIONS_CLOSE_AT: config.submissionsCloseAt ?? submissionsClose(profile).toISOString(),
+    };
     // What the mail adapter reads; OPS_EMAIL only for the functions that write to ops.
     const sender = {
       SENDER_EMAIL: config.senderEmail,

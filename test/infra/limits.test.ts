@@ -106,11 +106,11 @@ describe('hygiene', () => {
       Aggregate: ['TABLE_NAME'],
       Notify: ['TABLE_NAME', 'SENDER_EMAIL', 'OPS_EMAIL'],
       RecordFailure: ['TABLE_NAME'],
-      Intake: ['TABLE_NAME', 'STATE_MACHINE_ARN'],
+      Intake: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'SUBMISSIONS_CLOSE_AT'],
       Review: ['TABLE_NAME', 'BUCKET_NAME', 'SIGNING_SECRET_ARN'],
       Reminders: ['TABLE_NAME', 'SENDER_EMAIL', 'SIGNING_SECRET_ARN', 'REVIEW_BASE_URL'],
     };
-    // Read by the shared modules of every function: the profile's name, Node, Powertools.
+    // Read by the shared modules of every function: the profile's name, Node, log.ts and tracer.ts (POWERTOOLS_*).
     const common = ['PROFILE', 'NODE_OPTIONS'];
     for (const f of functionsOf(built).filter((g) => g.name in READS)) {
       const env = Object.keys((f.props.Environment as { Variables: Json }).Variables).filter(

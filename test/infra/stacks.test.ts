@@ -162,6 +162,16 @@ describe('Lambda functions', () => {
     }
   });
 
+  it('tell intake and the portal when submissions close: the end of the deadline day in the profile’s time zone', () => {
+    // KIPP: 2025-06-30 in Asia/Jakarta (UTC+7), computed at synth so no cold start loads time zone data for it.
+    const closing = functionsOfLogic().filter(({ id }) => /^(Intake|Portal)/.test(functionName(id)));
+    expect(closing).toHaveLength(2);
+    for (const { id, props } of closing) {
+      const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env.SUBMISSIONS_CLOSE_AT, id).toBe('2025-06-30T16:59:59.999Z');
+    }
+  });
+
   it('write JSON logs to a log group of their own that keeps them for the configured retention', () => {
     const logGroups = Object.fromEntries(resourcesOfType(built.logicTemplate, 'AWS::Logs::LogGroup'));
     const seen = new Set<string>();
