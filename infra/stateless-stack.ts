@@ -9,7 +9,12 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { INDEXES, type IndexName, UPLOAD_PREFIX } from '../functions/lib/contract';
-import { longestReviewDays, PROFILE_METADATA_KEY, type Profile, submissionsClose } from '../functions/lib/profile';
+import {
+  longestReviewDays,
+  PROFILE_METADATA_KEY,
+  type Profile,
+  submissionsClose,
+} from '../functions/lib/profile';
 import type { StageConfig } from './config';
 import { ProjectFunction } from './constructs/lambda';
 import { Observability } from './constructs/observability';
