@@ -98,16 +98,19 @@ export class Logger {
 
   private write(level: Level, message: string, extra: Record<string, unknown> | Error | undefined): void {
     if (LEVELS[level] < threshold()) return;
+    const timestamp = new Date().toISOString();
     const entry = {
       level,
       message,
-      timestamp: new Date().toISOString(),
+      timestamp,
       service: process.env.POWERTOOLS_SERVICE_NAME ?? 'service_undefined',
       ...this.invocation,
       xray_trace_id: traceId(),
       ...this.keys,
       ...(extra instanceof Error ? { error: extra } : extra),
     };
+    // An extra key never replaces the line's own level, message or time.
+    Object.assign(entry, { level, message, timestamp });
     process.stdout.write(`${stringify(entry)}\n`);
   }
 }

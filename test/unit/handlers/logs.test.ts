@@ -45,9 +45,10 @@ const emf = () => lines.filter((line) => '_aws' in line);
 
 describe('log lines of a handler', () => {
   it('carry the invocation, the trace and the proposal, and not the previous invocation’s proposal', async () => {
+    // A key of the extra fields never replaces the line's own level or message.
     const handler = lambda(async (event: { proposalId?: string }) => {
       if (event.proposalId) withProposal(event.proposalId);
-      logger.info('Assignment', { assigned: 3 });
+      logger.info('Assignment', { assigned: 3, level: 'DEBUG', message: 'forged' });
     });
 
     await handler({ proposalId: 'p-0123456789abcdef0123' }, context('req-1'));
