@@ -34,7 +34,7 @@ export interface ZipEntry {
   size: number;
   /** Uncompressed size, as the central directory declares it. */
   originalSize: number;
-  /** 0 stored, 8 deflated (other methods are refused when the entry is read). */
+  /** 0 stored, 8 deflated, -1 encrypted (only 0 and 8 can be read; the others are refused when read). */
   method: number;
   /** Where the entry's local header starts. */
   offset: number;
