@@ -207,7 +207,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
         `[burst] ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s  uploaded ${uploaded}/${order.length}` +
           ` (+${duplicatesDelivered} repeated events)  queue ${runtime.queue.depth}` +
           `  executions ${runtime.sfn.executions.size} (${running - waitingOnPeople} busy, ${waitingOnPeople} waiting on reviewers)` +
-          `  throttles ${[...runtime.sfn.throttles.values()].reduce((sum, n) => sum + n, 0)}`,
+          `  throttles ${runtime.sfn.totalThrottles}`,
       );
     }, 2000);
     ticker.unref();
@@ -546,7 +546,7 @@ async function report(input: {
     lambdas,
     executionFailures,
     throttles: {
-      total: [...runtime.sfn.throttles.values()].reduce((sum, n) => sum + n, 0),
+      total: runtime.sfn.totalThrottles,
       byState: Object.fromEntries(runtime.sfn.throttles),
       maxStreak: runtime.sfn.maxThrottleStreak,
       intakeBatches: runtime.queue.throttled,

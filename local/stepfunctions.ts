@@ -88,6 +88,13 @@ export class LocalStepFunctions {
   readonly transitions = new Map<string, number>();
   /** Task attempts Lambda refused for want of concurrency (retried by the definition's retrier), per state. */
   readonly throttles = new Map<string, number>();
+
+  /** Throttled task attempts over every state. */
+  get totalThrottles(): number {
+    let total = 0;
+    for (const n of this.throttles.values()) total += n;
+    return total;
+  }
   /**
    * Most throttled attempts in a row of one state entry (an execution's state with the same input, its task token
    * aside: each iteration of a Map state on its own): against the retrier's MaxAttempts, how close a burst came to
@@ -137,11 +144,20 @@ export class LocalStepFunctions {
       if (state.Type !== 'Task' || !state.Resource) return;
       const throttleRetries = retriesOf(state, THROTTLE_ERROR);
       handlers[name] = async (input) => {
-        // The entry this attempt belongs to: a retry has the same input but a fresh task token.
+        // Found now: a throttled attempt gives its token back before the catch below sees the error.
         const token = findToken(input, this.issued);
-        const payload = JSON.stringify(input) ?? '';
-        const entry = `${name}|${token ? payload.replace(token, '') : payload}`;
-        this.backingOff.get(executionArn)?.delete(entry);
+        // The entry this attempt belongs to (a retry has the same input but a fresh task token), worked out only
+        // for an execution that met a throttle: most attempts never need it.
+        let entry: string | undefined;
+        const entryOf = () => {
+          if (entry === undefined) {
+            const payload = JSON.stringify(input) ?? '';
+            entry = `${name}|${token ? payload.replace(token, '') : payload}`;
+          }
+          return entry;
+        };
+        const sleeping = this.backingOff.get(executionArn);
+        if (sleeping?.size) sleeping.delete(entryOf());
         this.inflight.set(executionArn, (this.inflight.get(executionArn) ?? 0) + 1);
         let counted = true;
         const settle = () => {
@@ -151,11 +167,19 @@ export class LocalStepFunctions {
         };
         try {
           const task = { stateName: name, timeoutSeconds: state.TimeoutSeconds as number | undefined };
-          const result = await this.runTask(task, state.Resource as string, input, executionArn, settle);
-          this.throttleStreaks.get(executionArn)?.delete(entry);
+          const result = await this.runTask(
+            task,
+            state.Resource as string,
+            input,
+            token,
+            executionArn,
+            settle,
+          );
+          const streaks = this.throttleStreaks.get(executionArn);
+          if (streaks?.size) streaks.delete(entryOf());
           return result;
         } catch (error) {
-          if (isThrottle(error)) this.throttled(executionArn, name, entry, throttleRetries);
+          if (isThrottle(error)) this.throttled(executionArn, name, entryOf(), throttleRetries);
           throw error;
         } finally {
           settle();
@@ -185,6 +209,8 @@ export class LocalStepFunctions {
     task: TaskContext,
     resource: string,
     input: Json,
+    /** The task token the input carries, if any (a `.waitForTaskToken` payload's). */
+    token: string | undefined,
     executionArn: string,
     sent: () => void,
   ): Promise<Json> {
@@ -198,7 +224,6 @@ export class LocalStepFunctions {
     }
     if (resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
       const { FunctionName, Payload } = input as { FunctionName: string; Payload: Json };
-      const token = findToken(Payload, this.issued);
       if (!token) throw new SfnApiError('States.Runtime', `${stateName}: the payload carries no task token`);
       const waiter: Waiter = { executionArn, stateName, sent: false, resolve: () => {}, reject: () => {} };
       const waiting = new Promise<Json>((resolve, reject) => {
