@@ -5,9 +5,9 @@
  * invocation. A function scales by starting sandboxes, up to a bounded concurrency; further invocations wait for
  * a free sandbox. A caller that Lambda would answer with a throttle (Step Functions' synchronous invoke) waits only
  * in a bounded line: when every sandbox is busy and its wait would be too long it gets
- * Lambda.TooManyRequestsException at once, and the state machine's retrier paces it, as on AWS. An invocation past the function's timeout fails with
- * Sandbox.Timedout and its sandbox is terminated (a fresh one starts when needed), so nothing it left running can
- * touch later invocations.
+ * Lambda.TooManyRequestsException at once, and the state machine's retrier paces it, as on AWS. An invocation past
+ * the function's timeout fails with Sandbox.Timedout and its sandbox is terminated (a fresh one starts when
+ * needed), so nothing it left running can touch later invocations.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -143,7 +143,7 @@ export const DEFAULT_MAX_CONCURRENCY = Math.max(2, 2 * availableParallelism());
 /**
  * The line in front of a busy function before a throttling caller is refused. Lambda has no line: at its limit it
  * refuses at once. Locally the limit is a laptop's (4 sandboxes, not an account's 1,000), so a burst meets it all the
- * time; each refusal costs the execution an exponential backoff (up to minutes), during which sandboxes stand idle
+ * time; each refusal costs the execution an exponential backoff (up to a minute), during which sandboxes stand idle
  * and the burst ends in a long tail of sleeping retries. So a throttling caller may always wait behind one
  * invocation per sandbox, and further while its expected wait is at most MAX_LINE_WAIT_MS (and its own bound, a
  * quarter of its task's TimeoutSeconds: the wait counts against that timeout, the retrier's backoff does not).

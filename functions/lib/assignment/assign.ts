@@ -322,12 +322,13 @@ export async function moveSeat(
     throw error;
   }
   const task = newTask(proposal.id, to, profile.review.windowDays, now, 1);
+  // Why, as the other assignment explanations say it: expertise, and the load the reviewer had then.
+  const expertise = reviewer.expertise.includes(proposal.category) ? 'expert in' : 'not an expert in';
   const outcome = await ports.move({
     from,
     task,
     note: {
-      // Why, as the other assignment explanations say it: expertise, and the load the reviewer had then.
-      text: `Batch re-plan: the task of ${from} (not accepted yet) moves to ${to} (${reviewer.expertise.includes(proposal.category) ? 'expert in' : 'not an expert in'} ${proposal.category}; load ${reviewer.load}/${reviewer.capacity} before)`,
+      text: `Batch re-plan: the task of ${from} (not accepted yet) moves to ${to} (${expertise} ${proposal.category}; load ${reviewer.load}/${reviewer.capacity} before)`,
       proposalStatus: proposal.status,
     },
   });
