@@ -9,6 +9,7 @@
  * keys, an error's name, message and stack; a counter per event). See BENCHMARKS.md, "Lambdas against their floor".
  */
 import type { Context } from 'aws-lambda';
+import { traceHeaderFields } from './tracer';
 
 /** Powertools' level names and order. */
 const LEVELS = { TRACE: 6, DEBUG: 8, INFO: 12, WARN: 16, ERROR: 20, CRITICAL: 24, SILENT: 28 } as const;
@@ -49,7 +50,7 @@ function stringify(entry: Record<string, unknown>): string {
   });
 }
 
-const traceId = () => /(?:^|;)\s*Root=([^;]+)/.exec(process.env._X_AMZN_TRACE_ID ?? '')?.[1];
+const traceId = () => traceHeaderFields(process.env._X_AMZN_TRACE_ID).get('Root');
 
 let coldStart = process.env.AWS_LAMBDA_INITIALIZATION_TYPE !== 'provisioned-concurrency';
 

@@ -49,15 +49,20 @@ interface TraceHeader {
   parent: string;
 }
 
-/** Root and Parent of `_X_AMZN_TRACE_ID`, when the invocation is sampled. */
-function sampledTrace(header: string | undefined): TraceHeader | undefined {
-  if (!header) return undefined;
-  const fields = new Map(
-    header.split(';').map((part) => {
+/** The fields of an X-Ray trace header (`Root=...;Parent=...;Sampled=1`, as Lambda sets `_X_AMZN_TRACE_ID`). */
+export function traceHeaderFields(header: string | undefined): Map<string, string> {
+  return new Map(
+    (header ?? '').split(';').map((part) => {
       const at = part.indexOf('=');
       return [part.slice(0, at).trim(), part.slice(at + 1).trim()] as const;
     }),
   );
+}
+
+/** Root and Parent of `_X_AMZN_TRACE_ID`, when the invocation is sampled. */
+function sampledTrace(header: string | undefined): TraceHeader | undefined {
+  if (!header) return undefined;
+  const fields = traceHeaderFields(header);
   const root = fields.get('Root');
   const parent = fields.get('Parent');
   if (!root || !parent || fields.get('Sampled') !== '1') return undefined;
