@@ -15,11 +15,6 @@ const publishMetrics = (): MiddlewareObj => {
   return { after: flush, onError: flush };
 };
 
-/** Each invocation's log lines carry its Lambda context and none of the previous one's keys. */
-const logContext = (): MiddlewareObj<unknown, unknown, Error, Context> => ({
-  before: async (request) => logger.startInvocation(request.context),
-});
-
 /**
  * AWS throttling and service faults leave a handler as TransientError, wherever they were thrown, so the state
  * machine retries them with jitter instead of failing the proposal.
@@ -30,9 +25,21 @@ const transientErrors = (): MiddlewareObj => ({
   },
 });
 
-/** The invocation's X-Ray subsegment (tracer.ts): timings and annotations, never the event, response or error text. */
-const traced = (): MiddlewareObj => ({
-  before: async () => tracer.startInvocation(),
+/** True until this sandbox's first invocation begins (a provisioned-concurrency sandbox is never cold). */
+let coldStart = process.env.AWS_LAMBDA_INITIALIZATION_TYPE !== 'provisioned-concurrency';
+
+/**
+ * The invocation's X-Ray subsegment (tracer.ts: timings and annotations, never the event, response or error text)
+ * and its log context (log.ts: its Lambda context, none of the previous invocation's keys), both told whether it
+ * is the sandbox's cold start.
+ */
+const instrumented = (): MiddlewareObj<unknown, unknown, Error, Context> => ({
+  before: async (request) => {
+    const cold = coldStart;
+    coldStart = false;
+    tracer.startInvocation(cold);
+    logger.startInvocation(request.context, cold);
+  },
   after: async () => tracer.endInvocation(false),
   onError: async () => tracer.endInvocation(true),
 });
@@ -43,8 +50,7 @@ export function lambda<E, R>(handler: (event: E, context: Context) => Promise<R>
     middy(handler)
       .use(transientErrors())
       // No response in the trace: the review page's carries signed links (see tracer.ts, which also keeps errors out).
-      .use(traced())
-      .use(logContext())
+      .use(instrumented())
       .use(publishMetrics())
   );
 }

@@ -52,8 +52,6 @@ function stringify(entry: Record<string, unknown>): string {
 
 const traceId = () => traceHeaderFields(process.env._X_AMZN_TRACE_ID).get('Root');
 
-let coldStart = process.env.AWS_LAMBDA_INITIALIZATION_TYPE !== 'provisioned-concurrency';
-
 export class Logger {
   /** Keys of the invocation in hand (its Lambda context), set by `startInvocation`. */
   private invocation: Record<string, unknown> = {};
@@ -61,7 +59,7 @@ export class Logger {
   private keys: Record<string, unknown> = {};
 
   /** A new invocation: its context's keys, none of the previous one's appended keys. */
-  startInvocation(context: Context): void {
+  startInvocation(context: Context, coldStart: boolean): void {
     this.invocation = {
       cold_start: coldStart,
       function_arn: context.invokedFunctionArn,
@@ -69,7 +67,6 @@ export class Logger {
       function_name: context.functionName,
       function_request_id: context.awsRequestId,
     };
-    coldStart = false;
     this.keys = {};
   }
 

@@ -128,7 +128,6 @@ export class Tracer {
   /** What sends documents; tests replace it. */
   transport: Transport = udpTransport;
   private current: Invocation | undefined;
-  private coldStart = true;
 
   /** Tracing applies: inside Lambda, not switched off, and the invocation sampled. */
   isTracingEnabled(): boolean {
@@ -140,9 +139,7 @@ export class Tracer {
   }
 
   /** Opens the invocation's `## <handler>` subsegment (a no-op outside a sampled Lambda invocation). */
-  startInvocation(): void {
-    const coldStart = this.coldStart;
-    this.coldStart = false;
+  startInvocation(coldStart: boolean): void {
     const trace = this.isTracingEnabled() ? sampledTrace(process.env._X_AMZN_TRACE_ID) : undefined;
     if (!trace) {
       this.current = undefined;

@@ -145,12 +145,12 @@ describe('traces of a handler', () => {
       datagrams.push(datagram);
     };
     vi.stubEnv('_X_AMZN_TRACE_ID', `Root=${ROOT};Parent=${PARENT};Sampled=0`);
-    quiet.startInvocation();
+    quiet.startInvocation(true);
     quiet.putAnnotation('proposalId', 'p-1');
     await quiet.endInvocation(false);
     vi.stubEnv('_X_AMZN_TRACE_ID', `Root=${ROOT};Parent=${PARENT};Sampled=1`);
     vi.stubEnv('POWERTOOLS_TRACE_ENABLED', 'false');
-    quiet.startInvocation();
+    quiet.startInvocation(true);
     await quiet.endInvocation(false);
     vi.stubEnv('POWERTOOLS_TRACE_ENABLED', 'true');
 
