@@ -638,13 +638,16 @@ function cpuRows(r: BurstReport): BenchResult[] {
   const perProposal = (seconds: number) => round((seconds / r.size) * 1000, 0);
   const total = r.cpu.runtimeS + r.cpu.dynamoDbS;
   const ceiling = (availableParallelism() * r.size) / total;
+  const handlersS = Object.values(r.lambdas).reduce((sum, s) => sum + s.cpuMs, 0) / 1000;
+  const handlers = handlersS > 0 ? ` of which the handlers' invocations ${perProposal(handlersS)} ms` : '';
   return [
     {
       name: 'burst.cpuPerProposal',
       value: perProposal(total),
       unit: 'ms',
       note:
-        `runtime process ${perProposal(r.cpu.runtimeS)} ms (main thread, sandboxes, s3rver, SES, Step Functions), ` +
+        `runtime process ${perProposal(r.cpu.runtimeS)} ms (main thread, sandboxes, s3rver, SES, Step Functions)` +
+        `${handlers}, ` +
         `DynamoDB Local ${perProposal(r.cpu.dynamoDbS)} ms; ${round(ceiling, 1)}/s if CPU were the only limit ` +
         `(${availableParallelism()} cores)`,
     },
@@ -658,14 +661,20 @@ export function formatBurst(r: BurstReport): string {
   );
   lines.push('', 'Invariants:');
   for (const i of r.invariants) lines.push(`  ${i.ok ? 'ok  ' : 'FAIL'} ${i.name.padEnd(46)} ${i.detail}`);
-  lines.push('', 'Handlers (whole run; wait: for a free sandbox):');
+  lines.push('', "Handlers (whole run; cpu: the sandbox thread's own; wait: for a free sandbox):");
+  const cpuMean = (s: InvocationStats) =>
+    s.cpuMs > 0
+      ? `${round(s.cpuMs / s.invocations, 1)
+          .toString()
+          .padStart(6)} ms cpu  `
+      : '';
   for (const [id, s] of Object.entries(r.lambdas)) {
     if (s.invocations === 0) continue;
     const waits = s.waitMs / s.invocations;
     lines.push(
       `  ${id.padEnd(34)} ${String(s.invocations).padStart(6)} calls  ${round(s.handlerMs / s.invocations, 1)
         .toString()
-        .padStart(7)} ms mean  ${s.errors} errors  wait ${round(waits / 1000, 2)} s mean, ` +
+        .padStart(7)} ms mean  ${cpuMean(s)}${s.errors} errors  wait ${round(waits / 1000, 2)} s mean, ` +
         `${round(s.maxWaitMs / 1000, 1)} s max  peak ${s.peakConcurrency}`,
     );
   }

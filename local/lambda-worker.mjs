@@ -1,10 +1,11 @@
 // One Lambda sandbox: runs one bundle in a worker thread with its own process.env (the template's environment),
 // one invocation at a time (the host sends the next only after this one answered).
 // Messages out: { type: 'ready', initMs } or { type: 'init-error', error } once the module is loaded, then
-// { id, ok, result | error, ms } per invocation. Messages in: { id, event, requestId, deadline }.
+// { id, ok, result | error, ms, cpuMs } per invocation. Messages in: { id, event, requestId, deadline }.
 // The event and the result travel as JSON text, as they do to and from Lambda: a result that JSON cannot represent
 // fails the invocation, and whatever JSON does not carry (a Date's type, undefined fields) is lost as on Lambda.
 
+import { readFileSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -21,6 +22,15 @@ if (nice) {
   }
 }
 const started = performance.now();
+// This thread's CPU time (ms) so far, from the scheduler's own account (Linux); undefined elsewhere. The host
+// sums it per function: what each handler costs in CPU, apart from the time it waits on emulators.
+const threadCpuMs = () => {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return undefined;
+  }
+};
 
 const asError = (error) => {
   const err = error instanceof Error ? error : new Error(String(error));
@@ -43,6 +53,8 @@ loaded.then(
 
 parentPort.on('message', async ({ id, event, requestId, deadline }) => {
   const t0 = performance.now();
+  const cpu0 = threadCpuMs();
+  const cpuMs = () => (cpu0 === undefined ? undefined : threadCpuMs() - cpu0);
   try {
     const handler = await loaded;
     const context = {
@@ -65,8 +77,15 @@ parentPort.on('message', async ({ id, event, requestId, deadline }) => {
       ok: true,
       result: JSON.stringify(result === undefined ? null : result),
       ms: performance.now() - t0,
+      cpuMs: cpuMs(),
     });
   } catch (error) {
-    parentPort.postMessage({ id, ok: false, error: asError(error), ms: performance.now() - t0 });
+    parentPort.postMessage({
+      id,
+      ok: false,
+      error: asError(error),
+      ms: performance.now() - t0,
+      cpuMs: cpuMs(),
+    });
   }
 });

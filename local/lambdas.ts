@@ -54,6 +54,8 @@ export interface InvocationStats {
   errors: number;
   /** Sum of the handlers' own time (ms), measured inside the sandbox. */
   handlerMs: number;
+  /** Sum of the CPU time the sandboxes' threads spent in invocations (ms; Linux, else 0). */
+  cpuMs: number;
   /** Init time of the function's first sandbox (ms). */
   initMs: number;
 }
@@ -79,6 +81,7 @@ export function emptyStats(): FunctionStats {
     invocations: 0,
     errors: 0,
     handlerMs: 0,
+    cpuMs: 0,
     initMs: 0,
     coldStarts: 0,
     timeouts: 0,
@@ -548,6 +551,7 @@ export class LambdaHost {
     const stats = this.statsOf(pool.fn.name);
     stats.invocations += 1;
     stats.handlerMs += message.ms;
+    stats.cpuMs += message.cpuMs ?? 0;
     this.release(pool, sandbox);
     if (message.ok) invocation.resolve(JSON.parse(message.result ?? 'null'));
     else {
@@ -629,6 +633,8 @@ type InvocationMessage = {
   result?: string;
   error?: { name: string; message: string; stack?: string };
   ms: number;
+  /** The sandbox thread's CPU time over the invocation (ms), where the platform tells it. */
+  cpuMs?: number;
 };
 type WorkerMessage =
   | { type: 'ready'; initMs: number }
