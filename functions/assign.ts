@@ -51,6 +51,7 @@ export const handler = lambda(async (event: unknown): Promise<AssignOutput> => {
     const gap = { id: `${missingGap.id} ${why.id}`, en: `${missingGap.en} ${why.en}` };
     await store.transition(proposalId, 'NEEDS_REVIEWERS', gap.en, {
       from: ['ASSIGNING'],
+      current: proposal,
       fields: { alternates: result.alternates, reviewersNeeded: profile.review.reviewersPerProposal },
     });
     return { complete: false, tasks: toSend, missing: result.missing, gap };
@@ -64,6 +65,7 @@ export const handler = lambda(async (event: unknown): Promise<AssignOutput> => {
     {
       from: ['ASSIGNING'],
       fields: { alternates: result.alternates, reviewersNeeded: profile.review.reviewersPerProposal },
+      current: proposal,
     },
   );
   metrics.addMetric('ReviewTasksAssigned', 'Count', toSend.length);

@@ -8,6 +8,7 @@ import { getReviewers } from './lib/adapters/roster';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
+import type { Proposal } from './lib/model';
 import { activeProfile } from './lib/profile-config';
 import {
   opsReviewedEmail,
@@ -39,19 +40,21 @@ const undeliveredSchema = z.object({
  * `EmailsUndelivered`, alarmed to ops through SNS; an error log line): the proposal carries on.
  */
 async function submitterNotice(
-  proposalId: string,
+  proposal: Proposal,
   key: string,
   email: Parameters<typeof sendOnce>[3],
   told?: string,
-): Promise<void> {
-  const delivery = await deliverOnce(store, proposalId, key, email);
+): Promise<Proposal> {
+  const delivery = await deliverOnce(store, proposal.id, key, email);
   if (delivery.outcome === 'sent') {
-    if (told) await store.note(proposalId, told);
+    if (told) return store.note(proposal.id, told, proposal);
   } else if (delivery.outcome === 'undelivered') {
     metrics.addMetric('EmailsUndelivered', 'Count', 1);
     logger.error('Submitter notice not delivered', { notice: key, error: delivery.failure.reason });
-    await store.note(proposalId, undeliveredNote(`The submitter's notice (${key})`, delivery.failure));
+    const why = undeliveredNote(`The submitter's notice (${key})`, delivery.failure);
+    return store.note(proposal.id, why, proposal);
   }
+  return proposal;
 }
 
 /**
@@ -96,7 +99,7 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
       fileName: proposal.key.split('/').pop(),
     });
     await submitterNotice(
-      proposalId,
+      proposal,
       'received:submitter',
       { to: contacts, ...email },
       `Submitter told the proposal passed the check (${contacts.join(', ')})`,
@@ -107,12 +110,16 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
   if (kind === 'rejected') {
     const report = proposal.validation as ValidationReport | undefined;
     if (contacts.length === 0) {
-      await store.note(proposalId, 'No valid contact email in the proposal: the submitter could not be told');
+      await store.note(
+        proposalId,
+        'No valid contact email in the proposal: the submitter could not be told',
+        proposal,
+      );
       return;
     }
     const email = submitterRejectedEmail({ profile, lang, proposal: info, issues: report?.issues ?? [] });
     await submitterNotice(
-      proposalId,
+      proposal,
       'rejected:submitter',
       { to: contacts, ...email },
       `Submitter told what to fix (${contacts.join(', ')})`,
@@ -121,6 +128,7 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
   }
 
   if (!proposal.result) throw new BadInputError(`Proposal ${proposalId} has no result to send`);
+  let latest = proposal;
   if (contacts.length > 0) {
     const email = submitterResultEmail({
       profile,
@@ -129,7 +137,7 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
       result: proposal.result,
       status: proposal.status,
     });
-    await submitterNotice(proposalId, 'result:submitter', { to: contacts, ...email });
+    latest = await submitterNotice(proposal, 'result:submitter', { to: contacts, ...email });
   } else {
     logger.warn('No contact email; submitter not told');
   }
@@ -151,5 +159,5 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
     })),
   });
   await sendOnce(store, proposalId, 'result:ops', { to: opsEmail, ...email });
-  await store.note(proposalId, 'Submitter and ops told the result');
+  await store.note(proposalId, 'Submitter and ops told the result', latest);
 });

@@ -60,12 +60,16 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
   });
   if (delivery.outcome === 'sent') {
     metrics.addMetric('ReviewTasksSent', 'Count', 1);
-    await store.note(proposalId, `Review task sent to ${reviewerId}`);
+    await store.taskNote(proposal, reviewerId, `Review task sent to ${reviewerId}`);
   } else if (delivery.outcome === 'undelivered') {
     // SES refused it (rejected, sandbox, quota): the task stays open with its token, the reminders carry the same
     // link, and past its due date the sweep ends it and the execution reassigns; ops are alerted now.
     metrics.addMetric('EmailsUndelivered', 'Count', 1);
     logger.error('Review task email not delivered', { reviewerId, error: delivery.failure.reason });
-    await store.note(proposalId, undeliveredNote(`The review task email to ${reviewerId}`, delivery.failure));
+    await store.taskNote(
+      proposal,
+      reviewerId,
+      undeliveredNote(`The review task email to ${reviewerId}`, delivery.failure),
+    );
   }
 });

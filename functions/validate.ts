@@ -50,9 +50,12 @@ export const handler = lambda(async (event: unknown): Promise<ValidateResult> =>
   const versionId = parsed.data.versionId ?? undefined;
   withProposal(proposalId);
   const profile = activeProfile();
-  await store.transition(proposalId, 'VALIDATING', 'Checking the proposal against the competition rules', {
-    from: ['RECEIVED', 'VALIDATING'],
-  });
+  const validating = await store.transition(
+    proposalId,
+    'VALIDATING',
+    'Checking the proposal against the competition rules',
+    { from: ['RECEIVED', 'VALIDATING'] },
+  );
   const started = performance.now();
   const file = await readBounded(bucket, key, versionId, profile.files.maxBytes);
   // Within 5 s and 512 MB whatever the file holds: past either bound it is REJECTED as too complex to check.
@@ -75,11 +78,19 @@ export const handler = lambda(async (event: unknown): Promise<ValidateResult> =>
   };
   const reason = reportSummary(report, profile.language);
   if (!report.valid) {
-    await store.transition(proposalId, 'REJECTED', reason, { from: ['VALIDATING'], fields });
+    await store.transition(proposalId, 'REJECTED', reason, {
+      from: ['VALIDATING'],
+      fields,
+      current: validating,
+    });
     metrics.addMetric('ProposalsRejected', 'Count', 1);
     logger.info('Proposal rejected', { codes: report.issues.map((issue) => issue.code) });
   } else {
-    await store.transition(proposalId, 'VALIDATING', reason, { from: ['VALIDATING'], fields });
+    await store.transition(proposalId, 'VALIDATING', reason, {
+      from: ['VALIDATING'],
+      fields,
+      current: validating,
+    });
   }
   return { valid: report.valid, group: report.group, category: report.category, reason };
 });

@@ -61,7 +61,9 @@ export function storeSource(store: ProposalStore): RoundSource {
   return {
     reviewed: () => store.list('REVIEWED'),
     tasks: (id) => store.reviews(id),
-    note: (id, note) => store.note(id, note),
+    note: async (id, note) => {
+      await store.note(id, note);
+    },
   };
 }
 

@@ -74,8 +74,8 @@ export const keys = {
     SK: `EVENT#${at}#${String(seq).padStart(4, '0')}`,
   }),
   /**
-   * The history line of a review task's closing, written in the task's own transaction (no sequence number:
-   * it does not touch the proposal item). Sorts by time with the other events.
+   * A history line about one review task (its email sent, its closing, written in the task's own transaction):
+   * no sequence number, it does not touch the proposal item. Sorts by time with the other events.
    */
   taskEvent: (id: string, at: string, reviewerId: string) => ({
     PK: `PROPOSAL#${id}`,

@@ -246,6 +246,103 @@ describe('moving a proposal through its journey', () => {
   });
 });
 
+describe("moving from the caller's copy of the proposal", () => {
+  it('writes against an up-to-date copy without reading the proposal first', async () => {
+    const proposals = store();
+    const { proposal } = await proposals.register(upload());
+    const reads: string[] = [];
+    const counting = new ProposalStore(
+      {
+        send: (command: { constructor: { name: string } }) => {
+          reads.push(command.constructor.name);
+          return db.doc.send(command as never);
+        },
+      } as never,
+      db.tableName,
+      ticking('2025-07-01T03:00:00.000Z'),
+    );
+
+    const moved = await counting.transition(proposal.id, 'VALIDATING', 'Checking', {
+      from: ['RECEIVED'],
+      current: proposal,
+    });
+
+    expect(reads).toEqual(['TransactWriteCommand']);
+    expect(moved).toMatchObject({ status: 'VALIDATING', seq: 2 });
+    expect(await proposals.get(proposal.id)).toMatchObject({
+      status: 'VALIDATING',
+      reason: 'Checking',
+      seq: 2,
+    });
+  });
+
+  it('writes on what the table says when the copy is stale: one line, the sequence unbroken', async () => {
+    const proposals = store();
+    const { proposal: stale } = await proposals.register(upload());
+    await proposals.note(stale.id, 'Submitter notified');
+
+    const moved = await proposals.transition(stale.id, 'VALIDATING', 'Checking', {
+      from: ['RECEIVED'],
+      current: stale,
+    });
+
+    expect(moved).toMatchObject({ status: 'VALIDATING', seq: 3 });
+    expect((await events(stale.id)).map((e) => [seqOf(e.SK), e.note])).toEqual([
+      [1, 'Upload received'],
+      [2, 'Submitter notified'],
+      [3, 'Checking'],
+    ]);
+  });
+
+  it('checks the rules on a fresh read, never on the copy alone', async () => {
+    const proposals = store();
+    const { proposal } = await proposals.register(upload());
+    await proposals.transition(proposal.id, 'VALIDATING', 'Checking', { from: ['RECEIVED'] });
+    // A copy from before another writer moved the proposal on: the move it allows is no longer allowed.
+    await expect(
+      proposals.transition(proposal.id, 'REJECTED', 'Unreadable file', {
+        from: ['RECEIVED'],
+        current: proposal,
+      }),
+    ).rejects.toBeInstanceOf(InvalidTransitionError);
+    // A copy that says the move is already made, when it is not: the move is made.
+    const copy = { ...proposal, status: 'VALIDATING' as const, reason: 'Passed' };
+    await proposals.transition(proposal.id, 'VALIDATING', 'Passed', { from: ['VALIDATING'], current: copy });
+    expect((await proposals.history(proposal.id)).map((h) => h.note)).toEqual([
+      'Upload received',
+      'Checking',
+      'Passed',
+    ]);
+  });
+
+  it("keeps one line per task note when a proposal's tasks write at once, the proposal item untouched", async () => {
+    const proposals = store(() => new Date());
+    const { id } = (await proposals.register(upload())).proposal;
+    const inReview = await proposals.transition(id, 'IN_REVIEW', 'Reviewers assigned');
+
+    await Promise.all(
+      ['rev-1', 'rev-2', 'rev-3'].map((r) => proposals.taskNote(inReview, r, `Review task sent to ${r}`)),
+    );
+
+    expect(await proposals.get(id)).toMatchObject({
+      status: 'IN_REVIEW',
+      seq: 2,
+      reason: 'Reviewers assigned',
+    });
+    const lines = await proposals.history(id);
+    expect(
+      lines
+        .slice(2)
+        .map((h) => [h.status, h.note])
+        .sort(),
+    ).toEqual([
+      ['IN_REVIEW', 'Review task sent to rev-1'],
+      ['IN_REVIEW', 'Review task sent to rev-2'],
+      ['IN_REVIEW', 'Review task sent to rev-3'],
+    ]);
+  });
+});
+
 describe('history notes', () => {
   it('adds a line and keeps the status and reason the proposal has', async () => {
     const proposals = store();

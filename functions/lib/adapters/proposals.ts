@@ -1,6 +1,7 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
@@ -130,17 +131,33 @@ export class ProposalStore {
       keepReason?: boolean;
       /** Keep whatever status the proposal has when the write happens (`target` is ignored; used by `note`). */
       keepStatus?: boolean;
+      /**
+       * The proposal as this caller last read or wrote it: the first attempt writes against it instead of reading
+       * it again. A stale one costs one refused write and a read (the sequence number guards the write), never a
+       * wrong one; the rules are only ever enforced on a fresh read.
+       */
+      current?: Proposal;
     } = {},
   ): Promise<Proposal> {
+    // The caller's copy serves the first attempt's write only; every later attempt reads (a note must never write
+    // back a status the proposal has since left), and only a fresh read may end the call without a write.
+    let known = options.current;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await this.require(id);
-      // Read on every attempt: a note must never write back a status the proposal has since left.
+      const current = known ?? (await this.require(id));
+      const fresh = known === undefined;
+      known = undefined;
       const to = options.keepStatus ? current.status : target;
-      if (current.status === to && current.reason === note && !options.fields) return current;
-      if (options.from && !options.from.includes(current.status)) {
+      const allowed = !options.from || options.from.includes(current.status);
+      const unchanged = current.status === to && current.reason === note && !options.fields;
+      if (!fresh && (unchanged || !allowed)) {
+        attempt -= 1; // not an attempt: the rules are checked again on what the table says now
+        continue;
+      }
+      if (unchanged) return current;
+      if (!allowed) {
         if (current.status === to) return current;
         throw new InvalidTransitionError(
-          `Proposal ${id} is ${current.status}; it cannot become ${to} (allowed from ${options.from.join(', ')})`,
+          `Proposal ${id} is ${current.status}; it cannot become ${to} (allowed from ${options.from?.join(', ')})`,
         );
       }
       const at = this.clock().toISOString();
@@ -250,9 +267,28 @@ export class ProposalStore {
       .catch(() => {});
   }
 
-  /** Adds a history entry without changing the status (e.g. "submitter notified"). */
-  async note(id: string, note: string): Promise<void> {
-    await this.transition(id, 'RECEIVED', note, { keepStatus: true, keepReason: true, fields: {} });
+  /**
+   * Adds a history entry without changing the status (e.g. "submitter notified"); `current` as in `transition`.
+   * Returns the proposal as written.
+   */
+  async note(id: string, note: string, current?: Proposal): Promise<Proposal> {
+    return this.transition(id, 'RECEIVED', note, { keepStatus: true, keepReason: true, fields: {}, current });
+  }
+
+  /**
+   * A history line about one review task (e.g. "review task sent") that leaves the proposal item alone: no
+   * sequence number, so the tasks of one proposal, sent at once, never contend for it. It carries the status
+   * the caller read (`proposal`), as the tasks' closing lines do.
+   */
+  async taskNote(proposal: Proposal, reviewerId: string, note: string): Promise<void> {
+    const at = this.clock().toISOString();
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.taskEvent(proposal.id, at, reviewerId), at, status: proposal.status, note },
+        ConditionExpression: 'attribute_not_exists(SK)',
+      }),
+    );
   }
 
   async history(id: string): Promise<HistoryEntry[]> {

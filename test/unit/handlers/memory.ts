@@ -264,8 +264,14 @@ class ProposalStore implements PublicOf<Proposals.ProposalStore> {
     delete mem.proposals.get(id)?.[`notified:${key}`];
   }
 
-  async note(id: string, note: string): Promise<void> {
-    await this.transition(id, 'RECEIVED', note, { keepStatus: true, keepReason: true, fields: {} });
+  async note(id: string, note: string): Promise<Proposal> {
+    return this.transition(id, 'RECEIVED', note, { keepStatus: true, keepReason: true, fields: {} });
+  }
+
+  async taskNote(proposal: Proposal, reviewerId: string, note: string): Promise<void> {
+    mem.fault('proposals.taskNote', { id: proposal.id, reviewerId, note });
+    const at = this.clock().toISOString();
+    mem.addEvent(proposal.id, `${at}#task:${reviewerId}`, { at, status: proposal.status, note });
   }
 
   async history(id: string): Promise<HistoryEntry[]> {
