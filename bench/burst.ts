@@ -108,13 +108,22 @@ export interface BurstReport {
    * CPU time (user + system, seconds) spent from the first upload until settled: this process (the runtime's main
    * thread, the Lambda sandboxes, s3rver, SES and the Step Functions interpreter) and its child processes
    * (DynamoDB Local's JVM). Unlike the wall time it hardly depends on what else the machine runs.
-   * Undefined where /proc is missing.
+   * Of the runtime process: its main thread, and the Lambda sandboxes' threads (in all, and within invocations);
+   * the rest are V8's and libuv's helper threads (garbage collection, compilation). Undefined where /proc is
+   * missing.
    */
-  cpu?: { runtimeS: number; dynamoDbS: number };
+  cpu?: {
+    runtimeS: number;
+    dynamoDbS: number;
+    mainThreadS: number;
+    sandboxesS: number;
+    invocationsS: number;
+  };
 }
 
 /** CPU time (user + system) of a process in seconds, from /proc (Linux); undefined elsewhere. */
-function processCpu(pid: number | 'self'): number | undefined {
+/** CPU seconds of a /proc entry: a process id, `self`, or one thread (`self/task/<tid>`). */
+function processCpu(pid: number | string): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -125,9 +134,10 @@ function processCpu(pid: number | 'self'): number | undefined {
 }
 
 /** CPU time of this process and of its children (the emulators in their own processes: DynamoDB Local). */
-function cpuNow(): { self: number; children: number } | undefined {
+function cpuNow(): { self: number; children: number; main: number } | undefined {
   const self = processCpu('self');
-  if (self === undefined) return undefined;
+  const main = processCpu(`self/task/${process.pid}`);
+  if (self === undefined || main === undefined) return undefined;
   let children = 0;
   try {
     for (const tid of readdirSync('/proc/self/task')) {
@@ -137,7 +147,18 @@ function cpuNow(): { self: number; children: number } | undefined {
   } catch {
     return undefined;
   }
-  return { self, children };
+  return { self, children, main };
+}
+
+/** CPU seconds of the Lambda sandboxes' threads between two snapshots: in all, and within invocations. */
+function sandboxCpu(before: Map<string, InvocationStats>, after: Map<string, InvocationStats>) {
+  let threads = 0;
+  let invocations = 0;
+  for (const [name, s] of after) {
+    threads += s.threadCpuMs - (before.get(name)?.threadCpuMs ?? 0);
+    invocations += s.cpuMs - (before.get(name)?.cpuMs ?? 0);
+  }
+  return { sandboxesS: threads / 1000, invocationsS: invocations / 1000 };
 }
 
 const STUCK = ['RECEIVED', 'VALIDATING', 'ASSIGNING'];
@@ -318,7 +339,12 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
       reviewersPerProposal: profile.review.reviewersPerProposal,
       cpu:
         cpuBefore && cpuAfter
-          ? { runtimeS: cpuAfter.self - cpuBefore.self, dynamoDbS: cpuAfter.children - cpuBefore.children }
+          ? {
+              runtimeS: cpuAfter.self - cpuBefore.self,
+              dynamoDbS: cpuAfter.children - cpuBefore.children,
+              mainThreadS: cpuAfter.main - cpuBefore.main,
+              ...sandboxCpu(statsBefore, statsAfter),
+            }
           : undefined,
     });
   } finally {
@@ -638,17 +664,18 @@ function cpuRows(r: BurstReport): BenchResult[] {
   const perProposal = (seconds: number) => round((seconds / r.size) * 1000, 0);
   const total = r.cpu.runtimeS + r.cpu.dynamoDbS;
   const ceiling = (availableParallelism() * r.size) / total;
-  const handlersS = Object.values(r.lambdas).reduce((sum, s) => sum + s.cpuMs, 0) / 1000;
-  const handlers = handlersS > 0 ? ` of which the handlers' invocations ${perProposal(handlersS)} ms` : '';
+  const { mainThreadS, sandboxesS, invocationsS } = r.cpu;
+  const helpers = r.cpu.runtimeS - mainThreadS - sandboxesS;
   return [
     {
       name: 'burst.cpuPerProposal',
       value: perProposal(total),
       unit: 'ms',
       note:
-        `runtime process ${perProposal(r.cpu.runtimeS)} ms (main thread, sandboxes, s3rver, SES, Step Functions)` +
-        `${handlers}, ` +
-        `DynamoDB Local ${perProposal(r.cpu.dynamoDbS)} ms; ${round(ceiling, 1)}/s if CPU were the only limit ` +
+        `runtime process ${perProposal(r.cpu.runtimeS)} ms: Lambda sandboxes ${perProposal(sandboxesS)} ` +
+        `(${perProposal(invocationsS)} in invocations), main thread ${perProposal(mainThreadS)} (Step Functions, ` +
+        `S3, SES, the hand-over to sandboxes), V8 and libuv helper threads ${perProposal(helpers)} (GC, ` +
+        `compilation); DynamoDB Local ${perProposal(r.cpu.dynamoDbS)} ms; ${round(ceiling, 1)}/s if CPU were the only limit ` +
         `(${availableParallelism()} cores)`,
     },
   ];

@@ -1,7 +1,8 @@
 // One Lambda sandbox: runs one bundle in a worker thread with its own process.env (the template's environment),
 // one invocation at a time (the host sends the next only after this one answered).
-// Messages out: { type: 'ready', initMs } or { type: 'init-error', error } once the module is loaded, then
-// { id, ok, result | error, ms, cpuMs } per invocation. Messages in: { id, event, requestId, deadline }.
+// Messages out: { type: 'ready', initMs, threadCpuMs } or { type: 'init-error', error } once the module is loaded,
+// then { id, ok, result | error, ms, cpuMs, threadCpuMs } per invocation (cpuMs: the invocation's CPU time;
+// threadCpuMs: the thread's since it started). Messages in: { id, event, requestId, deadline }.
 // The event and the result travel as JSON text, as they do to and from Lambda: a result that JSON cannot represent
 // fails the invocation, and whatever JSON does not carry (a Date's type, undefined fields) is lost as on Lambda.
 
@@ -47,7 +48,12 @@ const loaded = import(pathToFileURL(file).href).then((mod) => {
   return handler;
 });
 loaded.then(
-  () => parentPort.postMessage({ type: 'ready', initMs: performance.now() - started }),
+  () =>
+    parentPort.postMessage({
+      type: 'ready',
+      initMs: performance.now() - started,
+      threadCpuMs: threadCpuMs(),
+    }),
   (error) => parentPort.postMessage({ type: 'init-error', error: asError(error) }),
 );
 
@@ -78,6 +84,7 @@ parentPort.on('message', async ({ id, event, requestId, deadline }) => {
       result: JSON.stringify(result === undefined ? null : result),
       ms: performance.now() - t0,
       cpuMs: cpuMs(),
+      threadCpuMs: threadCpuMs(),
     });
   } catch (error) {
     parentPort.postMessage({
@@ -86,6 +93,7 @@ parentPort.on('message', async ({ id, event, requestId, deadline }) => {
       error: asError(error),
       ms: performance.now() - t0,
       cpuMs: cpuMs(),
+      threadCpuMs: threadCpuMs(),
     });
   }
 });

@@ -56,6 +56,11 @@ export interface InvocationStats {
   handlerMs: number;
   /** Sum of the CPU time the sandboxes' threads spent in invocations (ms; Linux, else 0). */
   cpuMs: number;
+  /**
+   * CPU time of the sandboxes' threads in all (init, invocations and what runs between them), as of each one's
+   * latest message (ms; Linux, else 0).
+   */
+  threadCpuMs: number;
   /** Init time of the function's first sandbox (ms). */
   initMs: number;
 }
@@ -82,6 +87,7 @@ export function emptyStats(): FunctionStats {
     errors: 0,
     handlerMs: 0,
     cpuMs: 0,
+    threadCpuMs: 0,
     initMs: 0,
     coldStarts: 0,
     timeouts: 0,
@@ -215,6 +221,8 @@ interface Sandbox {
   /** Terminated or lost: it takes no more invocations. */
   gone: boolean;
   initTimer?: NodeJS.Timeout;
+  /** Its thread's CPU time (ms) as of its latest message. */
+  cpuSeenMs?: number;
 }
 
 interface Waiter {
@@ -502,6 +510,7 @@ export class LambdaHost {
         sandbox.ready = true;
         pool.starting -= 1;
         if (stats.initMs === 0) stats.initMs = message.initMs;
+        this.countThreadCpu(pool, sandbox, message.threadCpuMs);
         pool.idle.push(sandbox);
         this.dispatch(pool);
       } else if (message.type === 'init-error') {
@@ -542,6 +551,13 @@ export class LambdaHost {
     });
   }
 
+  /** Adds what a sandbox's thread used since its previous message to its function's `threadCpuMs`. */
+  private countThreadCpu(pool: Pool, sandbox: Sandbox, threadCpuMs: number | undefined): void {
+    if (threadCpuMs === undefined) return;
+    this.statsOf(pool.fn.name).threadCpuMs += threadCpuMs - (sandbox.cpuSeenMs ?? 0);
+    sandbox.cpuSeenMs = threadCpuMs;
+  }
+
   private answered(pool: Pool, sandbox: Sandbox, message: InvocationMessage): void {
     const invocation = sandbox.current;
     if (!invocation || invocation.id !== message.id) return;
@@ -552,6 +568,7 @@ export class LambdaHost {
     stats.invocations += 1;
     stats.handlerMs += message.ms;
     stats.cpuMs += message.cpuMs ?? 0;
+    this.countThreadCpu(pool, sandbox, message.threadCpuMs);
     this.release(pool, sandbox);
     if (message.ok) invocation.resolve(JSON.parse(message.result ?? 'null'));
     else {
@@ -635,9 +652,11 @@ type InvocationMessage = {
   ms: number;
   /** The sandbox thread's CPU time over the invocation (ms), where the platform tells it. */
   cpuMs?: number;
+  /** The sandbox thread's CPU time since it started (ms), where the platform tells it. */
+  threadCpuMs?: number;
 };
 type WorkerMessage =
-  | { type: 'ready'; initMs: number }
+  | { type: 'ready'; initMs: number; threadCpuMs?: number }
   | { type: 'init-error'; error: { name: string; message: string; stack?: string } }
   | InvocationMessage;
 
