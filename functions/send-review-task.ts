@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { getSecret } from './lib/adapters/aws/secrets';
 import { deliverOnce, undeliveredNote } from './lib/adapters/mail-failures';
 import { ProposalStore } from './lib/adapters/proposals';
-import { storeTaskToken } from './lib/adapters/review-tasks';
+import { releaseTaskMail, storeTaskToken } from './lib/adapters/review-tasks';
 import { getReviewers } from './lib/adapters/roster';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
@@ -31,7 +32,8 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
   const { proposalId, reviewerId, taskToken } = parsed.data;
   withProposal(proposalId);
   const profile = activeProfile();
-  const task = await storeTaskToken(dynamo, table, { proposalId, reviewerId }, taskToken, new Date());
+  const claim = randomUUID();
+  const task = await storeTaskToken(dynamo, table, { proposalId, reviewerId }, taskToken, new Date(), claim);
   if (!task) throw new BadInputError(`Review task of ${reviewerId} on ${proposalId} is not open`);
   const [proposal, reviewers, secret] = await Promise.all([
     store.require(proposalId),
@@ -52,9 +54,14 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
     link,
     linkExpiresAt: expiresAt,
   });
-  // Once per reviewer and proposal: a retry (e.g. after the history note failed) gets a new task token, which is
-  // stored above, but the reviewer keeps the link already sent (it names the review id, not the token).
-  const delivery = await deliverOnce(store, proposalId, `review:${reviewerId}`, {
+  // Once per reviewer and proposal, claimed on the task with its token: a retry (e.g. after the history note
+  // failed) gets a new task token, stored above, but the reviewer keeps the link already sent (it names the
+  // review id, not the token). Released if SES refuses the email, so a later attempt sends it.
+  const mailClaim = {
+    claimNotification: async () => task.mailClaimed,
+    releaseNotification: () => releaseTaskMail(dynamo, table, { proposalId, reviewerId }, claim),
+  };
+  const delivery = await deliverOnce(mailClaim, proposalId, `review:${reviewerId}`, {
     to: reviewer.email,
     ...email,
   });

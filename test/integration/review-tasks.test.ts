@@ -9,6 +9,7 @@ import {
   listedTasksUntil,
   readProposalTasks,
   releaseReviewer,
+  releaseTaskMail,
   spendTaskToken,
   storeTaskToken,
   submitReview,
@@ -184,13 +185,33 @@ describe('handing a task to its reviewer', () => {
 
     const kept = await storeTaskToken(db.doc, db.tableName, task, 'token-1', ASSIGNED);
 
-    expect(kept).toEqual(task);
+    expect(kept).toEqual({ ...task, mailClaimed: true });
     expect(kept).not.toHaveProperty('token');
     expect(await getTask(db.doc, db.tableName, task.proposalId, task.reviewerId)).not.toHaveProperty('token');
     expect(await findTaskByReviewId(db.doc, db.tableName, task.reviewId)).toEqual({
       ...task,
       token: 'token-1',
     });
+  });
+
+  it("claims the task's email with the first token only, and again after the claim is given back", async () => {
+    const task = await reservedTask();
+
+    const first = await storeTaskToken(db.doc, db.tableName, task, 'token-a', ASSIGNED, 'claim-a');
+    const retried = await storeTaskToken(db.doc, db.tableName, task, 'token-b', ASSIGNED, 'claim-b');
+    expect(first?.mailClaimed).toBe(true);
+    expect(retried?.mailClaimed).toBe(false);
+    expect((await findTaskByReviewId(db.doc, db.tableName, task.reviewId))?.token).toBe('token-b');
+
+    // Only the holder gives it back: SES refused the first email; the next attempt sends it.
+    await releaseTaskMail(db.doc, db.tableName, task, 'claim-b');
+    expect(
+      (await storeTaskToken(db.doc, db.tableName, task, 'token-c', ASSIGNED, 'claim-c'))?.mailClaimed,
+    ).toBe(false);
+    await releaseTaskMail(db.doc, db.tableName, task, 'claim-a');
+    expect(
+      (await storeTaskToken(db.doc, db.tableName, task, 'token-d', ASSIGNED, 'claim-d'))?.mailClaimed,
+    ).toBe(true);
   });
 
   it('keeps the token on an accepted task too', async () => {

@@ -5,6 +5,7 @@
  * transaction with the seat's release and its history line. `assignmentPorts` gives the assignment core
  * (functions/lib/assignment/assign.ts) its view of the table.
  */
+import { randomUUID } from 'node:crypto';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -436,10 +437,14 @@ async function updateTask(
 }
 
 const OPEN = { ':pending': 'PENDING', ':accepted': 'ACCEPTED' };
+/** The task item's attribute that says its email was claimed (see `storeTaskToken`). */
+const MAIL_CLAIM = 'mailClaim';
 
 /**
  * Keeps the execution's task token on an open task when the task is handed to the reviewer (it never leaves the
- * backend). Returns the task, or undefined when it is no longer open.
+ * backend), and claims the task's email in the same write: `mailClaimed` is true for the call whose `claim` (a
+ * value unique to the call) it set, false when an earlier call holds the claim (the reviewer has the link; a new
+ * token needs no new email). Returns undefined when the task is no longer open.
  */
 export async function storeTaskToken(
   doc: DynamoDBDocumentClient,
@@ -447,14 +452,30 @@ export async function storeTaskToken(
   task: { proposalId: string; reviewerId: string },
   token: string,
   now: Date,
-): Promise<ReviewTask | undefined> {
+  claim: string = randomUUID(),
+): Promise<(ReviewTask & { mailClaimed: boolean }) | undefined> {
   const stored = await updateTask(doc, table, task, {
-    update: 'SET #token = :token, sentAt = :now',
+    update: 'SET #token = :token, sentAt = :now, #mail = if_not_exists(#mail, :claim)',
     condition: '#status IN (:pending, :accepted)',
-    names: { '#token': 'token' },
-    values: { ':token': token, ':now': now.toISOString(), ...OPEN },
+    names: { '#token': 'token', '#mail': MAIL_CLAIM },
+    values: { ':token': token, ':now': now.toISOString(), ':claim': claim, ...OPEN },
   });
-  return stored ? taskFromItem(stored) : undefined;
+  return stored ? { ...taskFromItem(stored), mailClaimed: stored[MAIL_CLAIM] === claim } : undefined;
+}
+
+/** Gives a task's email claim back (SES refused the email), only while it is still the one given. */
+export async function releaseTaskMail(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  task: { proposalId: string; reviewerId: string },
+  claim: string,
+): Promise<void> {
+  await updateTask(doc, table, task, {
+    update: 'REMOVE #mail',
+    condition: '#mail = :claim AND attribute_exists(#status)',
+    names: { '#mail': MAIL_CLAIM },
+    values: { ':claim': claim },
+  });
 }
 
 /** The task a signed link names, read consistently (the index lookup only finds its keys), with its token. */

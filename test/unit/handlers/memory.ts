@@ -41,6 +41,7 @@ export type StoredTask = ReviewTask & {
   listed?: string;
   sentAt?: string;
   acceptedAt?: string;
+  mailClaim?: string;
 };
 /** What the execution waiting on a token was told. */
 export type Answer =
@@ -59,7 +60,14 @@ const conditionFailed = () =>
   Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
 /** The task without its token and storage attributes, as the repository returns it. */
 function publicTask(stored: StoredTask): ReviewTask {
-  const { token: _token, listed: _listed, sentAt: _sent, acceptedAt: _accepted, ...task } = stored;
+  const {
+    token: _token,
+    listed: _listed,
+    sentAt: _sent,
+    acceptedAt: _accepted,
+    mailClaim: _mail,
+    ...task
+  } = stored;
   return clone(task);
 }
 
@@ -404,9 +412,21 @@ export const reviewTasks = {
     return stored ? publicTask(stored) : undefined;
   },
 
-  async storeTaskToken(_doc, _table, task, token, now) {
-    const stored = updateTask(task, isOpen, (s) => Object.assign(s, { token, sentAt: now.toISOString() }));
-    return stored ? publicTask(stored) : undefined;
+  async storeTaskToken(_doc, _table, task, token, now, claim = `claim-${token}`) {
+    const stored = updateTask(task, isOpen, (s) =>
+      Object.assign(s, { token, sentAt: now.toISOString(), mailClaim: s.mailClaim ?? claim }),
+    );
+    return stored ? { ...publicTask(stored), mailClaimed: stored.mailClaim === claim } : undefined;
+  },
+
+  async releaseTaskMail(_doc, _table, task, claim) {
+    updateTask(
+      task,
+      (s) => s.mailClaim === claim,
+      (s) => {
+        delete s.mailClaim;
+      },
+    );
   },
 
   async findTaskByReviewId(_doc, _table, reviewId) {
@@ -503,6 +523,7 @@ export const reviewTasks = {
   | 'releaseReviewer'
   | 'getTask'
   | 'storeTaskToken'
+  | 'releaseTaskMail'
   | 'findTaskByReviewId'
   | 'acceptTask'
   | 'submitReview'
