@@ -281,7 +281,7 @@ describe('transient faults: the outcome is the same and nothing is doubled', () 
       failFirstAbout(
         DYNAMODB_SDK_ATTEMPTS,
         (r) =>
-          r.operation === 'TransactWriteItems' ? /Review task sent to ([\w-]+)/.exec(r.body)?.[1] : undefined,
+          r.operation === 'PutItem' ? /Review task sent to ([\w-]+)/.exec(r.body)?.[1] : undefined,
         THROTTLED,
       ),
     );
