@@ -286,6 +286,25 @@ describe("a sandbox's CPU priority", () => {
   );
 });
 
+describe("a function's CPU time", () => {
+  it.runIf(process.platform === 'linux')(
+    "counts each invocation's CPU apart from the time it waits, and the sandbox thread's in all",
+    async () => {
+      const lambdas = start([fn()], 1);
+      await lambdas.invoke('local-Sandbox', { sleepMs: 300 });
+      await lambdas.invoke('local-Sandbox', { busyMs: 150 });
+      const stats = lambdas.stats.get('local-Sandbox');
+      if (!stats) throw new Error('no stats');
+      expect(stats.handlerMs).toBeGreaterThanOrEqual(450);
+      // The busy loop's 150 ms of CPU, the sleep's next to nothing.
+      expect(stats.cpuMs).toBeGreaterThanOrEqual(150);
+      expect(stats.cpuMs).toBeLessThan(400);
+      // The thread in all: its init too, so at least what the invocations took.
+      expect(stats.threadCpuMs).toBeGreaterThanOrEqual(stats.cpuMs);
+    },
+  );
+});
+
 describe('an invocation, as Lambda passes it', () => {
   it('gives the handler its event as parsed JSON and returns its result as JSON would carry it', async () => {
     const lambdas = start([fn({ file: fixture('echo.mjs') })]);
