@@ -5,7 +5,8 @@
  * time (the same notification body, re-sent through the intake queue at a random later moment), waits until
  * every execution either ended or waits on a reviewer, then checks the invariants and reports throughput.
  * Optionally the reviews of a few proposals are answered through the review API, so they reach REVIEWED.
- * Exits non-zero when an invariant fails.
+ * `--requests` also counts the requests the Lambdas send to DynamoDB, SES and Step Functions, per proposal and
+ * operation (through the runtime's proxies, which add CPU of their own). Exits non-zero when an invariant fails.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -19,6 +20,7 @@ import type { Reviewer } from '../functions/lib/model';
 import { parseRoster } from '../functions/lib/roster';
 import { proposalIdFor } from '../functions/lib/uploads';
 import { Driver } from '../local/driver';
+import type { ProxiedRequest } from '../local/emulators/fault-proxy';
 import { emptyStats, type FunctionStats, type InvocationStats } from '../local/lambdas';
 import { type LocalRuntime, s3Notification, startLocalRuntime } from '../local/runtime';
 import { type GeneratedProposal, planProposals, planRoster } from './proposals';
@@ -45,6 +47,11 @@ export interface BurstOptions {
   progress?: (line: string) => void;
   /** A runtime to use instead of starting one (it is then not stopped). */
   runtime?: LocalRuntime;
+  /**
+   * Count the requests the Lambdas send to DynamoDB, SES and Step Functions, by operation (`--requests`). They then
+   * pass through the runtime's proxies, whose own CPU the CPU figures include. Not with `runtime`.
+   */
+  countRequests?: boolean;
 }
 
 export interface Invariant {
@@ -104,6 +111,8 @@ export interface BurstReport {
   reviewsAnswered: number;
   items: ItemSizes;
   invariants: Invariant[];
+  /** Requests the Lambdas sent during the burst, by `service operation` (with `countRequests`). */
+  requests?: Record<string, number>;
   /**
    * CPU time (user + system, seconds) spent from the first upload until settled: this process (the runtime's main
    * thread, the Lambda sandboxes, s3rver, SES and the Step Functions interpreter) and its child processes
@@ -193,10 +202,24 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
   const plan = planProposals(options.size + calibrate, profile, seed);
   const roster = planRoster(plan, profile, options.reviewerCapacity ?? 40);
 
+  if (options.countRequests && options.runtime)
+    throw new Error('countRequests needs a runtime of its own: leave out `runtime`');
+  const requests = new Map<string, number>();
+  let counting = false;
+  const countRequest = (request: ProxiedRequest) => {
+    if (!counting) return undefined;
+    const key = `${request.service} ${request.operation}`;
+    requests.set(key, (requests.get(key) ?? 0) + 1);
+    return undefined; // counted, never failed
+  };
   const bootStarted = performance.now();
   const owned = !options.runtime;
   const runtime =
-    options.runtime ?? (await startLocalRuntime({ log: (line) => progress(`[runtime] ${line}`) }));
+    options.runtime ??
+    (await startLocalRuntime({
+      log: (line) => progress(`[runtime] ${line}`),
+      faults: options.countRequests ? countRequest : undefined,
+    }));
   const bootMs = performance.now() - bootStarted;
   try {
     const driver = new Driver(runtime);
@@ -222,6 +245,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
     let duplicatesDelivered = 0;
     const cpuBefore = cpuNow();
     const started = performance.now();
+    counting = true;
     const ticker = setInterval(() => {
       const { running, waitingOnPeople } = runtime.sfn.running();
       progress(
@@ -286,6 +310,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
     await runtime.settle(Math.max(180_000, options.size * 400));
     const wallMs = performance.now() - started;
     const cpuAfter = cpuNow();
+    counting = false;
     clearInterval(ticker);
     const statsAfter = snapshot(runtime.lambdas.stats);
     progress(`[burst] settled after ${(wallMs / 1000).toFixed(1)} s`);
@@ -346,6 +371,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
               ...sandboxCpu(statsBefore, statsAfter),
             }
           : undefined,
+      requests: options.countRequests ? Object.fromEntries(requests) : undefined,
     });
   } finally {
     if (owned) await runtime.stop();
@@ -414,6 +440,7 @@ async function report(input: {
   burstSize: number;
   reviewersPerProposal: number;
   cpu: BurstReport['cpu'];
+  requests: BurstReport['requests'];
 }): Promise<BurstReport> {
   const { runtime, driver, plan, ids, completeIds } = input;
   const scan = await scanTable(driver, runtime.names.table);
@@ -583,7 +610,27 @@ async function report(input: {
     items: scan.items,
     invariants,
     cpu: input.cpu,
+    requests: input.requests,
   };
+}
+
+/** Requests per proposal by service, each with its operations, most first: `dynamodb 29.1 (GetItem 7.9, ...)`. */
+export function requestsPerProposal(requests: Record<string, number>, size: number): string[] {
+  const services = new Map<string, Map<string, number>>();
+  for (const [key, n] of Object.entries(requests)) {
+    const [service = '', operation = ''] = key.split(' ');
+    const ops = services.get(service) ?? new Map<string, number>();
+    ops.set(operation, (ops.get(operation) ?? 0) + n);
+    services.set(service, ops);
+  }
+  const total = (ops: Map<string, number>) => [...ops.values()].reduce((a, b) => a + b, 0);
+  const each = (n: number) => round(n / size, 2).toFixed(2);
+  return [...services]
+    .sort((a, b) => total(b[1]) - total(a[1]))
+    .map(([service, ops]) => {
+      const parts = [...ops].sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${each(n)}`);
+      return `${service} ${each(total(ops))} (${parts.join(', ')})`;
+    });
 }
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -705,6 +752,11 @@ export function formatBurst(r: BurstReport): string {
         `${round(s.maxWaitMs / 1000, 1)} s max  peak ${s.peakConcurrency}`,
     );
   }
+  if (r.requests) {
+    const all = Object.values(r.requests).reduce((a, b) => a + b, 0);
+    lines.push('', `Requests the Lambdas sent per proposal: ${round(all / r.size, 2).toFixed(2)}`);
+    for (const line of requestsPerProposal(r.requests, r.size)) lines.push(`  ${line}`);
+  }
   const failures = Object.entries(r.executionFailures);
   if (failures.length > 0) {
     lines.push('', 'Executions that did not succeed:');
@@ -731,6 +783,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const size = sizeFromArgs(process.argv.slice(2));
   const result = await runBurst({
     size,
+    countRequests: process.argv.includes('--requests'),
     completeReviews: Number(process.env.BENCH_COMPLETE_REVIEWS ?? 0),
     calibrate: Number(process.env.BENCH_CALIBRATE ?? 0),
   });
