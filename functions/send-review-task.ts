@@ -10,6 +10,7 @@ import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
 import { activeProfile } from './lib/profile-config';
 import { buildReviewUrl, reviewLinkExpiry, reviewTaskEmail } from './lib/review';
+import { together } from './lib/together';
 import * as z from './lib/zod';
 
 const table = requireEnv('TABLE_NAME');
@@ -33,13 +34,14 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
   withProposal(proposalId);
   const profile = activeProfile();
   const claim = randomUUID();
-  const task = await storeTaskToken(dynamo, table, { proposalId, reviewerId }, taskToken, new Date(), claim);
-  if (!task) throw new BadInputError(`Review task of ${reviewerId} on ${proposalId} is not open`);
-  const [proposal, reviewers, secret] = await Promise.all([
+  // The token kept and what the email needs, at once (this function's latency paces a deadline-day queue).
+  const [task, proposal, reviewers, secret] = await together(
+    storeTaskToken(dynamo, table, { proposalId, reviewerId }, taskToken, new Date(), claim),
     store.require(proposalId),
     getReviewers(dynamo, table, [reviewerId]),
     getSecret(secretArn),
-  ]);
+  );
+  if (!task) throw new BadInputError(`Review task of ${reviewerId} on ${proposalId} is not open`);
   const reviewer = reviewers.get(reviewerId);
   if (!reviewer) throw new BadInputError(`Reviewer ${reviewerId} is not in the roster`);
   const dueAt = new Date(task.dueAt);
