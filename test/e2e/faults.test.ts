@@ -280,8 +280,7 @@ describe('transient faults: the outcome is the same and nothing is doubled', () 
     board.setFaults(
       failFirstAbout(
         DYNAMODB_SDK_ATTEMPTS,
-        (r) =>
-          r.operation === 'PutItem' ? /Review task sent to ([\w-]+)/.exec(r.body)?.[1] : undefined,
+        (r) => (r.operation === 'PutItem' ? /Review task sent to ([\w-]+)/.exec(r.body)?.[1] : undefined),
         THROTTLED,
       ),
     );
