@@ -60,7 +60,11 @@ loaded.then(
 parentPort.on('message', async ({ id, event, requestId, deadline }) => {
   const t0 = performance.now();
   const cpu0 = threadCpuMs();
-  const cpuMs = () => (cpu0 === undefined ? undefined : threadCpuMs() - cpu0);
+  // The invocation's CPU time and the thread's since it started, from one read at the end.
+  const cpu = () => {
+    const now = threadCpuMs();
+    return { cpuMs: cpu0 === undefined || now === undefined ? undefined : now - cpu0, threadCpuMs: now };
+  };
   try {
     const handler = await loaded;
     const context = {
@@ -83,8 +87,7 @@ parentPort.on('message', async ({ id, event, requestId, deadline }) => {
       ok: true,
       result: JSON.stringify(result === undefined ? null : result),
       ms: performance.now() - t0,
-      cpuMs: cpuMs(),
-      threadCpuMs: threadCpuMs(),
+      ...cpu(),
     });
   } catch (error) {
     parentPort.postMessage({
@@ -92,8 +95,7 @@ parentPort.on('message', async ({ id, event, requestId, deadline }) => {
       ok: false,
       error: asError(error),
       ms: performance.now() - t0,
-      cpuMs: cpuMs(),
-      threadCpuMs: threadCpuMs(),
+      ...cpu(),
     });
   }
 });
