@@ -5,6 +5,7 @@ import { assignmentSubject, assignReviewers, describeExplanation } from './lib/a
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
+import type { ProposalStatus } from './lib/model';
 import { activeProfile } from './lib/profile-config';
 import * as z from './lib/zod';
 
@@ -14,8 +15,11 @@ const inputSchema = z.object({ proposalId: z.string().check(z.minLength(1)) });
 
 export interface AssignOutput {
   complete: boolean;
-  /** Tasks to send now (new seats); each becomes one branch of the review-task Map. */
-  tasks: Array<{ proposalId: string; reviewerId: string }>;
+  /**
+   * Tasks to send now (new seats); each becomes one branch of the review-task Map, with the status the proposal
+   * is in when it is handed out (for its history line).
+   */
+  tasks: Array<{ proposalId: string; reviewerId: string; proposalStatus: ProposalStatus }>;
   missing: number;
   gap?: { id: string; en: string };
 }
@@ -34,9 +38,12 @@ export const handler = lambda(async (event: unknown): Promise<AssignOutput> => {
   if (!subject) {
     throw new BadInputError(`Proposal ${proposalId} has no institution or category; it cannot be assigned`);
   }
-  const result = await assignReviewers(assignmentPorts(dynamo, table), subject, profile, new Date());
+  // Each new seat carries what its email shows (the proposal's facts, the reviewer's name and address).
+  const ports = assignmentPorts(dynamo, table, proposal);
+  const result = await assignReviewers(ports, subject, profile, new Date());
   // Only tasks not sent yet (no task token stored): on a later round the others are done or already waiting.
-  const toSend = result.unsent.map((reviewerId) => ({ proposalId, reviewerId }));
+  const proposalStatus: ProposalStatus = result.missing > 0 ? 'NEEDS_REVIEWERS' : 'IN_REVIEW';
+  const toSend = result.unsent.map((reviewerId) => ({ proposalId, reviewerId, proposalStatus }));
   logger.info('Assignment', {
     assigned: result.tasks.length,
     toSend: toSend.length,

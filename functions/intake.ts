@@ -91,14 +91,14 @@ async function intakeRecord(record: S3Record): Promise<void> {
           : `Sent as a replacement, but ${linked.reason}: registered as a new proposal`,
       );
   }
-  if (proposal.executionArn || proposal.status !== 'RECEIVED') return;
-  // Named by the proposal id (a hash of bucket, key and version): a repeated notification starts nothing twice.
+  if (proposal.status !== 'RECEIVED') return;
+  // Named by the proposal id (a hash of bucket, key and version): a repeated notification starts nothing twice,
+  // so nothing needs recording here; Validate keeps the execution's ARN on the proposal with its first move.
   const executionArn = await startExecution({
     stateMachineArn,
     name: id,
     input: { proposalId: id, bucket, key, versionId: base.versionId ?? null, agency: base.agency },
   });
-  await store.setFields(id, { executionArn });
   logger.info('Pipeline started', { key, executionArn });
 }
 

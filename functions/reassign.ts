@@ -14,7 +14,7 @@ import { requireEnv } from './lib/config';
 import { ROUTED_ERRORS } from './lib/contract';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
-import type { Proposal, ReviewTask } from './lib/model';
+import type { Proposal, ProposalStatus, ReviewTask } from './lib/model';
 import { activeProfile } from './lib/profile-config';
 import { opsNeedsReviewersEmail, reviewTaskWithdrawnEmail } from './lib/review';
 import * as z from './lib/zod';
@@ -28,50 +28,55 @@ const inputSchema = z.object({
   error: z.object({ Error: z.string(), Cause: z.optional(z.string()) }),
 });
 
+/** The seat's next reviewer, if any, and the proposal's status for the history line of their task. */
+export interface ReassignOutput {
+  proposalId: string;
+  reviewerId?: string;
+  proposalStatus?: ProposalStatus;
+}
+
 /**
  * A reviewer declined or ran out of time: free their seat (idempotent), then reserve the next alternate.
  * Attempts are bounded by the profile; when no one is left, ops are told and the branch ends unfilled.
  */
-export const handler = lambda(
-  async (event: unknown): Promise<{ proposalId: string; reviewerId?: string }> => {
-    const parsed = inputSchema.safeParse(event);
-    if (!parsed.success) throw new BadInputError(`Reassign: bad input: ${parsed.error.message}`);
-    const { proposalId, reviewerId, error } = parsed.data;
-    withProposal(proposalId);
-    const declined = error.Error === ROUTED_ERRORS.reviewDeclined;
-    const proposal = await store.require(proposalId);
-    const tasks = await readProposalTasks(dynamo, table, proposalId);
-    if (error.Error === ROUTED_ERRORS.reviewMoved) {
-      // A batch re-plan (`proposals plan --live --apply`) closed this task and reserved its seat for another
-      // reviewer in one transaction; the released reviewer is told once, and the planned one takes the seat.
-      const movedTo = tasks.find((t) => t.reviewerId === reviewerId)?.movedTo;
-      await tellReleasedReviewer(proposal, reviewerId);
-      return reassignSeat(proposal, tasks, reviewerId, movedTo);
-    }
-    // The review page and the sweep record a decline or a timeout before telling the execution, so here the
-    // task is usually closed already and this release changes nothing. Only when the execution's own safety-net
-    // timeout ended the task does this step close it, and then it owns the transition's history line and metric.
-    const { released } = await releaseReviewer(
-      dynamo,
-      table,
-      proposalId,
-      reviewerId,
-      declined ? 'DECLINED' : 'TIMED_OUT',
-      {
-        note: {
-          text: `${reviewerId} did not answer before the review task's time limit; task timed out`,
-          proposalStatus: proposal.status,
-        },
+export const handler = lambda(async (event: unknown): Promise<ReassignOutput> => {
+  const parsed = inputSchema.safeParse(event);
+  if (!parsed.success) throw new BadInputError(`Reassign: bad input: ${parsed.error.message}`);
+  const { proposalId, reviewerId, error } = parsed.data;
+  withProposal(proposalId);
+  const declined = error.Error === ROUTED_ERRORS.reviewDeclined;
+  const proposal = await store.require(proposalId);
+  const tasks = await readProposalTasks(dynamo, table, proposalId);
+  if (error.Error === ROUTED_ERRORS.reviewMoved) {
+    // A batch re-plan (`proposals plan --live --apply`) closed this task and reserved its seat for another
+    // reviewer in one transaction; the released reviewer is told once, and the planned one takes the seat.
+    const movedTo = tasks.find((t) => t.reviewerId === reviewerId)?.movedTo;
+    await tellReleasedReviewer(proposal, reviewerId);
+    return reassignSeat(proposal, tasks, reviewerId, movedTo);
+  }
+  // The review page and the sweep record a decline or a timeout before telling the execution, so here the
+  // task is usually closed already and this release changes nothing. Only when the execution's own safety-net
+  // timeout ended the task does this step close it, and then it owns the transition's history line and metric.
+  const { released } = await releaseReviewer(
+    dynamo,
+    table,
+    proposalId,
+    reviewerId,
+    declined ? 'DECLINED' : 'TIMED_OUT',
+    {
+      note: {
+        text: `${reviewerId} did not answer before the review task's time limit; task timed out`,
+        proposalStatus: proposal.status,
       },
-    );
-    if (released) metrics.addMetric(declined ? 'ReviewTasksDeclined' : 'ReviewTasksTimedOut', 'Count', 1);
-    await store.note(
-      proposalId,
-      `${reviewerId} ${declined ? 'declined' : 'did not answer in time'}; looking for a replacement`,
-    );
-    return reassignSeat(proposal, tasks, reviewerId);
-  },
-);
+    },
+  );
+  if (released) metrics.addMetric(declined ? 'ReviewTasksDeclined' : 'ReviewTasksTimedOut', 'Count', 1);
+  await store.note(
+    proposalId,
+    `${reviewerId} ${declined ? 'declined' : 'did not answer in time'}; looking for a replacement`,
+  );
+  return reassignSeat(proposal, tasks, reviewerId);
+});
 
 /** Reserves the seat for the planned reviewer (a moved task) or the next alternate; tells ops when none is left. */
 async function reassignSeat(
@@ -79,7 +84,7 @@ async function reassignSeat(
   tasks: ReviewTask[],
   leaving: string,
   movedTo?: string,
-): Promise<{ proposalId: string; reviewerId?: string }> {
+): Promise<ReassignOutput> {
   const profile = activeProfile();
   const proposalId = proposal.id;
   const plan = planReassignment(
@@ -98,7 +103,7 @@ async function reassignSeat(
     try {
       // The planned reviewer's task is already reserved: this returns it as it is.
       await reserveReviewer(
-        assignmentPorts(dynamo, table),
+        assignmentPorts(dynamo, table, proposal),
         subject,
         candidate,
         profile,
@@ -106,7 +111,7 @@ async function reassignSeat(
         plan.attempt,
       );
       if (candidate !== movedTo) await store.note(proposalId, `Reassigned to ${candidate}`);
-      return { proposalId, reviewerId: candidate };
+      return { proposalId, reviewerId: candidate, proposalStatus: proposal.status };
     } catch (err) {
       if (!(err instanceof ReviewerUnavailableError)) throw err;
       logger.info('Alternate unavailable', { candidate, reason: err.message });

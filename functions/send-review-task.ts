@@ -8,8 +8,10 @@ import { getReviewers } from './lib/adapters/roster';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
+import { PROPOSAL_STATUSES, type ProposalStatus, type TaskInvitation } from './lib/model';
 import { activeProfile } from './lib/profile-config';
 import { buildReviewUrl, reviewLinkExpiry, reviewTaskEmail } from './lib/review';
+import type { ProposalInfo } from './lib/review/emails/common';
 import { together } from './lib/together';
 import * as z from './lib/zod';
 
@@ -21,7 +23,37 @@ const inputSchema = z.object({
   proposalId: z.string().check(z.minLength(1)),
   reviewerId: z.string().check(z.minLength(1)),
   taskToken: z.string().check(z.minLength(1)),
+  /** The proposal's status when Assign or Reassign handed the task out (for its history line). */
+  proposalStatus: z.optional(z.enum(PROPOSAL_STATUSES)),
 });
+
+/** What the email and the history line need of the proposal and the reviewer. */
+interface Invitation {
+  proposal: ProposalInfo & { id: string; status: ProposalStatus };
+  reviewer: TaskInvitation['reviewer'];
+}
+
+/**
+ * The invitation the seat was reserved with, completed with the status the state machine gave; whatever is
+ * missing (a retry, a seat reserved by ops' tools, an execution started before invitations) is read.
+ */
+async function invitationFor(
+  proposalId: string,
+  reviewerId: string,
+  kept: TaskInvitation | undefined,
+  status: ProposalStatus | undefined,
+): Promise<Invitation> {
+  const [proposal, reviewer] = await together<[Invitation['proposal'], Invitation['reviewer'] | undefined]>(
+    kept && status
+      ? Promise.resolve({ id: proposalId, status, ...kept.proposal })
+      : store.require(proposalId),
+    kept
+      ? Promise.resolve(kept.reviewer)
+      : getReviewers(dynamo, table, [reviewerId]).then((found) => found.get(reviewerId)),
+  );
+  if (!reviewer) throw new BadInputError(`Reviewer ${reviewerId} is not in the roster`);
+  return { proposal, reviewer };
+}
 
 /**
  * Starts one reviewer's task: keeps the task token in the table (it never leaves the backend) and emails the
@@ -34,16 +66,18 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
   withProposal(proposalId);
   const profile = activeProfile();
   const claim = randomUUID();
-  // The token kept and what the email needs, at once (this function's latency paces a deadline-day queue).
-  const [task, proposal, reviewers, secret] = await together(
+  // The token kept (the write returns the invitation the seat was reserved with) and the signing key, at once.
+  const [task, secret] = await together(
     storeTaskToken(dynamo, table, { proposalId, reviewerId }, taskToken, new Date(), claim),
-    store.require(proposalId),
-    getReviewers(dynamo, table, [reviewerId]),
     getSecret(secretArn),
   );
   if (!task) throw new BadInputError(`Review task of ${reviewerId} on ${proposalId} is not open`);
-  const reviewer = reviewers.get(reviewerId);
-  if (!reviewer) throw new BadInputError(`Reviewer ${reviewerId} is not in the roster`);
+  const { proposal, reviewer } = await invitationFor(
+    proposalId,
+    reviewerId,
+    task.invitation,
+    parsed.data.proposalStatus,
+  );
   const dueAt = new Date(task.dueAt);
   const expiresAt = reviewLinkExpiry(dueAt, profile.review);
   const link = buildReviewUrl(baseUrl, task.reviewId, expiresAt, secret);

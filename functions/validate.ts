@@ -23,6 +23,8 @@ const inputSchema = z.object({
   bucket: z.string().check(z.minLength(1)),
   key: z.string().check(z.minLength(1)),
   versionId: z.nullish(z.string()),
+  /** The execution's ARN (`$$.Execution.Id`), kept on the proposal with its move to VALIDATING. */
+  executionArn: z.optional(z.string().check(z.minLength(1))),
 });
 
 /** The uploading agency (the `<agency>` of incoming/<agency>/<file>) as the agency registry knows it. */
@@ -47,7 +49,7 @@ export interface ValidateResult {
 export const handler = lambda(async (event: unknown): Promise<ValidateResult> => {
   const parsed = inputSchema.safeParse(event);
   if (!parsed.success) throw new BadInputError(`Validate: bad input: ${parsed.error.message}`);
-  const { proposalId, bucket, key } = parsed.data;
+  const { proposalId, bucket, key, executionArn } = parsed.data;
   const versionId = parsed.data.versionId ?? undefined;
   withProposal(proposalId);
   const profile = activeProfile();
@@ -57,6 +59,7 @@ export const handler = lambda(async (event: unknown): Promise<ValidateResult> =>
   const [validating, file, submitter] = await together(
     store.transition(proposalId, 'VALIDATING', 'Checking the proposal against the competition rules', {
       from: ['RECEIVED', 'VALIDATING'],
+      ...(executionArn ? { fields: { executionArn } } : {}),
     }),
     readBounded(bucket, key, versionId, profile.files.maxBytes),
     submitterOf(key),

@@ -185,6 +185,30 @@ export interface ReviewTask {
   movedTo?: string;
 }
 
+/**
+ * What a review task's first email shows of the proposal and its reviewer, written with the task when its seat
+ * is reserved (Assign and Reassign have both at hand then) and removed when the task is handed out, so that
+ * sending it reads neither.
+ */
+export interface TaskInvitation {
+  proposal: { title?: string; institution?: string; category?: string; group?: string };
+  reviewer: { name: string; email: string; language: 'id' | 'en' };
+}
+
+/** The invitation of a seat reserved for `reviewer` (only the facts the proposal has). */
+export function taskInvitation(
+  proposal: TaskInvitation['proposal'],
+  reviewer: Pick<Reviewer, 'name' | 'email' | 'language'>,
+): TaskInvitation {
+  const { title, institution, category, group } = proposal;
+  return {
+    proposal: Object.fromEntries(
+      Object.entries({ title, institution, category, group }).filter(([, v]) => v !== undefined),
+    ),
+    reviewer: { name: reviewer.name, email: reviewer.email, language: reviewer.language },
+  };
+}
+
 export interface Reviewer {
   id: string;
   name: string;

@@ -148,7 +148,13 @@ export class ReviewPipeline extends Construct {
       invoke(
         'Validate',
         fns.validate,
-        { ...proposalId, 'bucket.$': '$.bucket', 'key.$': '$.key', 'versionId.$': '$.versionId' },
+        {
+          ...proposalId,
+          'bucket.$': '$.bucket',
+          'key.$': '$.key',
+          'versionId.$': '$.versionId',
+          'executionArn.$': '$$.Execution.Id',
+        },
         '$.validation',
       ),
     );
@@ -208,6 +214,7 @@ export class ReviewPipeline extends Construct {
       payload: TaskInput.fromObject({
         'proposalId.$': '$.proposalId',
         'reviewerId.$': '$.reviewerId',
+        'proposalStatus.$': '$.proposalStatus',
         taskToken: JsonPath.taskToken,
       }),
       taskTimeout: Timeout.duration(props.reviewTaskTimeout),

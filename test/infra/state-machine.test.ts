@@ -68,6 +68,17 @@ describe('review pipeline state machine', () => {
     expect(properties(built.logicTemplate.toJSON().Resources[groupId as string]).RetentionInDays).toBe(30);
   });
 
+  it("gives Validate the upload and the execution's own ARN (kept on the proposal with its first move)", () => {
+    // A response-only invoke: the state's parameters are the payload.
+    expect(named('Validate').Parameters).toEqual({
+      'proposalId.$': '$.proposalId',
+      'bucket.$': '$.bucket',
+      'key.$': '$.key',
+      'versionId.$': '$.versionId',
+      'executionArn.$': '$$.Execution.Id',
+    });
+  });
+
   it('follows the designed path: validate, tell the submitter, assign, review tasks, aggregate, notify', () => {
     expect(definition.StartAt).toBe('Validate');
     expect(states.map((s) => s.name).sort()).toEqual(
@@ -201,6 +212,8 @@ describe('review pipeline state machine', () => {
     expect(parameters.Payload).toEqual({
       'proposalId.$': '$.proposalId',
       'reviewerId.$': '$.reviewerId',
+      // The status Assign or Reassign handed the task out under, for its history line (no read needed).
+      'proposalStatus.$': '$.proposalStatus',
       'taskToken.$': '$$.Task.Token',
     });
     expect(send.Catch).toEqual([

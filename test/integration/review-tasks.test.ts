@@ -14,7 +14,7 @@ import {
   storeTaskToken,
   submitReview,
 } from '../../functions/lib/adapters/review-tasks';
-import { importRoster } from '../../functions/lib/adapters/roster';
+import { getReviewers, importRoster } from '../../functions/lib/adapters/roster';
 import { newStats } from '../../functions/lib/assignment';
 import { INDEXES, keys, type Reviewer, type ReviewTask } from '../../functions/lib/model';
 import { newReviewId } from '../../functions/lib/review/signing';
@@ -212,6 +212,30 @@ describe('handing a task to its reviewer', () => {
     expect(
       (await storeTaskToken(db.doc, db.tableName, task, 'token-d', ASSIGNED, 'claim-d'))?.mailClaimed,
     ).toBe(true);
+  });
+
+  it('hands the invitation the seat was reserved with to the first token only, then drops it', async () => {
+    const reviewerId = await addReviewer(3, { name: 'Dr. Sari', language: 'en' });
+    const [reviewer] = [...(await getReviewers(db.doc, db.tableName, [reviewerId])).values()];
+    const task = newTask(reviewerId);
+    const facts = { title: 'SEHATI', institution: 'Dinas Kesehatan Kota Surabaya', category: 'kesehatan' };
+    const ports = assignmentPorts(db.doc, db.tableName, { ...facts, group: undefined });
+    expect(await ports.reserve(task, newStats(), reviewer)).toBe('reserved');
+    // Not part of the task as read.
+    expect(await getTask(db.doc, db.tableName, task.proposalId, reviewerId)).toEqual(task);
+
+    const first = await storeTaskToken(db.doc, db.tableName, task, 'token-1', ASSIGNED);
+    expect(first).toEqual({
+      ...task,
+      mailClaimed: true,
+      invitation: {
+        proposal: facts,
+        reviewer: { name: 'Dr. Sari', email: `${reviewerId}@example.ac.id`, language: 'en' },
+      },
+    });
+    expect(await stored(task)).not.toHaveProperty('invitation');
+    const retried = await storeTaskToken(db.doc, db.tableName, task, 'token-2', ASSIGNED);
+    expect(retried).toEqual({ ...task, mailClaimed: false });
   });
 
   it('keeps the token on an accepted task too', async () => {

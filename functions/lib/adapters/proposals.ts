@@ -148,7 +148,12 @@ export class ProposalStore {
       known = undefined;
       const to = options.keepStatus ? current.status : target;
       const allowed = !options.from || options.from.includes(current.status);
-      const unchanged = current.status === to && current.reason === note && !options.fields;
+      // A field already holding the same (primitive) value changes nothing: a retried move is still a no-op.
+      const sameFields = Object.entries(options.fields ?? {}).every(
+        ([name, value]) => value === undefined || current[name as keyof Proposal] === value,
+      );
+      // A note (keepReason) is always written.
+      const unchanged = !options.keepReason && current.status === to && current.reason === note && sameFields;
       if (!fresh && (unchanged || !allowed)) {
         attempt -= 1; // not an attempt: the rules are checked again on what the table says now
         continue;
@@ -272,7 +277,7 @@ export class ProposalStore {
    * Returns the proposal as written.
    */
   async note(id: string, note: string, current?: Proposal): Promise<Proposal> {
-    return this.transition(id, 'RECEIVED', note, { keepStatus: true, keepReason: true, fields: {}, current });
+    return this.transition(id, 'RECEIVED', note, { keepStatus: true, keepReason: true, current });
   }
 
   /**
@@ -280,7 +285,7 @@ export class ProposalStore {
    * sequence number, so the tasks of one proposal, sent at once, never contend for it. It carries the status
    * the caller read (`proposal`), as the tasks' closing lines do.
    */
-  async taskNote(proposal: Proposal, reviewerId: string, note: string): Promise<void> {
+  async taskNote(proposal: Pick<Proposal, 'id' | 'status'>, reviewerId: string, note: string): Promise<void> {
     const at = this.clock().toISOString();
     await this.doc.send(
       new PutCommand({

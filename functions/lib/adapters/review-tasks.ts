@@ -18,7 +18,14 @@ import type { AssignmentPorts, ReservationStats, ReserveOutcome } from '../assig
 import { AssignmentContentionError, StoredItemError } from '../assignment/errors';
 import { INDEXES } from '../contract';
 import { cancellationCodes, isConditionalFailure } from '../errors';
-import { keys, type ProposalStatus, REVIEW_STATUSES, type ReviewTask } from '../model';
+import {
+  keys,
+  type ProposalStatus,
+  REVIEW_STATUSES,
+  type ReviewTask,
+  type TaskInvitation,
+  taskInvitation,
+} from '../model';
 import * as z from '../zod';
 import { getReviewers, listReviewers } from './roster';
 
@@ -40,6 +47,20 @@ const taskSchema = z.object({
   comment: z.optional(z.string()),
   declineReason: z.optional(z.string()),
   movedTo: z.optional(z.string()),
+});
+
+const invitationSchema = z.object({
+  proposal: z.object({
+    title: z.optional(z.string()),
+    institution: z.optional(z.string()),
+    category: z.optional(z.string()),
+    group: z.optional(z.string()),
+  }),
+  reviewer: z.object({
+    name: z.string().check(z.minLength(1)),
+    email: z.string().check(z.minLength(3)),
+    language: z.enum(['id', 'en']),
+  }),
 });
 
 /** A review task from a stored item, without its keys and without the (secret) task token. */
@@ -91,8 +112,11 @@ function backoff(attempt: number): Promise<void> {
   return sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));
 }
 
-/** The two writes that reserve a seat: the task put if absent, its reviewer's load raised if below capacity. */
-function seatItems(table: string, task: ReviewTask) {
+/**
+ * The two writes that reserve a seat: the task put if absent (with its invitation, when given), its reviewer's
+ * load raised if below capacity.
+ */
+function seatItems(table: string, task: ReviewTask, invitation?: TaskInvitation) {
   return {
     put: {
       Put: {
@@ -102,6 +126,7 @@ function seatItems(table: string, task: ReviewTask) {
           ...keys.reviewerTasks(task.reviewerId, task.dueAt, task.proposalId),
           ...keys.openTask(task.dueAt, task.proposalId, task.reviewerId),
           ...task,
+          ...(invitation ? { invitation } : {}),
         },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
@@ -142,8 +167,9 @@ async function reserve(
   table: string,
   task: ReviewTask,
   stats: ReservationStats,
+  invitation?: TaskInvitation,
 ): Promise<ReserveOutcome> {
-  const seat = seatItems(table, task);
+  const seat = seatItems(table, task, invitation);
   for (let attempt = 0; ; attempt++) {
     stats.transactions++;
     try {
@@ -415,6 +441,8 @@ async function updateTask(
     condition: string;
     names?: Record<string, string>;
     values: Record<string, unknown>;
+    /** The item after the update (default) or before it. */
+    returnValues?: 'ALL_NEW' | 'ALL_OLD';
   },
 ): Promise<Record<string, unknown> | false> {
   try {
@@ -426,7 +454,7 @@ async function updateTask(
         ConditionExpression: input.condition,
         ExpressionAttributeNames: { '#status': 'status', ...input.names },
         ExpressionAttributeValues: input.values,
-        ReturnValues: 'ALL_NEW',
+        ReturnValues: input.returnValues ?? 'ALL_NEW',
       }),
     );
     return out.Attributes ?? {};
@@ -442,9 +470,10 @@ const MAIL_CLAIM = 'mailClaim';
 
 /**
  * Keeps the execution's task token on an open task when the task is handed to the reviewer (it never leaves the
- * backend), and claims the task's email in the same write: `mailClaimed` is true for the call whose `claim` (a
- * value unique to the call) it set, false when an earlier call holds the claim (the reviewer has the link; a new
- * token needs no new email). Returns undefined when the task is no longer open.
+ * backend), and claims the task's email in the same write: `mailClaimed` is true for the call that set the
+ * claim (`claim`, a value unique to the call), false when an earlier call holds it (the reviewer has the link; a
+ * new token needs no new email). The same write takes the task's invitation off the item and returns it, once
+ * (a retry reads what the email needs). Returns undefined when the task is no longer open.
  */
 export async function storeTaskToken(
   doc: DynamoDBDocumentClient,
@@ -453,14 +482,23 @@ export async function storeTaskToken(
   token: string,
   now: Date,
   claim: string = randomUUID(),
-): Promise<(ReviewTask & { mailClaimed: boolean }) | undefined> {
-  const stored = await updateTask(doc, table, task, {
-    update: 'SET #token = :token, sentAt = :now, #mail = if_not_exists(#mail, :claim)',
+): Promise<(ReviewTask & { mailClaimed: boolean; invitation?: TaskInvitation }) | undefined> {
+  // The item as it was before this write: the update changes none of the task's own fields, and an absent
+  // claim is the one this write set (writes to one item are serialized).
+  const before = await updateTask(doc, table, task, {
+    update: 'SET #token = :token, sentAt = :now, #mail = if_not_exists(#mail, :claim) REMOVE #invitation',
     condition: '#status IN (:pending, :accepted)',
-    names: { '#token': 'token', '#mail': MAIL_CLAIM },
+    names: { '#token': 'token', '#mail': MAIL_CLAIM, '#invitation': 'invitation' },
     values: { ':token': token, ':now': now.toISOString(), ':claim': claim, ...OPEN },
+    returnValues: 'ALL_OLD',
   });
-  return stored ? { ...taskFromItem(stored), mailClaimed: stored[MAIL_CLAIM] === claim } : undefined;
+  if (!before) return undefined;
+  const invitation = invitationSchema.safeParse(before.invitation);
+  return {
+    ...taskFromItem(before),
+    mailClaimed: before[MAIL_CLAIM] === undefined,
+    ...(invitation.success ? { invitation: invitation.data } : {}),
+  };
 }
 
 /** Gives a task's email claim back (SES refused the email), only while it is still the one given. */
@@ -639,8 +677,15 @@ export async function* listedTasksUntil(
   }
 }
 
-/** The assignment core's ports on the table: tasks, the roster and atomic reservations. */
-export function assignmentPorts(doc: DynamoDBDocumentClient, table: string): AssignmentPorts {
+/**
+ * The assignment core's ports on the table: tasks, the roster and atomic reservations. Given the proposal's
+ * facts, each seat reserved for a known reviewer carries its invitation (see `TaskInvitation`).
+ */
+export function assignmentPorts(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  proposal?: TaskInvitation['proposal'],
+): AssignmentPorts {
   return {
     async proposalTasks(proposalId) {
       const items = await queryTaskItems(doc, table, proposalId);
@@ -652,7 +697,8 @@ export function assignmentPorts(doc: DynamoDBDocumentClient, table: string): Ass
     task: (proposalId, reviewerId) => getTask(doc, table, proposalId, reviewerId),
     roster: () => listReviewers(doc, table),
     reviewers: (ids) => getReviewers(doc, table, ids),
-    reserve: (task, stats) => reserve(doc, table, task, stats),
+    reserve: (task, stats, reviewer) =>
+      reserve(doc, table, task, stats, proposal && reviewer ? taskInvitation(proposal, reviewer) : undefined),
   };
 }
 

@@ -51,8 +51,11 @@ export interface AssignmentPorts {
   roster(): Promise<Reviewer[]>;
   /** Some reviewers, read consistently. */
   reviewers(ids: readonly string[]): Promise<Map<string, Reviewer>>;
-  /** Reserves the seat atomically: the task put if absent and the reviewer's load incremented if below capacity. */
-  reserve(task: ReviewTask, stats: ReservationStats): Promise<ReserveOutcome>;
+  /**
+   * Reserves the seat atomically: the task put if absent and the reviewer's load incremented if below capacity.
+   * `reviewer` is the roster entry the seat was chosen from (what the task's email needs of them).
+   */
+  reserve(task: ReviewTask, stats: ReservationStats, reviewer?: Reviewer): Promise<ReserveOutcome>;
 }
 
 export function newStats(): ReservationStats {
@@ -147,7 +150,11 @@ export async function assignReviewers(
     const [candidate] = queue.splice(index, 1);
     if (!candidate) break;
     const task = newTask(proposal.id, candidate.reviewerId, profile.review.windowDays, now, 1);
-    const outcome = await ports.reserve(task, stats);
+    const outcome = await ports.reserve(
+      task,
+      stats,
+      roster.find((r) => r.id === candidate.reviewerId),
+    );
     if (outcome === 'reserved') {
       seats.push(task);
       skip.add(task.reviewerId);
@@ -266,7 +273,7 @@ export async function reserveReviewer(
   if (before && OPEN_REVIEW_STATUSES.includes(before.status)) return before;
   unavailable(proposal, reviewer, profile);
   const task = newTask(proposal.id, reviewerId, profile.review.windowDays, now, attempt);
-  const outcome = await ports.reserve(task, newStats());
+  const outcome = await ports.reserve(task, newStats(), reviewer);
   if (outcome === 'reserved') return task;
   if (outcome === 'task-exists') {
     const current = await held();

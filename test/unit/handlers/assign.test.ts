@@ -61,6 +61,26 @@ describe('assigning reviewers', () => {
     expect(mem.history(PROPOSAL_ID).map((h) => h.status)).toEqual(['ASSIGNING', 'IN_REVIEW']);
   });
 
+  it('gives each seat what its email needs and each task to send the status it is handed out under', async () => {
+    seedRoster(roster.map((r) => r.id));
+    const result = await handler({ proposalId: PROPOSAL_ID }, lambdaContext('assign'));
+
+    expect(result.tasks.map((t) => t.proposalStatus)).toEqual(['IN_REVIEW', 'IN_REVIEW', 'IN_REVIEW']);
+    const stored = mem.proposal(PROPOSAL_ID);
+    for (const { reviewerId } of result.tasks) {
+      const chosen = mem.reviewer(reviewerId)!;
+      expect(mem.tasks.get(`${PROPOSAL_ID}|${reviewerId}`)?.invitation).toEqual({
+        proposal: {
+          title: stored.title,
+          institution: stored.institution,
+          category: stored.category,
+          group: stored.group,
+        },
+        reviewer: { name: chosen.name, email: chosen.email, language: chosen.language },
+      });
+    }
+  });
+
   it('reserves nothing twice when the assignment is retried', async () => {
     seedRoster(roster.map((r) => r.id));
     const first = await handler({ proposalId: PROPOSAL_ID }, lambdaContext('assign'));

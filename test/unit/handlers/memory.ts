@@ -32,6 +32,8 @@ import {
   type ProposalStatus,
   type Reviewer,
   type ReviewTask,
+  type TaskInvitation,
+  taskInvitation,
 } from '../../../functions/lib/model';
 import type { ClaimScope, EligibilityClaims } from '../../../functions/lib/validation/claims';
 
@@ -42,6 +44,7 @@ export type StoredTask = ReviewTask & {
   sentAt?: string;
   acceptedAt?: string;
   mailClaim?: string;
+  invitation?: TaskInvitation;
 };
 /** What the execution waiting on a token was told. */
 export type Answer =
@@ -66,6 +69,7 @@ function publicTask(stored: StoredTask): ReviewTask {
     sentAt: _sent,
     acceptedAt: _accepted,
     mailClaim: _mail,
+    invitation: _invitation,
     ...task
   } = stored;
   return clone(task);
@@ -230,7 +234,10 @@ class ProposalStore implements PublicOf<Proposals.ProposalStore> {
   ): Promise<Proposal> {
     const current = await this.require(id);
     const to = options.keepStatus ? current.status : target;
-    if (current.status === to && current.reason === note && !options.fields) return current;
+    const sameFields = Object.entries(options.fields ?? {}).every(
+      ([name, value]) => value === undefined || current[name as keyof Proposal] === value,
+    );
+    if (!options.keepReason && current.status === to && current.reason === note && sameFields) return current;
     if (options.from && !options.from.includes(current.status)) {
       if (current.status === to) return current;
       throw new InvalidTransitionError(
@@ -273,10 +280,10 @@ class ProposalStore implements PublicOf<Proposals.ProposalStore> {
   }
 
   async note(id: string, note: string): Promise<Proposal> {
-    return this.transition(id, 'RECEIVED', note, { keepStatus: true, keepReason: true, fields: {} });
+    return this.transition(id, 'RECEIVED', note, { keepStatus: true, keepReason: true });
   }
 
-  async taskNote(proposal: Proposal, reviewerId: string, note: string): Promise<void> {
+  async taskNote(proposal: Pick<Proposal, 'id' | 'status'>, reviewerId: string, note: string): Promise<void> {
     mem.fault('proposals.taskNote', { id: proposal.id, reviewerId, note });
     const at = this.clock().toISOString();
     mem.addEvent(proposal.id, `${at}#task:${reviewerId}`, { at, status: proposal.status, note });
@@ -413,10 +420,18 @@ export const reviewTasks = {
   },
 
   async storeTaskToken(_doc, _table, task, token, now, claim = `claim-${token}`) {
-    const stored = updateTask(task, isOpen, (s) =>
-      Object.assign(s, { token, sentAt: now.toISOString(), mailClaim: s.mailClaim ?? claim }),
-    );
-    return stored ? { ...publicTask(stored), mailClaimed: stored.mailClaim === claim } : undefined;
+    let invitation: TaskInvitation | undefined;
+    const stored = updateTask(task, isOpen, (s) => {
+      invitation = s.invitation;
+      delete s.invitation;
+      Object.assign(s, { token, sentAt: now.toISOString(), mailClaim: s.mailClaim ?? claim });
+    });
+    if (!stored) return undefined;
+    return {
+      ...publicTask(stored),
+      mailClaimed: stored.mailClaim === claim,
+      ...(invitation ? { invitation: clone(invitation) } : {}),
+    };
   },
 
   async releaseTaskMail(_doc, _table, task, claim) {
@@ -489,7 +504,7 @@ export const reviewTasks = {
     }
   },
 
-  assignmentPorts(doc, table): AssignmentPorts {
+  assignmentPorts(doc, table, proposal): AssignmentPorts {
     return {
       async proposalTasks(proposalId) {
         const stored = mem.tasksOf(proposalId);
@@ -499,7 +514,7 @@ export const reviewTasks = {
       task: (proposalId, reviewerId) => reviewTasks.getTask(doc, table, proposalId, reviewerId),
       roster: () => roster.listReviewers(),
       reviewers: (ids) => roster.getReviewers(doc, table, ids),
-      async reserve(task, stats) {
+      async reserve(task, stats, chosen) {
         stats.transactions++;
         if (mem.tasks.has(taskKey(task.proposalId, task.reviewerId))) {
           stats.retries++;
@@ -513,6 +528,12 @@ export const reviewTasks = {
         }
         reviewer.load += 1;
         mem.seedTask(task);
+        if (proposal && chosen) {
+          mem.tasks.get(taskKey(task.proposalId, task.reviewerId))!.invitation = taskInvitation(
+            proposal,
+            chosen,
+          );
+        }
         return 'reserved';
       },
     };

@@ -51,7 +51,11 @@ describe('reassigning a seat', () => {
       lambdaContext('reassign'),
     );
 
-    expect(result).toEqual({ proposalId: PROPOSAL_ID, reviewerId: 'r-gov-free' });
+    expect(result).toEqual({
+      proposalId: PROPOSAL_ID,
+      reviewerId: 'r-gov-free',
+      proposalStatus: 'IN_REVIEW',
+    });
     expect(mem.task(PROPOSAL_ID, 'r-health-free')).toMatchObject({ status: 'TIMED_OUT' });
     expect(mem.task(PROPOSAL_ID, 'r-health-free')?.token).toBeUndefined();
     expect(loadOf('r-health-free')).toBe(initialLoad('r-health-free') - 1);
@@ -152,7 +156,11 @@ describe('a seat moved by a batch re-plan', () => {
     const event = { proposalId: PROPOSAL_ID, reviewerId: 'r-health-free', error: moved };
     const result = await handler(event, lambdaContext('reassign'));
 
-    expect(result).toEqual({ proposalId: PROPOSAL_ID, reviewerId: 'r-same-city' });
+    expect(result).toEqual({
+      proposalId: PROPOSAL_ID,
+      reviewerId: 'r-same-city',
+      proposalStatus: 'IN_REVIEW',
+    });
     expect(mem.task(PROPOSAL_ID, 'r-same-city')).toMatchObject({ status: 'PENDING', attempt: 1 });
     expect(mem.task(PROPOSAL_ID, 'r-health-free')?.status).toBe('REASSIGNED');
     // Loads were moved by the re-plan's transaction: this step changes none.
@@ -176,6 +184,10 @@ describe('a seat moved by a batch re-plan', () => {
       { proposalId: PROPOSAL_ID, reviewerId: 'r-health-free', error: moved },
       lambdaContext('reassign'),
     );
-    expect(result).toEqual({ proposalId: PROPOSAL_ID, reviewerId: 'r-gov-free' });
+    expect(result).toEqual({
+      proposalId: PROPOSAL_ID,
+      reviewerId: 'r-gov-free',
+      proposalStatus: 'IN_REVIEW',
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { taskInvitation } from '../../../functions/lib/model';
 import { verifyReviewLink } from '../../../functions/lib/review';
 import { mem } from './memory';
 import {
@@ -86,6 +87,46 @@ describe('sending a review task', () => {
       status: 'IN_REVIEW',
       note: 'Review task sent to r-health-free',
     });
+  });
+
+  it('sends from the invitation the seat was reserved with, reading neither the proposal nor the roster', async () => {
+    const invitation = taskInvitation(
+      {
+        title: 'Layanan Kesehatan Keliling',
+        institution: 'Dinas Kesehatan Kota Surabaya',
+        category: 'kesehatan',
+      },
+      { name: 'Dr. Wahyu', email: 'wahyu@example.ac.id', language: 'en' },
+    );
+    mem.tasks.get(`${PROPOSAL_ID}|r-health-free`)!.invitation = invitation;
+    // Gone from the table: the send must not need them.
+    const [stored, reviewers] = [mem.proposals.get(PROPOSAL_ID)!, new Map(mem.reviewers)];
+    mem.proposals.delete(PROPOSAL_ID);
+    mem.reviewers.clear();
+
+    await handler({ ...event(), proposalStatus: 'IN_REVIEW' }, lambdaContext('send-review-task'));
+
+    const [email] = mem.emails;
+    expect(email?.to).toBe('wahyu@example.ac.id');
+    expect(email?.subject).toContain('Review request: Layanan Kesehatan Keliling');
+    expect(email?.text).toContain('Dinas Kesehatan Kota Surabaya');
+    expect(email?.text).toContain('Dear Dr. Wahyu,');
+    expect(mem.history(PROPOSAL_ID).at(-1)).toEqual({
+      status: 'IN_REVIEW',
+      note: 'Review task sent to r-health-free',
+    });
+    // Handed out once: the invitation leaves the task with the first token (the reviewer's address with it).
+    expect(mem.tasks.get(`${PROPOSAL_ID}|r-health-free`)).not.toHaveProperty('invitation');
+
+    // A retry (a new token) reads what it needs, and the reviewer keeps the one email already sent.
+    mem.proposals.set(PROPOSAL_ID, stored);
+    mem.reviewers = reviewers;
+    await handler(
+      { ...event(), taskToken: `${TOKEN}-2`, proposalStatus: 'IN_REVIEW' },
+      lambdaContext('send-review-task'),
+    );
+    expect(mem.emails).toHaveLength(1);
+    expect(mem.task(PROPOSAL_ID, 'r-health-free')?.token).toBe(`${TOKEN}-2`);
   });
 
   it.each(['DECLINED', 'SUBMITTED', 'TIMED_OUT', 'REASSIGNED'] as const)(

@@ -94,6 +94,25 @@ describe('validating an uploaded proposal', () => {
     expect(mem.history('p-valid').map((h) => h.status)).toEqual(['VALIDATING', 'VALIDATING']);
   });
 
+  it("keeps the execution's ARN on the proposal with its move to VALIDATING, once on a retry", async () => {
+    const executionArn = 'arn:aws:states:ap-southeast-3:123456789012:execution:proposal-review:p-valid';
+    const input = {
+      ...uploaded('p-valid', '01-dinkes-surabaya-umum.md', example('01-dinkes-surabaya-umum.md')),
+      executionArn,
+    };
+    mem.faults.push((operation) =>
+      operation === 'storage.readBounded'
+        ? Object.assign(new Error('slow down'), { name: 'SlowDown' })
+        : undefined,
+    );
+    await expect(handler(input, lambdaContext('validate'))).rejects.toThrow();
+    mem.faults.length = 0;
+    await handler(input, lambdaContext('validate'));
+
+    expect(mem.proposal('p-valid').executionArn).toBe(executionArn);
+    expect(mem.history('p-valid').map((h) => h.status)).toEqual(['VALIDATING', 'VALIDATING']);
+  });
+
   it('reads the uploaded version of the object, bounded by the profile limit', async () => {
     const input = uploaded('p-range', '04-dlh-banyuwangi-umum.json', example('04-dlh-banyuwangi-umum.json'));
     await handler(input, lambdaContext('validate'));
