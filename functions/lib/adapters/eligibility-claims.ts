@@ -8,6 +8,7 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, isConditionalFailure, TransientError } from '../errors';
@@ -73,25 +74,18 @@ export async function claimTitle(
 ): Promise<TitleClaim> {
   const key = claimKeys.title(scope, title);
   try {
+    // One conditional put: atomic on its own (a transaction would cost twice and only add collisions).
     await doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: table,
-              Item: { ...key, proposalId, title },
-              ConditionExpression: 'attribute_not_exists(PK) OR proposalId = :me',
-              ExpressionAttributeValues: { ':me': proposalId },
-            },
-          },
-        ],
+      new PutCommand({
+        TableName: table,
+        Item: { ...key, proposalId, title },
+        ConditionExpression: 'attribute_not_exists(PK) OR proposalId = :me',
+        ExpressionAttributeValues: { ':me': proposalId },
       }),
     );
     return { ok: true };
   } catch (error) {
-    const codes = cancellationCodes(error);
-    if (!codes) throw error;
-    if (codes[0] !== 'ConditionalCheckFailed') throw collided(error as Error, `title "${title}"`);
+    if (!isConditionalFailure(error)) throw error;
     const out = await doc.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
     return { ok: false, heldBy: String(out.Item?.proposalId ?? 'unknown') };
   }

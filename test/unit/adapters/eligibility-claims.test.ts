@@ -1,5 +1,9 @@
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { claimQuota, claimTitle } from '../../../functions/lib/adapters/eligibility-claims';
@@ -22,16 +26,22 @@ beforeEach(() => {
 });
 
 describe('eligibility claims when two uploads collide', () => {
-  it('retries a title claim that collided with another transaction instead of calling the title taken', async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled(['TransactionConflict']));
-    const claim = claimTitle(doc, TABLE, 'p-2', SCOPE, 'Layanan Kesehatan Keliling');
+  it('claims a title with one conditional put, never a transaction that could collide', async () => {
+    ddb.on(PutCommand).resolves({});
 
-    await expect(claim).rejects.toBeInstanceOf(TransientError);
-    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    expect(await claimTitle(doc, TABLE, 'p-2', SCOPE, 'Layanan Kesehatan Keliling')).toEqual({ ok: true });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.ConditionExpression).toBe(
+      'attribute_not_exists(PK) OR proposalId = :me',
+    );
   });
 
   it('names the holder when the title is really taken', async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled(['ConditionalCheckFailed']));
+    ddb
+      .on(PutCommand)
+      .rejects(
+        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+      );
     ddb.on(GetCommand).resolves({ Item: { proposalId: 'p-1' } });
 
     expect(await claimTitle(doc, TABLE, 'p-2', SCOPE, 'Layanan Kesehatan Keliling')).toEqual({
