@@ -54,22 +54,22 @@ export const handler = lambda(async (event: unknown): Promise<ValidateResult> =>
   withProposal(proposalId);
   const profile = activeProfile();
   const started = performance.now();
-  // Independent waits made at once (the function's latency is what a deadline-day queue waits on): the move to
-  // VALIDATING, the file, and who uploaded it (used only if the file passes).
-  const [validating, file, submitter] = await together(
+  // The move to VALIDATING and the file, at once (independent waits). Who uploaded it is read only for a file
+  // that passes: the deadline-day burst is bound by CPU, not by this function's latency.
+  const [validating, file] = await together(
     store.transition(proposalId, 'VALIDATING', 'Checking the proposal against the competition rules', {
       from: ['RECEIVED', 'VALIDATING'],
       ...(executionArn ? { fields: { executionArn } } : {}),
     }),
     readBounded(bucket, key, versionId, profile.files.maxBytes),
-    submitterOf(key),
   );
   // Within 5 s and 512 MB whatever the file holds: past either bound it is REJECTED as too complex to check.
   let report = await validateBounded(file.bytes, profile, {
     fileName: key.split('/').pop(),
     declaredSize: file.size,
   });
-  if (report.valid) report = await checkEligibility(proposalId, report, profile, claims, submitter);
+  if (report.valid)
+    report = await checkEligibility(proposalId, report, profile, claims, await submitterOf(key));
   metrics.addMetric('ValidationDuration', 'Milliseconds', performance.now() - started);
 
   const identity = report.identity;
