@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { isThrottle, LambdaError, THROTTLE_ERROR } from './lambdas';
+import { isThrottle, LambdaError } from './lambdas';
 
 type Json = unknown;
 type AslState = Record<string, unknown> & { Type: string; Resource?: string };
@@ -104,8 +104,15 @@ export class LocalStepFunctions {
   /** Per execution: throttled attempts in a row per state entry (until the entry's Lambda answers). */
   private readonly throttleStreaks = new Map<string, Map<string, number>>();
   /**
-   * Per execution: the state entries sleeping in their retrier's backoff after a throttle. Such an execution is
-   * busy, not waiting on people, even when its other branches only wait for reviewers.
+   * Per execution: the attempts each retrier of a state entry has made so far, counted as the interpreter counts
+   * them (its first matching retrier decides, up to its MaxAttempts), so the runtime knows which failed attempt
+   * will be retried.
+   */
+  private readonly retrierAttempts = new Map<string, Map<string, number[]>>();
+  /**
+   * Per execution: the state entries sleeping in their retrier's backoff after a failed attempt (a throttle, a
+   * transient error). Such an execution is busy, not waiting on people, even when its other branches only wait
+   * for reviewers.
    */
   private readonly backingOff = new Map<string, Set<string>>();
 
@@ -142,7 +149,6 @@ export class LocalStepFunctions {
     const handlers: Record<string, (input: Json) => Promise<Json>> = {};
     walkStates(definition, (name, state) => {
       if (state.Type !== 'Task' || !state.Resource) return;
-      const throttleRetries = retriesOf(state, THROTTLE_ERROR);
       handlers[name] = async (input) => {
         // Found now: a throttled attempt gives its token back before the catch below sees the error.
         const token = findToken(input, this.issued);
@@ -158,6 +164,7 @@ export class LocalStepFunctions {
         };
         const sleeping = this.backingOff.get(executionArn);
         if (sleeping?.size) sleeping.delete(entryOf());
+        const started = Date.now();
         this.inflight.set(executionArn, (this.inflight.get(executionArn) ?? 0) + 1);
         let counted = true;
         const settle = () => {
@@ -177,9 +184,15 @@ export class LocalStepFunctions {
           );
           const streaks = this.throttleStreaks.get(executionArn);
           if (streaks?.size) streaks.delete(entryOf());
+          const attempts = this.retrierAttempts.get(executionArn);
+          if (attempts?.size) attempts.delete(entryOf());
           return result;
         } catch (error) {
-          if (isThrottle(error)) this.throttled(executionArn, name, entryOf(), throttleRetries);
+          if (isThrottle(error)) this.throttled(executionArn, name, entryOf());
+          // An attempt that outlived the state's TimeoutSeconds was already given up by the interpreter
+          // (States.Timeout): its late error is retried by nothing.
+          const timeout = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds * 1000 : Infinity;
+          if (Date.now() - started < timeout) this.failed(executionArn, state, entryOf(), error);
           throw error;
         } finally {
           settle();
@@ -189,8 +202,8 @@ export class LocalStepFunctions {
     return handlers;
   }
 
-  /** A task attempt was throttled: counted apart, and its execution is busy while the retrier backs off. */
-  private throttled(executionArn: string, stateName: string, entry: string, retries: number): void {
+  /** A task attempt was throttled: counted apart from the transitions. */
+  private throttled(executionArn: string, stateName: string, entry: string): void {
     // Not a transition: the retrier runs the state again after its backoff.
     this.transitions.set(stateName, (this.transitions.get(stateName) ?? 1) - 1);
     this.throttles.set(stateName, (this.throttles.get(stateName) ?? 0) + 1);
@@ -199,7 +212,23 @@ export class LocalStepFunctions {
     const streak = (streaks.get(entry) ?? 0) + 1;
     streaks.set(entry, streak);
     this.maxThrottleStreak = Math.max(this.maxThrottleStreak, streak);
-    if (streak > retries) return; // the retrier gives up: the error goes to the state's catchers
+  }
+
+  /**
+   * A task attempt failed: when one of the state's retriers will run it again, its execution is busy while the
+   * retrier backs off (until the attempt starts); when none will, the error goes to the state's catchers.
+   */
+  private failed(executionArn: string, state: AslState, entry: string, error: unknown): void {
+    const counts = this.retrierAttempts.get(executionArn) ?? new Map<string, number[]>();
+    this.retrierAttempts.set(executionArn, counts);
+    const attempts = counts.get(entry) ?? [];
+    const retrier = retrierFor(state, error);
+    if (retrier === undefined || (attempts[retrier.index] ?? 0) >= retrier.maxAttempts) {
+      counts.delete(entry); // the state is left; a later visit starts its retriers afresh
+      return;
+    }
+    attempts[retrier.index] = (attempts[retrier.index] ?? 0) + 1;
+    counts.set(entry, attempts);
     const sleeping = this.backingOff.get(executionArn) ?? new Set<string>();
     this.backingOff.set(executionArn, sleeping);
     sleeping.add(entry);
@@ -294,6 +323,7 @@ export class LocalStepFunctions {
       this.runningArns.delete(executionArn);
       this.backingOff.delete(executionArn);
       this.throttleStreaks.delete(executionArn);
+      this.retrierAttempts.delete(executionArn);
     };
     execution.done = run.result.then(
       (output: Json) => {
@@ -399,14 +429,17 @@ export class LocalStepFunctions {
 }
 
 /**
- * Retries a Task state's retriers give a task error: MaxAttempts of the first that names it, States.ALL or
- * States.TaskFailed (ASL's default is 3).
+ * The retrier of a Task state that takes a task error, as the interpreter picks it: the first whose ErrorEquals
+ * names the error, States.ALL or States.TaskFailed (ASL's default MaxAttempts is 3).
  */
-function retriesOf(state: AslState, error: string): number {
+function retrierFor(state: AslState, error: unknown): { index: number; maxAttempts: number } | undefined {
+  const name = (error as { name?: unknown } | null)?.name;
   const retriers = (state.Retry as Array<{ ErrorEquals: string[]; MaxAttempts?: number }> | undefined) ?? [];
-  const names = [error, 'States.ALL', 'States.TaskFailed'];
-  const retrier = retriers.find((r) => r.ErrorEquals.some((name) => names.includes(name)));
-  return retrier ? (retrier.MaxAttempts ?? 3) : 0;
+  const index = retriers.findIndex((r) =>
+    r.ErrorEquals.some((e) => e === name || e === 'States.ALL' || e === 'States.TaskFailed'),
+  );
+  const retrier = retriers[index];
+  return retrier ? { index, maxAttempts: retrier.MaxAttempts ?? 3 } : undefined;
 }
 
 function unwrap(error: Error & { cause?: unknown }): Error {

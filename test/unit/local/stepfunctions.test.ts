@@ -301,3 +301,98 @@ describe('an execution whose task is throttled while another waits on a reviewer
     VALIDATES,
   );
 });
+
+describe('an execution whose task failed with a transient error while another waits on a reviewer', () => {
+  /** Items a and b each get a review task; b's first `failures` attempts fail with a transient error. */
+  function start(failures: number, maxAttempts: number) {
+    const tokens = new Map<string, string>();
+    let failedB = 0;
+    sfn = new LocalStepFunctions({
+      invokeLambda: async (_arn, payload) => {
+        const { item, taskToken } = payload as { item: string; taskToken: string };
+        if (item === 'b' && failedB < failures) {
+          failedB += 1;
+          throw new LambdaError('TransientError', 'The table was busy', 'send-review-task');
+        }
+        tokens.set(item, taskToken);
+        return {};
+      },
+    });
+    sfn.register(MACHINE, {
+      StartAt: 'Tasks',
+      States: {
+        Tasks: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: {
+            StartAt: 'SendReviewTask',
+            States: {
+              SendReviewTask: {
+                Type: 'Task',
+                Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+                Parameters: {
+                  FunctionName: 'send-review-task',
+                  Payload: { 'item.$': '$', 'taskToken.$': '$$.Task.Token' },
+                },
+                TimeoutSeconds: 60,
+                Retry: [
+                  { ErrorEquals: [THROTTLE_ERROR], IntervalSeconds: 1, MaxAttempts: 3 },
+                  { ErrorEquals: ['TransientError'], IntervalSeconds: 1, MaxAttempts: maxAttempts },
+                ],
+                Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Unfilled' }],
+                End: true,
+              },
+              Unfilled: { Type: 'Pass', End: true },
+            },
+          },
+          End: true,
+        },
+      },
+    });
+    const execution = sfn.startExecution(MACHINE, 'p1', JSON.stringify({ items: ['a', 'b'] }));
+    return { execution, tokens, failedB: () => failedB };
+  }
+
+  async function until(condition: () => boolean, ms = 3_000): Promise<void> {
+    for (let waited = 0; waited < ms && !condition(); waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  it(
+    'counts as busy while the retrier backs off (the runtime does not settle before the retry sends the task)',
+    async () => {
+      const { execution, tokens, failedB } = start(1, 2);
+      await until(() => tokens.has('a') && failedB() === 1);
+      // a waits on its reviewer; b sleeps in its retrier's backoff (up to a second): busy.
+      expect(sfn?.running()).toEqual({ running: 1, waitingOnPeople: 0 });
+      await until(() => tokens.has('b'));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(sfn?.running()).toEqual({ running: 1, waitingOnPeople: 1 });
+      for (const item of ['a', 'b']) sfn?.sendTaskSuccess(tokens.get(item) ?? '', JSON.stringify({ item }));
+      await execution.done;
+      expect(execution.status).toBe('SUCCEEDED');
+    },
+    VALIDATES,
+  );
+
+  it(
+    'waits only on people once the retrier gave up and the catcher took the error',
+    async () => {
+      const { execution, tokens, failedB } = start(5, 1);
+      await until(() => tokens.has('a') && failedB() === 2);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // b was tried twice (once retried) and ended Unfilled; only a's reviewer is awaited.
+      expect(failedB()).toBe(2);
+      expect(sfn?.running()).toEqual({ running: 1, waitingOnPeople: 1 });
+      sfn?.sendTaskSuccess(tokens.get('a') ?? '', JSON.stringify({ item: 'a' }));
+      await execution.done;
+      expect(execution.status).toBe('SUCCEEDED');
+      expect(JSON.parse(execution.output ?? 'null')).toEqual([
+        { item: 'a' },
+        { Error: 'TransientError', Cause: 'The table was busy' },
+      ]);
+    },
+    VALIDATES,
+  );
+});
