@@ -128,17 +128,18 @@ export async function claimQuota(
   } catch (error) {
     const codes = cancellationCodes(error);
     if (!codes) throw error;
-    const counter = await doc.send(
-      new GetCommand({ TableName: table, Key: counterKey, ConsistentRead: true }),
-    );
-    const used = Number(counter.Item?.used ?? 0);
     // The member already exists: a retry of a claim that succeeded.
-    if (codes[0] === 'ConditionalCheckFailed') return { ok: true, used };
-    if (codes[1] === 'ConditionalCheckFailed') return { ok: false, used };
+    if (codes[0] === 'ConditionalCheckFailed') return { ok: true };
+    if (codes[1] === 'ConditionalCheckFailed') {
+      const counter = await doc.send(
+        new GetCommand({ TableName: table, Key: counterKey, ConsistentRead: true }),
+      );
+      return { ok: false, used: Number(counter.Item?.used ?? quota) };
+    }
     throw collided(error as Error, `quota of ${scopeName(scope)} in ${group}`);
   }
-  const counter = await doc.send(new GetCommand({ TableName: table, Key: counterKey, ConsistentRead: true }));
-  return { ok: true, used: Number(counter.Item?.used ?? 0) };
+  // Taken: the transaction's condition kept the count within the quota (nothing to read back).
+  return { ok: true };
 }
 
 /**

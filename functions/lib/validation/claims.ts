@@ -16,11 +16,11 @@ import type { Issue, ValidationReport } from './types';
 /** A title claim: held by this proposal, or by another one (`heldBy`). */
 export type TitleClaim = { ok: true } | { ok: false; heldBy: string };
 
-/** A place in a quota: `ok: false` when the quota was full; `used` counts this proposal when ok. */
-export interface QuotaClaim {
-  ok: boolean;
-  used: number;
-}
+/**
+ * A place in a quota: taken (within the quota, however many others hold one), or refused because the quota was
+ * full (`used`: the places the others hold).
+ */
+export type QuotaClaim = { ok: true } | { ok: false; used: number };
 
 /**
  * Whose quota and titles a proposal counts against: its uploading agency (titles unique within the agency), or,
@@ -109,14 +109,11 @@ export async function checkEligibility(
     );
   }
   const quota = await claims.claimQuota(proposalId, scope, group.id, group.quotaPerInstitution);
-  let institutionGroupCount: number;
-  if (quota.ok) {
-    institutionGroupCount = quota.used - 1;
-  } else {
-    institutionGroupCount = quota.used;
-    // The proposal will not enter: free its title for a corrected upload.
-    if (titleHeld.ok && rule !== 'allow') await claims.releaseTitle(proposalId, scope, title);
-  }
+  // The proposal will not enter: free its title for a corrected upload.
+  if (!quota.ok && titleHeld.ok && rule !== 'allow') await claims.releaseTitle(proposalId, scope, title);
+  // A place taken is within the quota by the claim's own condition: the count of the others matters only when
+  // it refused one.
+  const institutionGroupCount = quota.ok ? 0 : quota.used;
   return withEligibility(
     report,
     eligibilityIssues({ sameTitleCount, institutionGroupCount }, report, profile, holder),

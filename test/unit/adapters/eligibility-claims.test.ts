@@ -57,6 +57,14 @@ describe('eligibility claims when two uploads collide', () => {
     await expect(claimQuota(doc, TABLE, 'p-2', SCOPE, 'umum', 10)).rejects.toBeInstanceOf(TransientError);
   });
 
+  it('takes a place in one transaction and reads nothing back', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+
+    expect(await claimQuota(doc, TABLE, 'p-2', SCOPE, 'umum', 10)).toEqual({ ok: true });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
   it('refuses a quota claim when the quota is full', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled(['None', 'ConditionalCheckFailed']));
     ddb.on(GetCommand).resolves({ Item: { used: 10 } });

@@ -570,11 +570,11 @@ export const eligibilityClaims = {
       const key = `${scopeKey(scope)}#${group}`;
       const counter = mem.quotas.get(key) ?? { used: 0, members: new Set<string>() };
       mem.quotas.set(key, counter);
-      if (counter.members.has(proposalId)) return { ok: true, used: counter.used };
+      if (counter.members.has(proposalId)) return { ok: true };
       if (counter.used >= quota) return { ok: false, used: counter.used };
       counter.members.add(proposalId);
       counter.used += 1;
-      return { ok: true, used: counter.used };
+      return { ok: true };
     },
     async releaseTitle(proposalId, scope, title) {
       const key = titleKey(scope, title);

@@ -41,10 +41,10 @@ class MemoryClaims implements EligibilityClaims {
   async claimQuota(proposalId: string, scope: ClaimScope, group: string, quota: number): Promise<QuotaClaim> {
     this.calls.push(`claimQuota ${proposalId}`);
     const members = this.members(scope, group);
-    if (members.has(proposalId)) return { ok: true, used: members.size };
+    if (members.has(proposalId)) return { ok: true };
     if (members.size >= quota) return { ok: false, used: members.size };
     members.add(proposalId);
-    return { ok: true, used: members.size };
+    return { ok: true };
   }
 
   async releaseTitle(proposalId: string, scope: ClaimScope, title: string): Promise<boolean> {
