@@ -44,8 +44,9 @@ async function submitterNotice(
   key: string,
   email: Parameters<typeof sendOnce>[3],
   told?: string,
+  claim: Parameters<typeof deliverOnce>[0] = store,
 ): Promise<Proposal> {
-  const delivery = await deliverOnce(store, proposal.id, key, email);
+  const delivery = await deliverOnce(claim, proposal.id, key, email);
   if (delivery.outcome === 'sent') {
     if (told) return store.note(proposal.id, told, proposal);
   } else if (delivery.outcome === 'undelivered') {
@@ -55,6 +56,67 @@ async function submitterNotice(
     return store.note(proposal.id, why, proposal);
   }
   return proposal;
+}
+
+/** Notices go to the agency's registered contacts, never to an Email the document names (when registered). */
+async function contactsOf(proposal: Proposal): Promise<string[]> {
+  return submitterRecipients(proposal.contactEmail, await getAgency(dynamo, table, proposal.agency));
+}
+
+/**
+ * The submitter's notice right after the check: received and going to review, or rejected with what to fix.
+ * Its claim (once per proposal and notice) is the first write and reads the proposal; the claim is given back
+ * when nothing is sent after all (no contact, or a failure before SES took the email).
+ */
+async function uploadNotice(kind: 'received' | 'rejected', proposalId: string): Promise<void> {
+  const key = `${kind}:submitter`;
+  const { proposal, claimed } = await store.claimNotificationReading(proposalId, key);
+  const release = () => store.releaseNotification(proposalId, key);
+  const profile = activeProfile();
+  let contacts: string[];
+  let email: ReturnType<typeof submitterReceivedEmail>;
+  try {
+    contacts = await contactsOf(proposal);
+    const info = { ...proposal, id: proposalId };
+    const lang = profile.language;
+    email =
+      kind === 'received'
+        ? submitterReceivedEmail({
+            profile,
+            lang,
+            proposal: info,
+            receivedAt: new Date(proposal.receivedAt),
+            fileName: proposal.key.split('/').pop(),
+          })
+        : submitterRejectedEmail({
+            profile,
+            lang,
+            proposal: info,
+            issues: (proposal.validation as ValidationReport | undefined)?.issues ?? [],
+          });
+  } catch (error) {
+    if (claimed) await release();
+    throw error;
+  }
+  if (contacts.length === 0) {
+    if (claimed) await release();
+    if (kind === 'rejected') {
+      await store.note(
+        proposalId,
+        'No valid contact email in the proposal: the submitter could not be told',
+        proposal,
+      );
+    }
+    return;
+  }
+  const told =
+    kind === 'received'
+      ? `Submitter told the proposal passed the check (${contacts.join(', ')})`
+      : `Submitter told what to fix (${contacts.join(', ')})`;
+  await submitterNotice(proposal, key, { to: contacts, ...email }, told, {
+    claimNotification: async () => claimed,
+    releaseNotification: release,
+  });
 }
 
 /**
@@ -79,53 +141,12 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
   if (!parsed.success) throw new BadInputError(`Notify: bad input: ${parsed.error.message}`);
   const { kind, proposalId } = parsed.data;
   withProposal(proposalId);
+  if (kind !== 'result') return uploadNotice(kind, proposalId);
   const profile = activeProfile();
   const proposal = await store.require(proposalId);
-  // Notices go to the agency's registered contacts, never to an Email the document names (when registered).
-  const contacts = submitterRecipients(
-    proposal.contactEmail,
-    await getAgency(dynamo, table, proposal.agency),
-  );
+  const contacts = await contactsOf(proposal);
   const info = { ...proposal, id: proposalId };
   const lang = profile.language;
-
-  if (kind === 'received') {
-    if (contacts.length === 0) return;
-    const email = submitterReceivedEmail({
-      profile,
-      lang,
-      proposal: info,
-      receivedAt: new Date(proposal.receivedAt),
-      fileName: proposal.key.split('/').pop(),
-    });
-    await submitterNotice(
-      proposal,
-      'received:submitter',
-      { to: contacts, ...email },
-      `Submitter told the proposal passed the check (${contacts.join(', ')})`,
-    );
-    return;
-  }
-
-  if (kind === 'rejected') {
-    const report = proposal.validation as ValidationReport | undefined;
-    if (contacts.length === 0) {
-      await store.note(
-        proposalId,
-        'No valid contact email in the proposal: the submitter could not be told',
-        proposal,
-      );
-      return;
-    }
-    const email = submitterRejectedEmail({ profile, lang, proposal: info, issues: report?.issues ?? [] });
-    await submitterNotice(
-      proposal,
-      'rejected:submitter',
-      { to: contacts, ...email },
-      `Submitter told what to fix (${contacts.join(', ')})`,
-    );
-    return;
-  }
 
   if (!proposal.result) throw new BadInputError(`Proposal ${proposalId} has no result to send`);
   let latest = proposal;

@@ -418,6 +418,24 @@ describe('notification claims', () => {
     expect(claims.filter(Boolean)).toHaveLength(1);
   });
 
+  it('claims and reads the proposal in one write, and reads it when the claim is held', async () => {
+    const proposals = store();
+    const { proposal } = await proposals.register(upload());
+
+    const first = await proposals.claimNotificationReading(proposal.id, 'received:submitter');
+    const again = await proposals.claimNotificationReading(proposal.id, 'received:submitter');
+
+    expect(first.claimed).toBe(true);
+    expect(again.claimed).toBe(false);
+    for (const { proposal: read } of [first, again]) {
+      expect(read).toMatchObject({ ...proposal, 'notified:received:submitter': expect.any(String) });
+      expect(Object.keys(read)).not.toContain('PK');
+    }
+    await expect(proposals.claimNotificationReading('missing', 'received:submitter')).rejects.toThrow(
+      'Proposal missing does not exist',
+    );
+  });
+
   it('leaves the status and history alone', async () => {
     const proposals = store();
     const { proposal } = await proposals.register(upload());

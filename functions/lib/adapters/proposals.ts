@@ -242,21 +242,40 @@ export class ProposalStore {
    */
   async claimNotification(id: string, key: string): Promise<boolean> {
     try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.proposal(id),
-          UpdateExpression: 'SET #sent = :now',
-          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#sent)',
-          ExpressionAttributeNames: { '#sent': `notified:${key}` },
-          ExpressionAttributeValues: { ':now': this.clock().toISOString() },
-        }),
-      );
+      await this.doc.send(this.claimCommand(id, key));
       return true;
     } catch (error) {
       if (isConditionalFailure(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * `claimNotification` that also reads the proposal: the claim's write returns it, so a notice about to be sent
+   * needs no read of its own. `claimed` is false when it was sent already (then the proposal is read).
+   */
+  async claimNotificationReading(id: string, key: string): Promise<{ proposal: Proposal; claimed: boolean }> {
+    try {
+      const out = await this.doc.send(this.claimCommand(id, key, 'ALL_NEW'));
+      return { proposal: stripKeys<Proposal>(out.Attributes ?? {}), claimed: true };
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      // Sent already (a retry), or no such proposal (`require` says so).
+      return { proposal: await this.require(id), claimed: false };
+    }
+  }
+
+  /** The write that claims notification `key`: refused when the proposal is missing or the claim is held. */
+  private claimCommand(id: string, key: string, returnValues?: 'ALL_NEW'): UpdateCommand {
+    return new UpdateCommand({
+      TableName: this.table,
+      Key: keys.proposal(id),
+      UpdateExpression: 'SET #sent = :now',
+      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#sent)',
+      ExpressionAttributeNames: { '#sent': `notified:${key}` },
+      ExpressionAttributeValues: { ':now': this.clock().toISOString() },
+      ...(returnValues ? { ReturnValues: returnValues } : {}),
+    });
   }
 
   async releaseNotification(id: string, key: string): Promise<void> {

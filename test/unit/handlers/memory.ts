@@ -275,6 +275,11 @@ class ProposalStore implements PublicOf<Proposals.ProposalStore> {
     return true;
   }
 
+  async claimNotificationReading(id: string, key: string): Promise<{ proposal: Proposal; claimed: boolean }> {
+    const claimed = await this.claimNotification(id, key);
+    return { proposal: await this.require(id), claimed };
+  }
+
   async releaseNotification(id: string, key: string): Promise<void> {
     delete mem.proposals.get(id)?.[`notified:${key}`];
   }
@@ -360,6 +365,7 @@ export const roster = {
 
 export const agencies = {
   async getAgency(_doc, _table, code) {
+    mem.fault('agencies.getAgency', code);
     const found = mem.agencies.get(code);
     return found ? clone(found) : undefined;
   },

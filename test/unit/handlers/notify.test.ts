@@ -120,6 +120,28 @@ describe('telling the submitter a proposal was rejected', () => {
       { status: 'REJECTED', note: 'No valid contact email in the proposal: the submitter could not be told' },
     ]);
     expect(mem.proposal(PROPOSAL_ID).status).toBe('REJECTED');
+    // Nothing was sent, so nothing is marked as sent.
+    expect(mem.proposal(PROPOSAL_ID)['notified:rejected:submitter' as never]).toBeUndefined();
+  });
+
+  it('gives the claim back when a read before the email fails, so the retry sends it, once', async () => {
+    mem.seedProposal(proposal({ status: 'IN_REVIEW', contactEmail: SUBMITTER }));
+    let failures = 1;
+    mem.faults.push((operation) =>
+      operation === 'agencies.getAgency' && failures-- > 0 ? new Error('Throttled') : undefined,
+    );
+
+    await expect(
+      handler({ kind: 'received', proposalId: PROPOSAL_ID }, lambdaContext('notify')),
+    ).rejects.toThrow('Throttled');
+    expect(mem.emails).toEqual([]);
+    await handler({ kind: 'received', proposalId: PROPOSAL_ID }, lambdaContext('notify'));
+    await handler({ kind: 'received', proposalId: PROPOSAL_ID }, lambdaContext('notify'));
+
+    expect(mem.emails.map((e) => e.to)).toEqual([[SUBMITTER]]);
+    expect(mem.history(PROPOSAL_ID).map((h) => h.note)).toEqual([
+      `Submitter told the proposal passed the check (${SUBMITTER})`,
+    ]);
   });
 });
 
