@@ -45,17 +45,19 @@ async function submitterNotice(
   email: Parameters<typeof sendOnce>[3],
   told?: string,
   claim: Parameters<typeof deliverOnce>[0] = store,
-): Promise<Proposal> {
+): Promise<void> {
   const delivery = await deliverOnce(claim, proposal.id, key, email);
   if (delivery.outcome === 'sent') {
-    if (told) return store.note(proposal.id, told, proposal);
+    if (told) await store.noticeNote(proposal, key, told);
   } else if (delivery.outcome === 'undelivered') {
     metrics.addMetric('EmailsUndelivered', 'Count', 1);
     logger.error('Submitter notice not delivered', { notice: key, error: delivery.failure.reason });
-    const why = undeliveredNote(`The submitter's notice (${key})`, delivery.failure);
-    return store.note(proposal.id, why, proposal);
+    await store.noticeNote(
+      proposal,
+      key,
+      undeliveredNote(`The submitter's notice (${key})`, delivery.failure),
+    );
   }
-  return proposal;
 }
 
 /** Notices go to the agency's registered contacts, never to an Email the document names (when registered). */
@@ -101,10 +103,10 @@ async function uploadNotice(kind: 'received' | 'rejected', proposalId: string): 
   if (contacts.length === 0) {
     if (claimed) await release();
     if (kind === 'rejected') {
-      await store.note(
-        proposalId,
-        'No valid contact email in the proposal: the submitter could not be told',
+      await store.noticeNote(
         proposal,
+        key,
+        'No valid contact email in the proposal: the submitter could not be told',
       );
     }
     return;
@@ -149,7 +151,6 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
   const lang = profile.language;
 
   if (!proposal.result) throw new BadInputError(`Proposal ${proposalId} has no result to send`);
-  let latest = proposal;
   if (contacts.length > 0) {
     const email = submitterResultEmail({
       profile,
@@ -158,7 +159,7 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
       result: proposal.result,
       status: proposal.status,
     });
-    latest = await submitterNotice(proposal, 'result:submitter', { to: contacts, ...email });
+    await submitterNotice(proposal, 'result:submitter', { to: contacts, ...email });
   } else {
     logger.warn('No contact email; submitter not told');
   }
@@ -180,5 +181,5 @@ export const handler = lambda(async (event: unknown): Promise<void> => {
     })),
   });
   await sendOnce(store, proposalId, 'result:ops', { to: opsEmail, ...email });
-  await store.note(proposalId, 'Submitter and ops told the result', latest);
+  await store.note(proposalId, 'Submitter and ops told the result', proposal);
 });

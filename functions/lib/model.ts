@@ -81,6 +81,11 @@ export const keys = {
     PK: `PROPOSAL#${id}`,
     SK: `EVENT#${at}#task:${reviewerId}`,
   }),
+  /** A history line about one of the submitter's notices (e.g. `received:submitter`), like a task's line. */
+  noticeEvent: (id: string, at: string, notice: string) => ({
+    PK: `PROPOSAL#${id}`,
+    SK: `EVENT#${at}#notice:${notice}`,
+  }),
   review: (proposalId: string, reviewerId: string) => ({
     PK: `PROPOSAL#${proposalId}`,
     SK: `REVIEW#${reviewerId}`,

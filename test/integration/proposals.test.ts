@@ -341,6 +341,27 @@ describe("moving from the caller's copy of the proposal", () => {
       ['IN_REVIEW', 'Review task sent to rev-3'],
     ]);
   });
+
+  it("writes a notice's line after the moves before it, the proposal item untouched", async () => {
+    const proposals = store(ticking());
+    const { id } = (await proposals.register(upload())).proposal;
+    const validating = await proposals.transition(id, 'VALIDATING', 'Checking');
+
+    await proposals.noticeNote(
+      validating,
+      'received:submitter',
+      'Submitter told the proposal passed the check',
+    );
+    await proposals.transition(id, 'ASSIGNING', 'Choosing reviewers');
+
+    expect(await proposals.get(id)).toMatchObject({ status: 'ASSIGNING', seq: 3 });
+    expect((await proposals.history(id)).map((h) => [h.status, h.note])).toEqual([
+      ['RECEIVED', 'Upload received'],
+      ['VALIDATING', 'Checking'],
+      ['VALIDATING', 'Submitter told the proposal passed the check'],
+      ['ASSIGNING', 'Choosing reviewers'],
+    ]);
+  });
 });
 
 describe('history notes', () => {

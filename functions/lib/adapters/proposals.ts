@@ -306,12 +306,21 @@ export class ProposalStore {
    */
   async taskNote(proposal: Pick<Proposal, 'id' | 'status'>, reviewerId: string, note: string): Promise<void> {
     const at = this.clock().toISOString();
+    await this.putLine({ ...keys.taskEvent(proposal.id, at, reviewerId), at, status: proposal.status, note });
+  }
+
+  /**
+   * A history line about one of the submitter's notices (`notice`, e.g. `received:submitter`: told, or why not),
+   * written as a task's line is: the proposal item and its sequence number are left alone.
+   */
+  async noticeNote(proposal: Pick<Proposal, 'id' | 'status'>, notice: string, note: string): Promise<void> {
+    const at = this.clock().toISOString();
+    await this.putLine({ ...keys.noticeEvent(proposal.id, at, notice), at, status: proposal.status, note });
+  }
+
+  private async putLine(item: Record<string, unknown>): Promise<void> {
     await this.doc.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...keys.taskEvent(proposal.id, at, reviewerId), at, status: proposal.status, note },
-        ConditionExpression: 'attribute_not_exists(SK)',
-      }),
+      new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(SK)' }),
     );
   }
 

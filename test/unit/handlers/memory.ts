@@ -288,6 +288,12 @@ class ProposalStore implements PublicOf<Proposals.ProposalStore> {
     return this.transition(id, 'RECEIVED', note, { keepStatus: true, keepReason: true });
   }
 
+  async noticeNote(proposal: Pick<Proposal, 'id' | 'status'>, notice: string, note: string): Promise<void> {
+    mem.fault('proposals.noticeNote', { id: proposal.id, notice, note });
+    const at = this.clock().toISOString();
+    mem.addEvent(proposal.id, `${at}#notice:${notice}`, { at, status: proposal.status, note });
+  }
+
   async taskNote(proposal: Pick<Proposal, 'id' | 'status'>, reviewerId: string, note: string): Promise<void> {
     mem.fault('proposals.taskNote', { id: proposal.id, reviewerId, note });
     const at = this.clock().toISOString();
