@@ -3,9 +3,11 @@ import { dynamo } from './lib/adapters/aws/dynamodb';
 import { eligibilityClaims } from './lib/adapters/eligibility-claims';
 import { ProposalStore } from './lib/adapters/proposals';
 import { readBounded } from './lib/adapters/storage';
+import { registeredIdentity } from './lib/agencies/proposal';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
 import { lambda, logger, metrics, withProposal } from './lib/lambda';
+import type { Proposal } from './lib/model';
 import { activeProfile } from './lib/profile-config';
 import { validateBounded } from './lib/sandbox/validation';
 import { together } from './lib/together';
@@ -27,11 +29,17 @@ const inputSchema = z.object({
   executionArn: z.optional(z.string().check(z.minLength(1))),
 });
 
-/** The uploading agency (the `<agency>` of incoming/<agency>/<file>) as the agency registry knows it. */
-async function submitterOf(key: string): Promise<Submitter> {
+/**
+ * The uploading agency (the `<agency>` of incoming/<agency>/<file>) as the agency registry knew it when the file
+ * arrived: Intake recorded it on the proposal. Only a proposal registered before its agency's name was recorded
+ * reads the registry again.
+ */
+async function submitterOf(key: string, proposal: Proposal): Promise<Submitter> {
   const check = parseUploadKey(key);
   const agency = check.ok ? check.agency : '';
-  const registered = agency ? await getAgency(dynamo, table, agency) : undefined;
+  const recorded = agency === proposal.agency ? registeredIdentity(proposal) : undefined;
+  const registered =
+    recorded ?? (agency && proposal.agencyKind ? await getAgency(dynamo, table, agency) : undefined);
   return {
     agency,
     registered,
@@ -69,7 +77,7 @@ export const handler = lambda(async (event: unknown): Promise<ValidateResult> =>
     declaredSize: file.size,
   });
   if (report.valid)
-    report = await checkEligibility(proposalId, report, profile, claims, await submitterOf(key));
+    report = await checkEligibility(proposalId, report, profile, claims, await submitterOf(key, validating));
   metrics.addMetric('ValidationDuration', 'Milliseconds', performance.now() - started);
 
   const identity = report.identity;

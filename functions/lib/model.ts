@@ -114,8 +114,9 @@ export const keys = {
 };
 
 /**
- * A proposal as stored (the META item, without key attributes). The agency fields (parentGovernment,
- * province, regency, agencyKind) come from the agency registry at registration; empty for an unregistered agency.
+ * A proposal as stored (the META item, without key attributes). The agency fields (agencyName, agencyAliases,
+ * parentGovernment, province, regency, agencyKind) come from the agency registry at registration; empty for an
+ * unregistered agency.
  */
 export interface Proposal extends ProposalAgencyFields {
   id: string;

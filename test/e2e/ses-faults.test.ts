@@ -59,11 +59,13 @@ const undeliveredSince = (before: number) =>
     .map((m) => m.service);
 const notesOf = async (id: string) => ((await driver.store.view(id))?.history ?? []).map((h) => h.note);
 
-async function uploadValid(label: string) {
-  const word = `SES${uniqueWord(label)}`;
+/** The word a test's proposal carries in its title (its emails are told apart by it). */
+const sesWord = (label: string) => `SES${uniqueWord(label)}`;
+
+/** Uploads a valid proposal titled with `word`; a test sets its SES faults before, so none can come too late. */
+async function uploadValid(word: string) {
   const title = `SEHATI ${word}: Sistem Antrean dan Rujukan Terpadu Puskesmas`;
-  const { id } = await driver.upload('pemkot-surabaya', `${word.toLowerCase()}.md`, validMarkdown(title));
-  return { id, word };
+  return driver.upload('pemkot-surabaya', `${word.toLowerCase()}.md`, validMarkdown(title));
 }
 
 /** Waits until the execution waits on a reviewer for each open task, then for the runtime to settle. */
@@ -86,7 +88,7 @@ async function reviewTasksWaiting(id: string) {
 describe('SES refusals never fail a proposal', () => {
   it("goes on to review when the sandbox refuses the submitter's acknowledgement (AccessDenied)", async () => {
     const before = logs.length;
-    const { id, word } = await uploadValid('access-denied');
+    const word = sesWord('access-denied');
     board.setFaults((r) => {
       if (!isSes(r)) return undefined;
       const { subject } = sendOf(r);
@@ -94,6 +96,7 @@ describe('SES refusals never fail a proposal', () => {
         ? SES_FAULTS.accessDenied
         : undefined;
     });
+    const { id } = await uploadValid(word);
     await reviewTasksWaiting(id);
 
     const view = await driver.store.view(id);
@@ -115,7 +118,7 @@ describe('SES refusals never fail a proposal', () => {
     const before = logs.length;
     let rejected: string | undefined;
     let rejecting = true;
-    const { id, word } = await uploadValid('message-rejected');
+    const word = sesWord('message-rejected');
     board.setFaults((r) => {
       if (!isSes(r) || !rejecting) return undefined;
       const { to, subject } = sendOf(r);
@@ -125,6 +128,7 @@ describe('SES refusals never fail a proposal', () => {
       rejected ??= to;
       return to === rejected ? SES_FAULTS.messageRejected : undefined;
     });
+    const { id } = await uploadValid(word);
     await reviewTasksWaiting(id);
     expect(rejected).toBeDefined();
 

@@ -34,6 +34,8 @@ export type NewProposal = Pick<
   | 'etag'
   | 'size'
   | 'agency'
+  | 'agencyName'
+  | 'agencyAliases'
   | 'parentGovernment'
   | 'province'
   | 'regency'

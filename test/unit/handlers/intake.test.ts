@@ -135,7 +135,7 @@ describe('intake of an uploaded proposal', () => {
     expect(mem.history(id)).toHaveLength(1);
   });
 
-  it('records the parent government, province, regency and kind of a registered agency from the registry', async () => {
+  it('records the name, parent government, province, regency and kind of a registered agency from the registry', async () => {
     mem.seedAgency(SURABAYA, JATIM);
     const city = 'incoming/pemkot-surabaya/01-dinkes-surabaya-umum.md';
     const province = 'incoming/pemprov-jatim/03-bapenda-jatim-khusus.pdf';
@@ -144,6 +144,7 @@ describe('intake of an uploaded proposal', () => {
     expect(mem.proposal(proposalIdFor(BUCKET, city, 'v-1'))).toMatchObject({
       status: 'RECEIVED',
       agency: 'pemkot-surabaya',
+      agencyName: SURABAYA.name,
       parentGovernment: 'Pemerintah Kota Surabaya',
       province: 'Jawa Timur',
       regency: 'Kota Surabaya',
@@ -168,7 +169,7 @@ describe('intake of an uploaded proposal', () => {
     const id = proposalIdFor(BUCKET, key, 'v-1');
     const stored = mem.proposal(id);
     expect(stored).toMatchObject({ status: 'RECEIVED', agency: 'pemkab-sleman' });
-    for (const field of ['parentGovernment', 'province', 'regency', 'agencyKind']) {
+    for (const field of ['agencyName', 'parentGovernment', 'province', 'regency', 'agencyKind']) {
       expect(stored).not.toHaveProperty(field);
     }
     expect(starts().map((s) => s.name)).toEqual([id]);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { proposalAgencyFields } from '../../../functions/lib/agencies/proposal';
 import type { Agency } from '../../../functions/lib/agencies/schema';
 import type { ValidationReport } from '../../../functions/lib/validation/types';
 import { mem } from './memory';
@@ -51,6 +52,8 @@ function uploaded(id: string, fileName: string, bytes: Uint8Array, agency = 'pem
       category: undefined,
       contactEmail: undefined,
       reviewersNeeded: undefined,
+      // What Intake records of the agency from the registry.
+      ...proposalAgencyFields(mem.agencies.get(agency)),
     }),
   );
   mem.seedObject(key, bytes);
@@ -239,6 +242,34 @@ describe('validating an uploaded proposal', () => {
     expect(result.valid).toBe(true);
     expect(mem.quotas.get('AGENCY#pemkot-surabaya#umum')?.used).toBe(1);
     expect(quota()).toBeUndefined();
+  });
+
+  it('judges the Instansi against the agency as registered when the file arrived, without reading the registry', async () => {
+    mem.seedAgency(registeredCity('pemkot-surabaya', 'Surabaya'));
+    const input = uploaded('p-recorded', 'a.md', example('01-dinkes-surabaya-umum.md'));
+    // The registry changes (or cannot be read) after the upload: the recorded facts decide.
+    mem.agencies.clear();
+    mem.faults.push((operation) => (operation === 'agencies.getAgency' ? new Error('not read') : undefined));
+
+    const result = await handler(input, lambdaContext('validate'));
+
+    expect(result.valid).toBe(true);
+    expect(mem.quotas.get('AGENCY#pemkot-surabaya#umum')?.used).toBe(1);
+  });
+
+  it("reads the registry for a proposal registered before its agency's name was recorded", async () => {
+    mem.seedAgency(
+      registeredCity('pemkot-surabaya', 'Surabaya'),
+      registeredCity('pemkot-bandung', 'Bandung'),
+    );
+    const input = uploaded('p-older', 'a.md', example('01-dinkes-surabaya-umum.md'), 'pemkot-bandung');
+    const stored = mem.proposals.get('p-older');
+    if (stored) delete stored.agencyName;
+
+    const result = await handler(input, lambdaContext('validate'));
+
+    expect(result.valid).toBe(false);
+    expect(issueCodes('p-older')).toEqual(['INSTITUTION_NOT_OF_AGENCY']);
   });
 
   it('rejects an upload from an agency missing from a registry that is kept', async () => {
