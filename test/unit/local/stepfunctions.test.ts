@@ -11,21 +11,24 @@ const DAY_SECONDS = 86_400;
 const MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:review';
 const NODE_TIMER_LIMIT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
+/** A review task state: invokes send-review-task with `payload` and the task token, then waits for it. */
+function sendReviewTaskState(timeoutSeconds: number, payload: Record<string, string>) {
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+    Parameters: {
+      FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:send-review-task',
+      Payload: { ...payload, 'taskToken.$': '$$.Task.Token' },
+    },
+    TimeoutSeconds: timeoutSeconds,
+    End: true,
+  };
+}
+
 function reviewMachine(timeoutSeconds: number) {
   return {
     StartAt: 'SendReviewTask',
-    States: {
-      SendReviewTask: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Parameters: {
-          FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:send-review-task',
-          Payload: { 'proposalId.$': '$.proposalId', 'taskToken.$': '$$.Task.Token' },
-        },
-        TimeoutSeconds: timeoutSeconds,
-        End: true,
-      },
-    },
+    States: { SendReviewTask: sendReviewTaskState(timeoutSeconds, { 'proposalId.$': '$.proposalId' }) },
   };
 }
 
@@ -238,131 +241,67 @@ describe('a Lambda task refused for want of concurrency', () => {
   );
 });
 
-describe('an execution whose task is throttled while another waits on a reviewer', () => {
-  it(
-    'counts as busy until the throttled task was sent (the runtime does not settle during the backoff)',
-    async () => {
-      const tokens = new Map<string, string>();
-      let refusedB = false;
-      sfn = new LocalStepFunctions({
-        invokeLambda: async (_arn, payload) => {
-          const { item, taskToken } = payload as { item: string; taskToken: string };
-          if (item === 'b' && !refusedB) {
-            refusedB = true;
-            throw new LambdaError(THROTTLE_ERROR, 'Rate Exceeded.', 'send-review-task');
-          }
-          tokens.set(item, taskToken);
-          return {};
-        },
-      });
-      sfn.register(MACHINE, {
-        StartAt: 'Tasks',
-        States: {
-          Tasks: {
-            Type: 'Map',
-            ItemsPath: '$.items',
-            ItemProcessor: {
-              StartAt: 'SendReviewTask',
-              States: {
-                SendReviewTask: {
-                  Type: 'Task',
-                  Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-                  Parameters: {
-                    FunctionName: 'send-review-task',
-                    Payload: { 'item.$': '$', 'taskToken.$': '$$.Task.Token' },
-                  },
-                  TimeoutSeconds: 60,
-                  Retry: [{ ErrorEquals: [THROTTLE_ERROR], IntervalSeconds: 1, MaxAttempts: 3 }],
-                  End: true,
-                },
-              },
-            },
-            End: true,
-          },
-        },
-      });
-      const execution = sfn.startExecution(MACHINE, 'p1', JSON.stringify({ items: ['a', 'b'] }));
-      for (let i = 0; i < 100 && !(tokens.has('a') && refusedB); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
+/**
+ * An execution with two review tasks (items a and b) in a Map: b's first `failures` attempts fail with `error`;
+ * the state retries throttles (3 times) and `TransientError` (`transientAttempts` times), and a failure no
+ * retrier takes ends b's branch in Unfilled.
+ */
+function twoReviewTasks(error: () => Error, failures: number, transientAttempts = 2) {
+  const tokens = new Map<string, string>();
+  let failedB = 0;
+  sfn = new LocalStepFunctions({
+    invokeLambda: async (_arn, payload) => {
+      const { item, taskToken } = payload as { item: string; taskToken: string };
+      if (item === 'b' && failedB < failures) {
+        failedB += 1;
+        throw error();
       }
-      // a waits on its reviewer; b sleeps in its retrier's backoff: busy, not waiting on people.
-      expect(sfn.running()).toEqual({ running: 1, waitingOnPeople: 0 });
-      for (let i = 0; i < 300 && !tokens.has('b'); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(sfn.running()).toEqual({ running: 1, waitingOnPeople: 1 });
-      for (const item of ['a', 'b']) sfn.sendTaskSuccess(tokens.get(item) ?? '', JSON.stringify({ item }));
-      await execution.done;
-      expect(execution.status).toBe('SUCCEEDED');
-      expect(sfn.throttles.get('SendReviewTask')).toBe(1);
-      expect(sfn.transitions.get('SendReviewTask')).toBe(2);
+      tokens.set(item, taskToken);
+      return {};
     },
-    VALIDATES,
-  );
-});
-
-describe('an execution whose task failed with a transient error while another waits on a reviewer', () => {
-  /** Items a and b each get a review task; b's first `failures` attempts fail with a transient error. */
-  function start(failures: number, maxAttempts: number) {
-    const tokens = new Map<string, string>();
-    let failedB = 0;
-    sfn = new LocalStepFunctions({
-      invokeLambda: async (_arn, payload) => {
-        const { item, taskToken } = payload as { item: string; taskToken: string };
-        if (item === 'b' && failedB < failures) {
-          failedB += 1;
-          throw new LambdaError('TransientError', 'The table was busy', 'send-review-task');
-        }
-        tokens.set(item, taskToken);
-        return {};
-      },
-    });
-    sfn.register(MACHINE, {
-      StartAt: 'Tasks',
-      States: {
-        Tasks: {
-          Type: 'Map',
-          ItemsPath: '$.items',
-          ItemProcessor: {
-            StartAt: 'SendReviewTask',
-            States: {
-              SendReviewTask: {
-                Type: 'Task',
-                Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-                Parameters: {
-                  FunctionName: 'send-review-task',
-                  Payload: { 'item.$': '$', 'taskToken.$': '$$.Task.Token' },
-                },
-                TimeoutSeconds: 60,
-                Retry: [
-                  { ErrorEquals: [THROTTLE_ERROR], IntervalSeconds: 1, MaxAttempts: 3 },
-                  { ErrorEquals: ['TransientError'], IntervalSeconds: 1, MaxAttempts: maxAttempts },
-                ],
-                Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Unfilled' }],
-                End: true,
-              },
-              Unfilled: { Type: 'Pass', End: true },
+  });
+  sfn.register(MACHINE, {
+    StartAt: 'Tasks',
+    States: {
+      Tasks: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ItemProcessor: {
+          StartAt: 'SendReviewTask',
+          States: {
+            SendReviewTask: {
+              ...sendReviewTaskState(60, { 'item.$': '$' }),
+              Retry: [
+                { ErrorEquals: [THROTTLE_ERROR], IntervalSeconds: 1, MaxAttempts: 3 },
+                { ErrorEquals: ['TransientError'], IntervalSeconds: 1, MaxAttempts: transientAttempts },
+              ],
+              Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Unfilled' }],
             },
+            Unfilled: { Type: 'Pass', End: true },
           },
-          End: true,
         },
+        End: true,
       },
-    });
-    const execution = sfn.startExecution(MACHINE, 'p1', JSON.stringify({ items: ['a', 'b'] }));
-    return { execution, tokens, failedB: () => failedB };
-  }
+    },
+  });
+  const execution = sfn.startExecution(MACHINE, 'p1', JSON.stringify({ items: ['a', 'b'] }));
+  return { execution, tokens, failedB: () => failedB };
+}
 
-  async function until(condition: () => boolean, ms = 3_000): Promise<void> {
-    for (let waited = 0; waited < ms && !condition(); waited += 10) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+async function until(condition: () => boolean, ms = 3_000): Promise<void> {
+  for (let waited = 0; waited < ms && !condition(); waited += 10) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
 
-  it(
-    'counts as busy while the retrier backs off (the runtime does not settle before the retry sends the task)',
-    async () => {
-      const { execution, tokens, failedB } = start(1, 2);
+describe('an execution whose task waits out a retrier while another waits on a reviewer', () => {
+  it.each([
+    ['throttled', () => new LambdaError(THROTTLE_ERROR, 'Rate Exceeded.', 'send-review-task')],
+    ['failed with a transient error', () => new LambdaError('TransientError', 'Busy', 'send-review-task')],
+  ])(
+    'counts as busy when %s until the retry sent the task (the runtime does not settle during the backoff)',
+    async (_, error) => {
+      const { execution, tokens, failedB } = twoReviewTasks(error, 1);
       await until(() => tokens.has('a') && failedB() === 1);
       // a waits on its reviewer; b sleeps in its retrier's backoff (up to a second): busy.
       expect(sfn?.running()).toEqual({ running: 1, waitingOnPeople: 0 });
@@ -372,6 +311,8 @@ describe('an execution whose task failed with a transient error while another wa
       for (const item of ['a', 'b']) sfn?.sendTaskSuccess(tokens.get(item) ?? '', JSON.stringify({ item }));
       await execution.done;
       expect(execution.status).toBe('SUCCEEDED');
+      expect(sfn?.transitions.get('SendReviewTask')).toBe(error().name === THROTTLE_ERROR ? 2 : 3);
+      expect(sfn?.throttles.get('SendReviewTask') ?? 0).toBe(error().name === THROTTLE_ERROR ? 1 : 0);
     },
     VALIDATES,
   );
@@ -379,7 +320,8 @@ describe('an execution whose task failed with a transient error while another wa
   it(
     'waits only on people once the retrier gave up and the catcher took the error',
     async () => {
-      const { execution, tokens, failedB } = start(5, 1);
+      const error = () => new LambdaError('TransientError', 'The table was busy', 'send-review-task');
+      const { execution, tokens, failedB } = twoReviewTasks(error, 5, 1);
       await until(() => tokens.has('a') && failedB() === 2);
       await new Promise((resolve) => setTimeout(resolve, 50));
       // b was tried twice (once retried) and ended Unfilled; only a's reviewer is awaited.
