@@ -256,16 +256,16 @@ describe('transient faults: the outcome is the same and nothing is doubled', () 
     expect(board.faultsInjected('dynamodb')).toBe(2);
   });
 
-  it('retries a Validate whose quota read stays throttled past the SDK retries instead of failing the proposal', async () => {
-    // One Validate invocation's SDK attempts (all of them) at reading the institution's quota counter are throttled.
+  it('retries a Validate whose quota claim stays throttled past the SDK retries instead of failing the proposal', async () => {
+    // One Validate invocation's SDK attempts (all of them) at claiming a place in the agency's quota are throttled.
     board.setFaults(
       failFirst(
         DYNAMODB_SDK_ATTEMPTS,
-        (r) => r.operation === 'GetItem' && r.body.includes('QUOTA#') && r.body.includes('COUNT'),
+        (r) => r.operation === 'TransactWriteItems' && r.body.includes('QUOTA#'),
         THROUGHPUT_EXCEEDED,
       ),
     );
-    const { id, word } = await uploadValid('quota-read-throttled');
+    const { id, word } = await uploadValid('quota-claim-throttled');
     await runtime.settle();
     const view = await driver.store.view(id);
     expect(board.faultsInjected('dynamodb')).toBe(DYNAMODB_SDK_ATTEMPTS);
