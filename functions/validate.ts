@@ -11,7 +11,6 @@ import type { Proposal } from './lib/model';
 import { activeProfile } from './lib/profile-config';
 import { validateBounded } from './lib/sandbox/validation';
 import { together } from './lib/together';
-import { parseUploadKey } from './lib/uploads';
 import { reportSummary } from './lib/validation';
 import { checkEligibility, type Submitter } from './lib/validation/claims';
 import * as z from './lib/zod';
@@ -34,12 +33,11 @@ const inputSchema = z.object({
  * arrived: Intake recorded it on the proposal. Only a proposal registered before its agency's name was recorded
  * reads the registry again.
  */
-async function submitterOf(key: string, proposal: Proposal): Promise<Submitter> {
-  const check = parseUploadKey(key);
-  const agency = check.ok ? check.agency : '';
-  const recorded = agency === proposal.agency ? registeredIdentity(proposal) : undefined;
+async function submitterOf(proposal: Proposal): Promise<Submitter> {
+  const { agency } = proposal;
   const registered =
-    recorded ?? (agency && proposal.agencyKind ? await getAgency(dynamo, table, agency) : undefined);
+    registeredIdentity(proposal) ??
+    (proposal.agencyKind ? await getAgency(dynamo, table, agency) : undefined);
   return {
     agency,
     registered,
@@ -77,7 +75,7 @@ export const handler = lambda(async (event: unknown): Promise<ValidateResult> =>
     declaredSize: file.size,
   });
   if (report.valid)
-    report = await checkEligibility(proposalId, report, profile, claims, await submitterOf(key, validating));
+    report = await checkEligibility(proposalId, report, profile, claims, await submitterOf(validating));
   metrics.addMetric('ValidationDuration', 'Milliseconds', performance.now() - started);
 
   const identity = report.identity;

@@ -101,8 +101,6 @@ export class LocalStepFunctions {
    * exhausting it.
    */
   maxThrottleStreak = 0;
-  /** Per execution: throttled attempts in a row per state entry (until the entry's Lambda answers). */
-  private readonly throttleStreaks = new Map<string, Map<string, number>>();
   /**
    * Per execution: the attempts each retrier of a state entry has made so far, counted as the interpreter counts
    * them (its first matching retrier decides, up to its MaxAttempts), so the runtime knows which failed attempt
@@ -153,7 +151,7 @@ export class LocalStepFunctions {
         // Found now: a throttled attempt gives its token back before the catch below sees the error.
         const token = findToken(input, this.issued);
         // The entry this attempt belongs to (a retry has the same input but a fresh task token), worked out only
-        // for an execution that met a throttle: most attempts never need it.
+        // for an execution that met a failed attempt: most attempts never need it.
         let entry: string | undefined;
         const entryOf = () => {
           if (entry === undefined) {
@@ -182,13 +180,11 @@ export class LocalStepFunctions {
             executionArn,
             settle,
           );
-          const streaks = this.throttleStreaks.get(executionArn);
-          if (streaks?.size) streaks.delete(entryOf());
           const attempts = this.retrierAttempts.get(executionArn);
           if (attempts?.size) attempts.delete(entryOf());
           return result;
         } catch (error) {
-          if (isThrottle(error)) this.throttled(executionArn, name, entryOf());
+          if (isThrottle(error)) this.throttled(name);
           // An attempt that outlived the state's TimeoutSeconds was already given up by the interpreter
           // (States.Timeout): its late error is retried by nothing.
           const timeout = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds * 1000 : Infinity;
@@ -203,15 +199,10 @@ export class LocalStepFunctions {
   }
 
   /** A task attempt was throttled: counted apart from the transitions. */
-  private throttled(executionArn: string, stateName: string, entry: string): void {
+  private throttled(stateName: string): void {
     // Not a transition: the retrier runs the state again after its backoff.
     this.transitions.set(stateName, (this.transitions.get(stateName) ?? 1) - 1);
     this.throttles.set(stateName, (this.throttles.get(stateName) ?? 0) + 1);
-    const streaks = this.throttleStreaks.get(executionArn) ?? new Map<string, number>();
-    this.throttleStreaks.set(executionArn, streaks);
-    const streak = (streaks.get(entry) ?? 0) + 1;
-    streaks.set(entry, streak);
-    this.maxThrottleStreak = Math.max(this.maxThrottleStreak, streak);
   }
 
   /**
@@ -223,6 +214,11 @@ export class LocalStepFunctions {
     this.retrierAttempts.set(executionArn, counts);
     const attempts = counts.get(entry) ?? [];
     const retrier = retrierFor(state, error);
+    // The throttle retrier's attempts so far, and this one, are the entry's throttles in a row.
+    if (isThrottle(error)) {
+      const streak = (retrier ? (attempts[retrier.index] ?? 0) : 0) + 1;
+      this.maxThrottleStreak = Math.max(this.maxThrottleStreak, streak);
+    }
     if (retrier === undefined || (attempts[retrier.index] ?? 0) >= retrier.maxAttempts) {
       counts.delete(entry); // the state is left; a later visit starts its retriers afresh
       return;
@@ -322,7 +318,6 @@ export class LocalStepFunctions {
     const ended = () => {
       this.runningArns.delete(executionArn);
       this.backingOff.delete(executionArn);
-      this.throttleStreaks.delete(executionArn);
       this.retrierAttempts.delete(executionArn);
     };
     execution.done = run.result.then(
