@@ -1,6 +1,7 @@
 import { dynamo } from './lib/adapters/aws/dynamodb';
 import { ProposalStore } from './lib/adapters/proposals';
 import { assignmentPorts } from './lib/adapters/review-tasks';
+import { RosterReader } from './lib/adapters/roster';
 import { assignmentSubject, assignReviewers, describeExplanation } from './lib/assignment';
 import { requireEnv } from './lib/config';
 import { BadInputError } from './lib/errors';
@@ -11,6 +12,8 @@ import * as z from './lib/zod';
 
 const table = requireEnv('TABLE_NAME');
 const store = new ProposalStore(dynamo, table);
+/** The roster as this sandbox last read it: each call lists loads and revisions, not every reviewer's profile. */
+const rosterReader = new RosterReader(dynamo, table);
 const inputSchema = z.object({ proposalId: z.string().check(z.minLength(1)) });
 
 export interface AssignOutput {
@@ -39,7 +42,7 @@ export const handler = lambda(async (event: unknown): Promise<AssignOutput> => {
     throw new BadInputError(`Proposal ${proposalId} has no institution or category; it cannot be assigned`);
   }
   // Each new seat carries what its email shows (the proposal's facts, the reviewer's name and address).
-  const ports = assignmentPorts(dynamo, table, proposal);
+  const ports = assignmentPorts(dynamo, table, proposal, rosterReader);
   const result = await assignReviewers(ports, subject, profile, new Date());
   // Only tasks not sent yet (no task token stored): on a later round the others are done or already waiting.
   const proposalStatus: ProposalStatus = result.missing > 0 ? 'NEEDS_REVIEWERS' : 'IN_REVIEW';

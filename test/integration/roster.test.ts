@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadProfile } from '../../functions/lib/adapters/profile-file';
-import { importRoster, listReviewers } from '../../functions/lib/adapters/roster';
+import { importRoster, listReviewers, RosterReader } from '../../functions/lib/adapters/roster';
 import { parseRoster } from '../../functions/lib/roster/parse';
 import { RosterError } from '../../functions/lib/roster/validate';
 import { startTestTable, type TestTable } from '../../local/emulators/table';
@@ -124,5 +124,128 @@ describe('importing the roster into DynamoDB Local', () => {
       [broken.length, 'email'],
     ]);
     expect(await listReviewers(db.doc, db.tableName)).toEqual([]);
+  });
+});
+
+describe('the roster as Assign reads it (a reader a sandbox keeps)', () => {
+  /** The requests the table client sends while `work` runs: command and input. */
+  async function requestsOf(work: () => Promise<unknown>) {
+    const sent: Array<{ command: string; input: Record<string, unknown> }> = [];
+    const name = 'count-roster-requests';
+    db.doc.middlewareStack.add(
+      (next, context) => (args) => {
+        sent.push({ command: String(context.commandName), input: args.input as Record<string, unknown> });
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      await work();
+    } finally {
+      db.doc.middlewareStack.remove(name);
+    }
+    return sent;
+  }
+  const revisionOf = async (id: string) =>
+    (
+      await db.doc.send(
+        new GetCommand({
+          TableName: db.tableName,
+          Key: { PK: `REVIEWER#${id}`, SK: 'PROFILE' },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item?.revision;
+
+  it('gives the item a new revision only when an import changes it', async () => {
+    await importRoster(db.doc, db.tableName, example);
+    const first = await revisionOf('ui-01');
+    expect(first).toEqual(expect.any(String));
+    await importRoster(db.doc, db.tableName, example);
+    expect(await revisionOf('ui-01')).toBe(first);
+    await importRoster(
+      db.doc,
+      db.tableName,
+      example.map((r) => (r.id === 'ui-01' ? { ...r, capacity: r.capacity + 1 } : r)),
+    );
+    const second = await revisionOf('ui-01');
+    expect(second).toEqual(expect.any(String));
+    expect(second).not.toBe(first);
+  });
+
+  it('lists what a full listing lists; once warm it reads only loads and revisions', async () => {
+    await importRoster(db.doc, db.tableName, example);
+    const reader = new RosterReader(db.doc, db.tableName);
+    expect(await reader.list()).toEqual(await listReviewers(db.doc, db.tableName));
+    // Assignment moves a load: not an import, no new revision.
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: { PK: 'REVIEWER#unair-01', SK: 'PROFILE' },
+        UpdateExpression: 'SET #load = :load',
+        ExpressionAttributeNames: { '#load': 'load' },
+        ExpressionAttributeValues: { ':load': 3 },
+      }),
+    );
+    let listed: unknown;
+    const sent = await requestsOf(async () => {
+      listed = await reader.list();
+    });
+    const full = await listReviewers(db.doc, db.tableName);
+    expect(full.find((r) => r.id === 'unair-01')?.load).toBe(3);
+    expect(listed).toEqual(full);
+    expect(sent.map((r) => r.command)).toEqual(['QueryCommand']);
+    expect(sent[0]?.input.ProjectionExpression).toBe('#id, #load, #revision');
+  });
+
+  it('sees an import’s changes and new reviewers at the next call, reading only those by id', async () => {
+    await importRoster(db.doc, db.tableName, example);
+    const reader = new RosterReader(db.doc, db.tableName);
+    await reader.list();
+    const newcomer = { ...example[0]!, id: 'zz-new-01', email: 'baru@example.org', load: 0 };
+    await importRoster(db.doc, db.tableName, [
+      ...example.map((r) => (r.id === 'ui-01' ? { ...r, active: false, expertise: ['Pendidikan'] } : r)),
+      newcomer,
+    ]);
+    let listed: Awaited<ReturnType<RosterReader['list']>> = [];
+    const sent = await requestsOf(async () => {
+      listed = await reader.list();
+    });
+    expect(listed).toEqual(await listReviewers(db.doc, db.tableName));
+    expect(listed.find((r) => r.id === 'ui-01')).toMatchObject({ active: false, expertise: ['Pendidikan'] });
+    expect(listed.map((r) => r.id)).toContain('zz-new-01');
+    expect(sent.map((r) => r.command)).toEqual(['QueryCommand', 'BatchGetItemCommand']);
+    const asked = JSON.stringify(sent[1]?.input);
+    expect(asked.match(/REVIEWER#[^"]+/g)?.sort()).toEqual(['REVIEWER#ui-01', 'REVIEWER#zz-new-01']);
+  });
+
+  it('lists in full again when more than 50 reviewers changed, and drops reviewers no longer listed', async () => {
+    const many = Array.from({ length: 60 }, (_, i) => ({
+      ...example[0]!,
+      id: `bulk-${String(i).padStart(2, '0')}`,
+      email: `bulk${i}@example.org`,
+    }));
+    await importRoster(db.doc, db.tableName, many);
+    const reader = new RosterReader(db.doc, db.tableName);
+    expect(await reader.list()).toHaveLength(60);
+    await importRoster(
+      db.doc,
+      db.tableName,
+      many.map((r) => ({ ...r, capacity: r.capacity + 1 })),
+    );
+    await db.doc.send(
+      new DeleteCommand({ TableName: db.tableName, Key: { PK: 'REVIEWER#bulk-00', SK: 'PROFILE' } }),
+    );
+    let listed: Awaited<ReturnType<RosterReader['list']>> = [];
+    const sent = await requestsOf(async () => {
+      listed = await reader.list();
+    });
+    expect(listed).toEqual(await listReviewers(db.doc, db.tableName));
+    expect(listed).toHaveLength(59);
+    expect(listed.every((r) => r.capacity === many[0]!.capacity + 1)).toBe(true);
+    expect(sent.map((r) => [r.command, r.input.ProjectionExpression])).toEqual([
+      ['QueryCommand', '#id, #load, #revision'],
+      ['QueryCommand', undefined],
+    ]);
   });
 });

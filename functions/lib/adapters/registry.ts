@@ -2,8 +2,11 @@
  * What the table's registries (the reviewer roster, the agency registry) share: items keyed `<KIND>#<id>` /
  * `PROFILE`, listed on GSI2 under one partition ordered by id, read in batches, and imported idempotently: each
  * record is created, updated (SET the fields the file gives, REMOVE optional ones it no longer gives, nothing
- * else touched) or left alone when nothing changed.
+ * else touched) or left alone when nothing changed. Every write of an import gives the item a new `revision` (a
+ * random id), so a reader can tell whether what it read earlier is still what the item holds
+ * (./roster.ts `RosterReader`).
  */
+import { randomUUID } from 'node:crypto';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
@@ -45,7 +48,17 @@ export async function listRecords<T>(
   table: string,
   registry: Registry<T>,
 ): Promise<T[]> {
-  const records: T[] = [];
+  return (await listItems(doc, table, registry)).map((item) => registry.fromItem(item));
+}
+
+/** The registry's stored items as they are, ordered by id, or only the attributes a projection names. */
+export async function listItems<T>(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  registry: Registry<T>,
+  projection?: { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> },
+): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
   const pages = paginateQuery(
     { client: doc },
     {
@@ -53,12 +66,11 @@ export async function listRecords<T>(
       IndexName: INDEXES.listings,
       KeyConditionExpression: 'GSI2PK = :pk',
       ExpressionAttributeValues: { ':pk': registry.listing('').GSI2PK },
+      ...projection,
     },
   );
-  for await (const page of pages) {
-    for (const item of page.Items ?? []) records.push(registry.fromItem(item));
-  }
-  return records;
+  for await (const page of pages) items.push(...(page.Items ?? []));
+  return items;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -100,11 +112,14 @@ export function changedFields<T>(registry: Registry<T>, stored: T, next: T): Arr
   return registry.fields.filter((field) => !sameValue(stored[field], next[field]));
 }
 
-/** The update of a stored record to the file's values: SET what is present, REMOVE optional fields now absent. */
+/**
+ * The update of a stored record to the file's values: SET what is present (and a new revision), REMOVE optional
+ * fields now absent.
+ */
 function updateFor<T>(table: string, registry: Registry<T>, record: T) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const set: string[] = [];
+  const names: Record<string, string> = { '#revision': 'revision' };
+  const values: Record<string, unknown> = { ':revision': randomUUID() };
+  const set: string[] = ['#revision = :revision'];
   const remove: string[] = [];
   for (const field of registry.fields) {
     names[`#${field}`] = field;
@@ -157,6 +172,7 @@ export async function importRecords<T extends object>(
             ...registry.listing(id),
             ...Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)),
             ...registry.initial,
+            revision: randomUUID(),
           },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),

@@ -27,7 +27,7 @@ import {
   taskInvitation,
 } from '../model';
 import * as z from '../zod';
-import { getReviewers, listReviewers } from './roster';
+import { getReviewers, listReviewers, type RosterReader } from './roster';
 
 /** Attempts of one reservation when the transaction collides with another one on the same items. */
 const CONFLICT_ATTEMPTS = 6;
@@ -679,12 +679,14 @@ export async function* listedTasksUntil(
 
 /**
  * The assignment core's ports on the table: tasks, the roster and atomic reservations. Given the proposal's
- * facts, each seat reserved for a known reviewer carries its invitation (see `TaskInvitation`).
+ * facts, each seat reserved for a known reviewer carries its invitation (see `TaskInvitation`). The roster is
+ * listed in full at every call unless a `RosterReader` (one a Lambda sandbox keeps) reads it.
  */
 export function assignmentPorts(
   doc: DynamoDBDocumentClient,
   table: string,
   proposal?: TaskInvitation['proposal'],
+  rosterReader?: RosterReader,
 ): AssignmentPorts {
   return {
     async proposalTasks(proposalId) {
@@ -695,7 +697,7 @@ export function assignmentPorts(
       return { tasks: items.map(taskFromItem), handedOut };
     },
     task: (proposalId, reviewerId) => getTask(doc, table, proposalId, reviewerId),
-    roster: () => listReviewers(doc, table),
+    roster: () => (rosterReader ? rosterReader.list() : listReviewers(doc, table)),
     reviewers: (ids) => getReviewers(doc, table, ids),
     reserve: (task, stats, reviewer) =>
       reserve(doc, table, task, stats, proposal && reviewer ? taskInvitation(proposal, reviewer) : undefined),
