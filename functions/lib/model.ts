@@ -19,6 +19,9 @@
  * counted proposal, so a retried claim counts nothing twice. A deployment without an agency registry keys them
  * as before on the Instansi (normalized) and titles competition-wide.
  *
+ * Reviewer and agency items carry a `revision` (a random id) that every import changing the item renews
+ * (functions/lib/adapters/registry.ts); a reviewer's `load` is assignment's and leaves it alone.
+ *
  * GSIs:
  * - GSI1 (by reviewer): review tasks of a reviewer ordered by due date
  *   (GSI1PK = REVIEWER#<id>, GSI1SK = <dueAt>#<proposalId>).
