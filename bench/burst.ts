@@ -127,6 +127,12 @@ export interface BurstReport {
     mainThreadS: number;
     sandboxesS: number;
     invocationsS: number;
+    /**
+     * The whole machine over the same window (/proc/stat, every core): CPU time the hypervisor gave to other
+     * guests (steal), and time the cores stood idle. Steal slows every thread of a run alike, so runs are
+     * comparable only when it is small.
+     */
+    machine?: { stealS: number; idleS: number };
   };
 }
 
@@ -137,6 +143,23 @@ function processCpu(pid: number | string): number | undefined {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The machine's CPU time stolen by the hypervisor and idle, all cores, in seconds (/proc/stat; Linux). */
+function machineNow(): { stealS: number; idleS: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      ?.trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    if (!fields || fields.length < 8 || fields.some(Number.isNaN)) return undefined;
+    // user nice system idle iowait irq softirq steal ..., in USER_HZ (100 a second)
+    return { idleS: ((fields[3] ?? 0) + (fields[4] ?? 0)) / 100, stealS: (fields[7] ?? 0) / 100 };
   } catch {
     return undefined;
   }
@@ -244,6 +267,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
     let uploaded = 0;
     let duplicatesDelivered = 0;
     const cpuBefore = cpuNow();
+    const machineBefore = machineNow();
     const started = performance.now();
     counting = true;
     const ticker = setInterval(() => {
@@ -310,6 +334,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
     await runtime.settle(Math.max(180_000, options.size * 400));
     const wallMs = performance.now() - started;
     const cpuAfter = cpuNow();
+    const machineAfter = machineNow();
     counting = false;
     clearInterval(ticker);
     const statsAfter = snapshot(runtime.lambdas.stats);
@@ -369,6 +394,13 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
               dynamoDbS: cpuAfter.children - cpuBefore.children,
               mainThreadS: cpuAfter.main - cpuBefore.main,
               ...sandboxCpu(statsBefore, statsAfter),
+              machine:
+                machineBefore && machineAfter
+                  ? {
+                      stealS: machineAfter.stealS - machineBefore.stealS,
+                      idleS: machineAfter.idleS - machineBefore.idleS,
+                    }
+                  : undefined,
             }
           : undefined,
       requests: options.countRequests ? Object.fromEntries(requests) : undefined,
@@ -725,6 +757,18 @@ function cpuRows(r: BurstReport): BenchResult[] {
         `compilation); DynamoDB Local ${perProposal(r.cpu.dynamoDbS)} ms; ${round(ceiling, 1)}/s if CPU were the only limit ` +
         `(${availableParallelism()} cores)`,
     },
+    ...(r.cpu.machine
+      ? [
+          {
+            name: 'burst.steal',
+            value: round(r.cpu.machine.stealS, 1),
+            unit: 's',
+            note:
+              `CPU time the hypervisor gave to other guests during the burst (the cores also stood idle ` +
+              `${round(r.cpu.machine.idleS, 1)} s): it slows every thread alike, so compare runs with little of it`,
+          },
+        ]
+      : []),
   ];
 }
 
