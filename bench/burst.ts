@@ -136,8 +136,7 @@ export interface BurstReport {
   };
 }
 
-/** CPU time (user + system) of a process in seconds, from /proc (Linux); undefined elsewhere. */
-/** CPU seconds of a /proc entry: a process id, `self`, or one thread (`self/task/<tid>`). */
+/** CPU seconds (user + system) of a /proc entry: a process id, `self`, or one thread (`self/task/<tid>`). */
 function processCpu(pid: number | string): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
