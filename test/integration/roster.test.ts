@@ -219,6 +219,28 @@ describe('the roster as Assign reads it (a reader a sandbox keeps)', () => {
     expect(asked.match(/REVIEWER#[^"]+/g)?.sort()).toEqual(['REVIEWER#ui-01', 'REVIEWER#zz-new-01']);
   });
 
+  it('refuses a warm listing with a malformed load, naming the reviewer', async () => {
+    await importRoster(db.doc, db.tableName, example);
+    const reader = new RosterReader(db.doc, db.tableName);
+    await reader.list();
+    const setLoad = (load: number) =>
+      db.doc.send(
+        new UpdateCommand({
+          TableName: db.tableName,
+          Key: { PK: 'REVIEWER#ui-01', SK: 'PROFILE' },
+          UpdateExpression: 'SET #load = :load',
+          ExpressionAttributeNames: { '#load': 'load' },
+          ExpressionAttributeValues: { ':load': load },
+        }),
+      );
+    await setLoad(-1);
+    try {
+      await expect(reader.list()).rejects.toThrow(/Malformed reviewer item REVIEWER#ui-01: .*at load/s);
+    } finally {
+      await setLoad(0);
+    }
+  });
+
   it('lists in full again when more than 50 reviewers changed, and drops reviewers no longer listed', async () => {
     const many = Array.from({ length: 60 }, (_, i) => ({
       ...example[0]!,

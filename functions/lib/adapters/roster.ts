@@ -72,7 +72,7 @@ export class RosterReader {
       const parsed = standingSchema.safeParse(item);
       if (parsed.success) return parsed.data;
       throw new MalformedReviewerError(
-        `Malformed reviewer item in the roster listing: ${z.prettifyError(parsed.error)}`,
+        `Malformed reviewer item ${keys.reviewer(String(item.id)).PK}: ${z.prettifyError(parsed.error)}`,
       );
     });
     const unknown = standings.filter(({ id, revision = '' }) => this.#known.get(id)?.revision !== revision);
